@@ -1,0 +1,155 @@
+"""Reverse-mode accumulation: the chain rule, applied over ``topo_order``.
+
+Two drivers share the op table's pure partials:
+
+* ``_backward_fast``: a tight float loop, used when no hook is registered and anomaly
+  mode is off (the common case);
+* ``propagate``: per-call gradients in a dict, with hooks, anomaly checks, and a
+  ``Value`` math namespace for ``create_graph=True`` (higher order).
+
+Both add this call's gradients into ``.grad`` the same way, so results are identical.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .errors import HookError, describe_node
+from .graph import local_partials, topo_order
+from .ops import FLOAT
+
+if TYPE_CHECKING:
+    from .engine import Value
+
+__all__ = ["RemovableHandle", "add_hook", "propagate", "run_backward"]
+
+_live_hooks = 0  # hooks registered and not removed; when 0 the fast loop runs
+anomaly_check: Callable[[Value, Value, Any, Any], None] | None = None  # set by anomaly mode
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``; ``remove()`` unregisters the hook (idempotent)."""
+
+    __slots__ = ("_hooks", "_hook")
+
+    def __init__(self, hooks: list, hook: Callable[[float], Any]) -> None:
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        global _live_hooks
+        if self._hooks is not None:
+            self._hooks.remove(self._hook)
+            self._hooks = None
+            _live_hooks -= 1
+
+
+def add_hook(node: Value, hook: Callable[[float], Any]) -> RemovableHandle:
+    global _live_hooks
+    from .engine import meta
+
+    if not callable(hook):
+        raise HookError(f"register_hook: expected a callable, got {hook!r} on {describe_node(node)}")
+    record = meta(node)
+    if record.hooks is None:
+        record.hooks = []
+    record.hooks.append(hook)
+    _live_hooks += 1
+    return RemovableHandle(record.hooks, hook)
+
+
+def _run_hooks(node: Value, grad: Any) -> Any:
+    from .engine import Value
+
+    for hook in node._meta.hooks:
+        result = hook(grad)
+        if result is None:
+            continue
+        if type(result) is bool or not isinstance(result, (int, float, Value)) and not (
+            hasattr(result, "__float__") and hasattr(result, "dtype")
+        ):
+            raise HookError(
+                f"hook {getattr(hook, '__name__', hook)!r} on {describe_node(node)} returned "
+                f"{result!r} ({type(result).__name__}); a hook must return a number or None")
+        grad = result if isinstance(result, Value) else float(result)
+    return grad
+
+
+def run_backward(root: Value, seed: float) -> None:
+    """``root.backward(seed)``: add this call's gradients into every node's ``.grad``."""
+    order = topo_order(root)
+    if _live_hooks or anomaly_check is not None:
+        grads = propagate(order, root, seed)
+        for node in order:
+            g = grads.get(node)
+            if g is not None:
+                node.grad += g
+    else:
+        _backward_fast(order, root, seed)
+
+
+def _backward_fast(order: list[Value], root: Value, seed: float) -> None:
+    saved = [node.grad for node in order]
+    dirty = any(saved)
+    if dirty:  # compute this call's gradients from zero, then add the old ones back
+        for node in order:
+            node.grad = 0.0
+    root.grad = seed
+    F = FLOAT
+    for node in reversed(order):
+        fn = node._fn
+        if fn is None:
+            continue
+        g = node.grad
+        arity = fn.arity
+        if arity == 2:
+            a = node._a
+            b = node._b
+            pa, pb = fn.partials(F, a.data, b.data, node.data)
+            a.grad += g * pa
+            b.grad += g * pb
+        elif arity == 1:
+            a = node._a
+            (pa,) = fn.partials(F, a.data, node.data)
+            a.grad += g * pa
+        else:
+            children = node._a
+            partials = fn.partials(F, [c.data for c in children], node.data)
+            for child, p in zip(children, partials):
+                child.grad += g * p
+    if dirty:
+        for node, old in zip(order, saved):
+            node.grad += old
+
+
+def propagate(order: list[Value], root: Value, seed: Any, F: Any = FLOAT,
+              hooks: bool = True) -> dict[Value, Any]:
+    """This call's gradient of ``root`` by every node in ``order``, as a dict.
+
+    ``.grad`` is not touched. With ``F`` the Value math namespace and a ``Value`` seed,
+    the gradients are ``Value``s carrying their own graph (``create_graph=True``).
+    """
+    grads: dict[Value, Any] = {root: seed}
+    check = anomaly_check
+    for node in reversed(order):
+        g = grads.get(node)
+        if g is None:
+            continue
+        if hooks and node._meta is not None and node._meta.hooks:
+            g = grads[node] = _run_hooks(node, g)
+        if node._fn is None:
+            continue
+        children, partials = local_partials(node, F)
+        for child, p in zip(children, partials):
+            contribution = g * p
+            if check is not None:
+                check(node, child, p, contribution)
+            prev = grads.get(child)
+            grads[child] = contribution if prev is None else prev + contribution
+    return grads
+
+
+def is_finite(x: Any) -> bool:
+    """True for a finite float or a Value holding one."""
+    return math.isfinite(x if type(x) is float else float(x))

@@ -1,0 +1,297 @@
+"""The op table: one row per op, holding everything the rest of the project knows about it.
+
+A row gives the op's name, arity, float forward, local partial derivatives, domain
+check, kinks, display symbol and a sampling domain for the tests. Partials are *pure*:
+``partials(F, *inputs, out)`` returns one local derivative per input and never sees the
+upstream gradient -- only ``backward`` applies the chain rule. ``F`` is a small math
+namespace: :data:`FLOAT` when backward runs on floats, the ``Value`` version when
+``create_graph=True`` rebuilds the derivative as a graph, so one rule serves both.
+
+Variadic ops (``arity=None``: ``sum``, ``dot``, custom ops of 3+ inputs) take the input
+list instead: ``partials(F, xs, out)``.
+
+Adding an op is adding a row: it then shows up as a ``Value`` method (``method=True``),
+in backward, the stepper, graph labels, gradcheck, the expression language and the
+op-table tests.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+from .errors import DivisionByZero, DomainError, OpDefinitionError
+
+__all__ = ["FLOAT", "OPS", "Op", "bind", "register"]
+
+INF = math.inf
+NAN = math.nan
+
+# A domain check returns None when the inputs are fine, else
+# (exception class, index of the offending input, message with a "{node}" slot).
+Check = Callable[..., "tuple[type[Exception], int, str] | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One op: how to compute it, differentiate it, check it, draw it and test it."""
+
+    name: str
+    arity: int | None  # 1, 2, or None for a variadic op whose inputs come as one list
+    forward: Callable[..., float]
+    partials: Callable[..., Any]
+    symbol: str
+    check: Check | None = None
+    kinks: tuple[float, ...] = ()  # points of the first input where it is not differentiable
+    domain: tuple[tuple[float, float], ...] = ((-3.0, 3.0),)  # smooth region, per input
+    method: bool = False  # exposed as ``Value.<name>()`` and as an expression function
+    param: str | None = None  # name of a numeric parameter bound per use (``bind``)
+    default: float | None = None
+    value: float | None = None  # the bound parameter's value
+    examples: tuple[float, ...] = ()  # parameter values the tests try
+    builtin: bool = True
+    nargs: int | None = None  # input count of a fixed-arity variadic (custom) op
+    doc: str = ""
+    _bound: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+# -- float helpers: never raise on IEEE edge cases, as PyTorch gives inf/nan --------------
+
+
+def _div(a: float, b: float) -> float:
+    if b:
+        return a / b
+    if a != a or a == 0:
+        return NAN
+    return math.copysign(INF, a) * math.copysign(1.0, b)
+
+
+def _pow(a: float, b: float) -> float:
+    try:
+        r = a**b
+    except ZeroDivisionError:  # 0 ** negative
+        return INF
+    except OverflowError:
+        odd = b == int(b) and int(b) % 2 == 1
+        return -INF if (a < 0 and odd) else INF
+    return NAN if isinstance(r, complex) else r
+
+
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return INF
+
+
+def _log(x: float) -> float:
+    if x > 0 or x != x:
+        return math.log(x)
+    return -INF if x == 0 else NAN
+
+
+def _sqrt(x: float) -> float:
+    return math.sqrt(x) if x >= 0 or x != x else NAN
+
+
+def _periodic(f: Callable[[float], float]) -> Callable[[float], float]:
+    def safe(x: float) -> float:
+        return f(x) if math.isfinite(x) else NAN  # sin(inf) is nan, not an exception
+
+    return safe
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = _exp(x)
+    return e / (1.0 + e)
+
+
+def _softplus(x: float) -> float:
+    return max(x, 0.0) + math.log1p(_exp(-abs(x))) if x == x else x
+
+
+def _sign(x: float) -> float:
+    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+
+
+class _FloatMath:
+    """The math namespace derivative rules use when backward runs on floats."""
+
+    exp = staticmethod(_exp)
+    log = staticmethod(_log)
+    sqrt = staticmethod(_sqrt)
+    sin = staticmethod(_periodic(math.sin))
+    cos = staticmethod(_periodic(math.cos))
+    tanh = staticmethod(math.tanh)
+    sigmoid = staticmethod(_sigmoid)
+    pow = staticmethod(_pow)
+    div = staticmethod(_div)
+
+    @staticmethod
+    def data(x: float) -> float:
+        return x
+
+
+FLOAT = _FloatMath
+
+
+# -- domain checks ----------------------------------------------------------------------
+
+
+def _check_log(x: float):
+    if x <= 0:
+        return DomainError, 0, f"log of non-positive value {x!r} in {{node}} (log needs an input > 0)"
+    return None
+
+
+def _check_sqrt(x: float):
+    if x < 0:
+        return DomainError, 0, f"sqrt of negative value {x!r} in {{node}} (sqrt needs an input >= 0)"
+    return None
+
+
+def _check_div(a: float, b: float):
+    if b == 0:
+        return DivisionByZero, 1, f"div: division by zero, denominator {b!r} in {{node}}"
+    return None
+
+
+def _check_pow(a: float, b: float):
+    if a == 0 and b < 0:
+        return DivisionByZero, 0, f"pow: zero raised to negative exponent {b!r} in {{node}}"
+    if a < 0 and math.isfinite(b) and b != int(b):
+        return (
+            DomainError,
+            0,
+            f"pow of negative base {a!r} in {{node}} to fractional exponent {b!r}"
+            " (the result would be complex)",
+        )
+    return None
+
+
+def _powc_check(x: float, n: float):
+    return _check_pow(x, n)
+
+
+def _powc_forward(x: float, n: float) -> float:
+    return _pow(x, n)
+
+
+def _powc_partials(F, x, out, n: float):
+    return (0.0,) if n == 0 else (n * F.pow(x, n - 1),)
+
+
+def _powv_partials(F, a, b, out):
+    da = b * F.pow(a, b - 1)
+    # d/db a**b = a**b * log(a); PyTorch masks it to 0 where a == 0 and b >= 0.
+    db = 0.0 if F.data(a) == 0 and F.data(b) >= 0 else out * F.log(a)
+    return da, db
+
+
+def _dot_partials(F, xs, out):
+    n = len(xs) // 2
+    return xs[n:] + xs[:n]  # d/dw_i = x_i, d/dx_i = w_i
+
+
+def _fsum(xs: list[float], start: float) -> float:
+    total = start
+    for x in xs:
+        total += x  # left to right, as Python's sum() and a chain of + nodes would
+    return total
+
+
+def _dot(xs: list[float]) -> float:
+    n = len(xs) // 2
+    total = 0.0
+    for w, x in zip(xs[:n], xs[n:]):
+        total += w * x
+    return total
+
+
+_POS = ((0.2, 3.0),)
+
+_ROWS = [
+    # name, arity, forward, partials(F, *inputs, out), symbol, extras
+    Op("add", 2, lambda a, b: a + b, lambda F, a, b, out: (1.0, 1.0), "+",
+       domain=((-3.0, 3.0),) * 2, doc="a + b"),
+    Op("sub", 2, lambda a, b: a - b, lambda F, a, b, out: (1.0, -1.0), "-",
+       domain=((-3.0, 3.0),) * 2, doc="a - b"),
+    Op("mul", 2, lambda a, b: a * b, lambda F, a, b, out: (b, a), "*",
+       domain=((-3.0, 3.0),) * 2, doc="a * b"),
+    Op("div", 2, lambda a, b: a / b, lambda F, a, b, out: (F.div(1.0, b), F.div(-out, b)), "/",
+       check=_check_div, domain=((-3.0, 3.0), (0.5, 3.0)), doc="a / b"),
+    Op("powv", 2, _pow, _powv_partials, "**", check=_check_pow,
+       domain=((0.2, 3.0), (-2.0, 2.0)), doc="a ** b with a Value exponent"),
+    Op("pow", 1, _powc_forward, _powc_partials, "**", check=_powc_check, domain=_POS,
+       param="exponent", examples=(2.0, 3.0, 0.5, -1.0, -2.5), doc="x ** n, n a number"),
+    Op("neg", 1, lambda x: -x, lambda F, x, out: (-1.0,), "-", doc="-x"),
+    Op("abs", 1, abs, lambda F, x, out: (_sign(F.data(x)),), "abs", kinks=(0.0,),
+       method=True, doc="|x|; abs'(0) = 0 as in PyTorch"),
+    Op("exp", 1, _exp, lambda F, x, out: (out,), "exp", method=True, doc="e ** x"),
+    Op("log", 1, math.log, lambda F, x, out: (F.div(1.0, x),), "log", check=_check_log,
+       kinks=(0.0,), domain=((0.1, 5.0),), method=True, doc="natural logarithm, x > 0"),
+    Op("tanh", 1, math.tanh, lambda F, x, out: (1.0 - out * out,), "tanh", method=True,
+       doc="hyperbolic tangent"),
+    Op("sigmoid", 1, _sigmoid, lambda F, x, out: (out * (1.0 - out),), "sigmoid",
+       domain=((-5.0, 5.0),), method=True, doc="1 / (1 + e ** -x)"),
+    Op("relu", 1, lambda x: 0.0 if x <= 0 else x,
+       lambda F, x, out: (1.0 if F.data(x) > 0 else 0.0,), "ReLU", kinks=(0.0,),
+       method=True, doc="max(x, 0); relu'(0) = 0 as in PyTorch"),
+    Op("leaky_relu", 1, lambda x, s: x if x > 0 else s * x,
+       lambda F, x, out, s: (1.0 if F.data(x) > 0 else s,), "LeakyReLU", kinks=(0.0,),
+       method=True, param="slope", default=0.01, examples=(0.01, 0.2),
+       doc="x if x > 0 else slope * x; derivative at 0 is slope, as in PyTorch"),
+    Op("sin", 1, _periodic(math.sin), lambda F, x, out: (F.cos(x),), "sin",
+       domain=((-5.0, 5.0),), method=True, doc="sine"),
+    Op("cos", 1, _periodic(math.cos), lambda F, x, out: (-F.sin(x),), "cos",
+       domain=((-5.0, 5.0),), method=True, doc="cosine"),
+    Op("sqrt", 1, math.sqrt, lambda F, x, out: (F.div(0.5, out),), "sqrt", check=_check_sqrt,
+       kinks=(0.0,), domain=((0.1, 5.0),), method=True, doc="square root, x >= 0"),
+    Op("softplus", 1, _softplus, lambda F, x, out: (F.sigmoid(x),), "softplus",
+       domain=((-5.0, 5.0),), method=True, doc="log(1 + e ** x), computed stably"),
+    Op("sum", None, _fsum,
+       lambda F, xs, out, start: [1.0] * len(xs), "Σ", param="start", default=0.0,
+       examples=(0.0, 1.5), doc="one node adding all its inputs (plus a folded constant)"),
+    Op("dot", None, _dot, _dot_partials, "dot",
+       doc="one node for Σ w_i * x_i; inputs are w_1..w_n then x_1..x_n"),
+]
+
+
+OPS: dict[str, Op] = {op.name: op for op in _ROWS}
+
+
+def bind(op: Op, value: float) -> Op:
+    """The op with its numeric parameter fixed (``x ** 2``, ``leaky_relu(0.2)``), cached."""
+    cached = op._bound.get(value)
+    if cached is not None:
+        return cached
+    fwd, par = op.forward, op.partials
+    if op.arity is None:
+        forward = lambda xs: fwd(xs, value)  # noqa: E731
+        partials = lambda F, xs, out: par(F, xs, out, value)  # noqa: E731
+    else:
+        forward = lambda x: fwd(x, value)  # noqa: E731
+        partials = lambda F, x, out: par(F, x, out, value)  # noqa: E731
+    check = op.check
+    bound_check = None if check is None else (lambda x: check(x, value))
+    symbol = f"**{value:g}" if op.name == "pow" else op.symbol
+    bound = replace(op, forward=forward, partials=partials, check=bound_check,
+                    symbol=symbol, value=value, _bound={})
+    if len(op._bound) < 256:  # parameters are usually few (2, 0.5, 0.01); bound the cache
+        op._bound[value] = bound
+    return bound
+
+
+def register(op: Op) -> Op:
+    """Add a user-defined op to the table; its name must be new and an identifier."""
+    if not op.name.isidentifier():
+        raise OpDefinitionError(f"custom_op: name must be an identifier, got {op.name!r}")
+    if op.name in OPS:
+        existing = OPS[op.name]
+        if existing.builtin:
+            raise OpDefinitionError(f"custom_op: {op.name!r} is a built-in op; pick another name")
+    OPS[op.name] = op
+    return op

@@ -1,0 +1,115 @@
+"""``trace_backward``: the backward pass as a sequence of inspectable chain-rule steps.
+
+It walks the same ``topo_order`` and the same op-table partials as ``backward`` (which
+stays a plain loop for speed) and updates ``.grad`` as it goes, so consuming it fully
+leaves every ``.grad`` exactly as ``root.backward()`` would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .graph import children_of, local_partials, topo_order
+
+if TYPE_CHECKING:
+    from .engine import Value
+
+__all__ = ["BackwardStep", "ChildUpdate", "node_name", "trace_backward"]
+
+
+def fmt(x: float) -> str:
+    """Numbers as graphs and transcripts print them: four decimals."""
+    return f"{x:.4f}"
+
+
+def node_name(node: Value, number: int) -> str:
+    """A node's label, else ``#k`` from its position in ``topo_order``."""
+    return node.label or f"#{number}"
+
+
+@dataclass(frozen=True)
+class ChildUpdate:
+    """What one step adds into one input's gradient."""
+
+    child: Value
+    number: int  # the child's index in topo_order
+    name: str
+    local: float  # d(node)/d(child)
+    contribution: float  # upstream * local
+    grad_before: float
+    grad_after: float
+    nth: int  # this is contribution ``nth`` of ``of`` that the child receives
+    of: int
+
+
+@dataclass(frozen=True)
+class BackwardStep:
+    """One op node's share of the chain rule: its upstream grad pushed to each input."""
+
+    position: int  # 1-based; position 0 is "root seeded"
+    node: Value
+    number: int
+    name: str
+    op: str
+    symbol: str
+    upstream: float
+    updates: tuple[ChildUpdate, ...]
+
+    def lines(self) -> list[str]:
+        out = []
+        for u in self.updates:
+            note = f"  (contribution {u.nth} of {u.of})" if u.of > 1 else ""
+            out.append(
+                f"{u.name}.grad += {self.name}.grad * d{self.name}/d{u.name} = "
+                f"{fmt(self.upstream)} * {fmt(u.local)} = {fmt(u.contribution)}"
+                f"  -> {fmt(u.grad_after)}{note}")
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+def trace_backward(root: Value, grad: float = 1.0) -> Iterator[BackwardStep]:
+    """Yield one ``BackwardStep`` per op node, in reverse topological order.
+
+    The root's ``.grad`` is seeded when iteration starts. Gradients accumulate into
+    ``.grad`` exactly as ``backward`` does them (this call's sum, added to the old value).
+    """
+    order = topo_order(root)
+    number = {node: i for i, node in enumerate(order)}
+    incoming: dict[Value, int] = {}
+    for node in order:
+        for child in children_of(node):
+            incoming[child] = incoming.get(child, 0) + 1
+    old = {node: node.grad for node in order}
+    this: dict[Value, float] = {root: grad}
+    seen: dict[Value, int] = {}
+    root.grad = old[root] + grad
+    position = 0
+    for node in reversed(order):
+        if node._meta is not None and node._meta.hooks:
+            from .backward import _run_hooks
+
+            this[node] = float(_run_hooks(node, this.get(node, 0.0)))
+            node.grad = old[node] + this[node]
+        if node._fn is None:
+            continue
+        upstream = this.get(node, 0.0)
+        children, partials = local_partials(node)
+        updates = []
+        for child, local in zip(children, partials):
+            before = child.grad
+            contribution = upstream * local
+            prev = this.get(child)
+            this[child] = contribution if prev is None else prev + contribution
+            child.grad = old[child] + this[child]
+            seen[child] = seen.get(child, 0) + 1
+            k = number[child]
+            updates.append(ChildUpdate(child, k, node_name(child, k), local, contribution,
+                                       before, child.grad, seen[child], incoming[child]))
+        position += 1
+        k = number[node]
+        yield BackwardStep(position, node, k, node_name(node, k), node.op, node._fn.symbol,
+                           upstream, tuple(updates))

@@ -1,0 +1,41 @@
+"""Shared test set-up: system-binary requirements that skip locally but fail under CI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "default", deadline=None, max_examples=60,
+    suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", deadline=None, max_examples=60, derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
+
+
+def require_binary(path_or_name: str, why: str) -> str:
+    """The binary's path; skip the test if it is missing, but fail under CI=true."""
+    found = path_or_name if os.path.exists(path_or_name) else shutil.which(path_or_name)
+    if found:
+        return found
+    message = f"{path_or_name} is not installed ({why})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message}; CI must install it (.ci/run)")
+    pytest.skip(message)
+    raise AssertionError("unreachable")
+
+
+@pytest.fixture
+def dot_binary() -> str:
+    """Graphviz's `dot`, required for rendering tests."""
+    return require_binary("dot", "Graphviz renders SVG/PNG/PDF")
+
+
+@pytest.fixture
+def chromium_binary() -> str:
+    """Debian's chromium, for the in-browser animation tests."""
+    return require_binary("/usr/bin/chromium", "the HTML animation is tested in a real browser")
