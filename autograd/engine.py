@@ -1,9 +1,12 @@
 """``Value``: a scalar that records the operations applied to it, so gradients can flow back.
 
-A node is small (``__slots__``, no closure, no cycle): ``data``, ``grad``, up to two
-inputs inline (``_a``, ``_b``) or a tuple of them for variadic ops, the op row ``_fn``
-from :mod:`autograd.ops`, and ``_meta`` for the rare extras (label, hooks, origin).
-Graphs are freed by reference counting alone.
+A node is small (``__slots__``, no closure, no cycle): ``data``, ``grad``, the op row
+``_fn`` from :mod:`autograd.ops` (None for a leaf) and its inputs: inline in ``_a`` and
+``_b`` for a binary op, ``_a`` alone for a unary op, a tuple in ``_a`` for a variadic op.
+The rare extras (label, hooks, origin) sit in a ``_Meta`` record in ``_b`` when ``_b``
+is free; a binary node that needs one switches to tuple storage with the variadic view
+of its op (same name, same rule). Five slots: 120 bytes with data and grad. Graphs are
+freed by reference counting alone.
 
 >>> x = Value(3.0, label="x")
 >>> y = x * x + 1
@@ -62,16 +65,16 @@ class Value:
     ``.grad``; reset with ``v.grad = 0.0`` or a module's ``zero_grad()``.
     """
 
-    __slots__ = ("data", "grad", "_a", "_b", "_fn", "_meta")
+    __slots__ = ("data", "grad", "_a", "_b", "_fn")
     __array_ufunc__ = None  # numpy defers to our reflected operators: np.float64(2) * v
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = data if type(data) is float else as_real(data, "Value()")
         self.grad = 0.0
-        self._a = self._b = self._fn = None
+        self._a = self._fn = None
         if type(label) is not str:
             raise InputTypeError(f"Value() label must be a str, got {label!r} ({type(label).__name__})")
-        self._meta = _Meta(label) if label else None
+        self._b = _Meta(label) if label else None
         if _on_create is not None:
             _on_create(self)
 
@@ -86,9 +89,13 @@ class Value:
     def label(self, text: str) -> None:
         if type(text) is not str:
             raise InputTypeError(f"label must be a str, got {text!r} ({type(text).__name__})")
-        if self._meta is None:
-            self._meta = _Meta()
-        self._meta.label = text
+        meta(self).label = text
+
+    @property
+    def _meta(self) -> _Meta | None:
+        """The node's extras record, or None (see the module docstring for where it lives)."""
+        fn = self._fn
+        return None if fn is not None and fn.arity == 2 else self._b
 
     @property
     def op(self) -> str:
@@ -128,6 +135,13 @@ class Value:
     def detach(self) -> Value:
         """A new leaf with the same data, cut off from this graph."""
         return Value(self.data)
+
+    # Jupyter display (viz part): the graph as SVG when Graphviz's `dot` is installed;
+    # None otherwise, so Jupyter falls back to repr.
+    def _repr_svg_(self) -> str | None:
+        from .render import repr_svg
+
+        return repr_svg(self)
 
     # -- arithmetic ----------------------------------------------------------------------
 
@@ -238,7 +252,6 @@ def _node(data: float, a: Any, b: Any, fn: Op) -> Value:
         v._fn = fn
     else:
         v._a = v._b = v._fn = None
-    v._meta = None
     if _on_create is not None:
         _on_create(v)
     return v
@@ -267,7 +280,19 @@ def _binary(op: Op, a: Value, b: Value) -> Value:
         bad = check(x, y)
         if bad is not None:
             _fail(op, bad, (a, b))
-    return _node(op.forward(x, y), a, b, op)
+    # _node inlined: this is the hottest path of graph building
+    v = _new(Value)
+    v.data = op.forward(x, y)
+    v.grad = 0.0
+    if _grad_enabled:
+        v._a = a
+        v._b = b
+        v._fn = op
+    else:
+        v._a = v._b = v._fn = None
+    if _on_create is not None:
+        _on_create(v)
+    return v
 
 
 def _nary(op: Op, inputs: tuple[Value, ...]) -> Value:
@@ -427,9 +452,14 @@ def set_on_create(callback: Callable[[Value], None] | None) -> Callable[[Value],
 
 def meta(node: Value) -> _Meta:
     """The node's extras record, created on first use."""
-    if node._meta is None:
-        node._meta = _Meta()
-    return node._meta
+    fn = node._fn
+    if fn is not None and fn.arity == 2:  # move the inputs into a tuple to free _b
+        node._a, node._fn = (node._a, node._b), _ops.as_variadic(fn)
+        node._b = None
+    record = node._b
+    if record is None:
+        record = node._b = _Meta()
+    return record
 
 
 _ADD, _SUB, _MUL, _DIV = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"]

@@ -18,12 +18,13 @@ op-table tests.
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from .errors import DivisionByZero, DomainError, OpDefinitionError
 
-__all__ = ["FLOAT", "OPS", "Op", "bind", "register"]
+__all__ = ["FLOAT", "OPS", "Op", "as_variadic", "bind", "register"]
 
 INF = math.inf
 NAN = math.nan
@@ -215,19 +216,19 @@ _POS = ((0.2, 3.0),)
 
 _ROWS = [
     # name, arity, forward, partials(F, *inputs, out), symbol, extras
-    Op("add", 2, lambda a, b: a + b, lambda F, a, b, out: (1.0, 1.0), "+",
+    Op("add", 2, operator.add, lambda F, a, b, out: (1.0, 1.0), "+",
        domain=((-3.0, 3.0),) * 2, doc="a + b"),
-    Op("sub", 2, lambda a, b: a - b, lambda F, a, b, out: (1.0, -1.0), "-",
+    Op("sub", 2, operator.sub, lambda F, a, b, out: (1.0, -1.0), "-",
        domain=((-3.0, 3.0),) * 2, doc="a - b"),
-    Op("mul", 2, lambda a, b: a * b, lambda F, a, b, out: (b, a), "*",
+    Op("mul", 2, operator.mul, lambda F, a, b, out: (b, a), "*",
        domain=((-3.0, 3.0),) * 2, doc="a * b"),
-    Op("div", 2, lambda a, b: a / b, lambda F, a, b, out: (F.div(1.0, b), F.div(-out, b)), "/",
+    Op("div", 2, operator.truediv, lambda F, a, b, out: (F.div(1.0, b), F.div(-out, b)), "/",
        check=_check_div, domain=((-3.0, 3.0), (0.5, 3.0)), doc="a / b"),
     Op("powv", 2, _pow, _powv_partials, "**", check=_check_pow,
        domain=((0.2, 3.0), (-2.0, 2.0)), doc="a ** b with a Value exponent"),
     Op("pow", 1, _powc_forward, _powc_partials, "**", check=_powc_check, domain=_POS,
        param="exponent", examples=(2.0, 3.0, 0.5, -1.0, -2.5), doc="x ** n, n a number"),
-    Op("neg", 1, lambda x: -x, lambda F, x, out: (-1.0,), "-", doc="-x"),
+    Op("neg", 1, operator.neg, lambda F, x, out: (-1.0,), "-", doc="-x"),
     Op("abs", 1, abs, lambda F, x, out: (_sign(F.data(x)),), "abs", kinks=(0.0,),
        method=True, doc="|x|; abs'(0) = 0 as in PyTorch"),
     Op("exp", 1, _exp, lambda F, x, out: (out,), "exp", method=True, doc="e ** x"),
@@ -283,6 +284,17 @@ def bind(op: Op, value: float) -> Op:
     if len(op._bound) < 256:  # parameters are usually few (2, 0.5, 0.01); bound the cache
         op._bound[value] = bound
     return bound
+
+
+def as_variadic(op: Op) -> Op:
+    """The same binary op taking its inputs as one list (for nodes storing a tuple)."""
+    view = op._bound.get("variadic")
+    if view is None:
+        fwd, par = op.forward, op.partials
+        view = op._bound["variadic"] = replace(
+            op, arity=None, forward=lambda xs: fwd(xs[0], xs[1]),
+            partials=lambda F, xs, out: par(F, xs[0], xs[1], out), nargs=2, _bound={})
+    return view
 
 
 def register(op: Op) -> Op:

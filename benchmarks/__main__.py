@@ -1,0 +1,94 @@
+"""Run every benchmark and print one table: ours vs micrograd, as ratios.
+
+``python -m benchmarks [--quick]``. Times are medians of repeated runs of one
+forward+backward; nodes/second counts the graph nodes built and differentiated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+
+import autograd
+from autograd.graph import topo_order
+from benchmarks import workloads as w
+from benchmarks.micrograd_ref import Value as MgValue
+from benchmarks.micrograd_ref import count_nodes
+
+
+def median_time(run: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bytes_per_node(V: type, nodes: int = 100_000) -> tuple[float, float]:
+    """Memory held by a chain's graph per node: after forward, and after backward."""
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    x, c = V(0.5), V(1.00001)
+    y = x
+    for _ in range(nodes):
+        y = y * c
+    forward = (tracemalloc.get_traced_memory()[0] - base) / nodes
+    y.backward()
+    after = (tracemalloc.get_traced_memory()[0] - base) / nodes
+    tracemalloc.stop()
+    del x, y
+    gc.collect()
+    return forward, after
+
+
+ROWS = [
+    # name, ours, micrograd, graphs per run, repeats
+    ("deep chain, 100k nodes", lambda: w.chain(autograd.Value), lambda: w.chain(MgValue), 1, 5),
+    ("10k-term sum of products", lambda: w.fold(autograd.Value), lambda: w.fold(MgValue), 1, 5),
+    ("10k-term autograd.dot", w.dot, lambda: w.fold(MgValue), 1, 5),
+    ("moons step MLP(2,[16,16,1])", w.moons_step_ours, w.moons_step_micrograd, 1, 5),
+    ("digits step MLP(64,[32,10]) x32", w.digits_step_ours, w.digits_step_micrograd, 32, 5),
+]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="one repeat per row")
+    args = parser.parse_args(argv)
+
+    print(f"Python {sys.version.split()[0]}; median of repeated runs; ratio = ours / micrograd")
+    header = f"{'workload':34} {'nodes':>8} {'ours ms':>9} {'ours nodes/s':>13} " \
+             f"{'micrograd ms':>13} {'mg nodes/s':>11} {'speedup':>8}"
+    print(header)
+    print("-" * len(header))
+    for name, ours, theirs, graphs, repeats in ROWS:
+        repeats = 1 if args.quick else repeats
+        run_ours, run_theirs = ours(), theirs()
+        nodes_ours = len(topo_order(run_ours())) * graphs
+        nodes_theirs = count_nodes(run_theirs()) * graphs
+        t_ours = median_time(run_ours, repeats)
+        t_theirs = median_time(run_theirs, repeats)
+        print(f"{name:34} {nodes_ours:>8} {t_ours * 1e3:>9.1f} {nodes_ours / t_ours:>13,.0f} "
+              f"{t_theirs * 1e3:>13.1f} {nodes_theirs / t_theirs:>11,.0f} "
+              f"{t_theirs / t_ours:>7.1f}x")
+        del run_ours, run_theirs
+        gc.collect()
+
+    fwd, after = bytes_per_node(autograd.Value)
+    mg_fwd, mg_after = bytes_per_node(MgValue)
+    print()
+    print(f"{'bytes per graph node':34} {'forward':>10} {'after backward':>15}")
+    print(f"{'ours':34} {fwd:>10.0f} {after:>15.0f}")
+    print(f"{'micrograd':34} {mg_fwd:>10.0f} {mg_after:>15.0f}")
+    print(f"{'ratio (micrograd / ours)':34} {mg_fwd / fwd:>9.1f}x {mg_after / after:>14.1f}x")
+
+
+if __name__ == "__main__":
+    main()
