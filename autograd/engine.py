@@ -504,13 +504,20 @@ class _ValueMath:
     tanh = Value.tanh  # type: ignore[attr-defined]
     sigmoid = Value.sigmoid  # type: ignore[attr-defined]
 
+    # Derivatives may be infinite where the function is not (sqrt' at 0): these build
+    # their node without the forward domain check, giving inf/nan as float backward does.
     @staticmethod
     def pow(a: Any, b: Any) -> Any:
-        return a**b
+        a = _operand(a, "pow")
+        if type(b) is Value:
+            return _node(_ops._pow(a.data, b.data), a, b, _POWV)
+        op = bind(_POW, as_real(b, "pow exponent"))
+        return _node(_ops._pow(a.data, op.value), a, None, op)
 
     @staticmethod
     def div(a: Any, b: Any) -> Any:
-        return a / b
+        a, b = _operand(a, "div"), _operand(b, "div")
+        return _node(_ops._div(a.data, b.data), a, b, _DIV)
 
     @staticmethod
     def data(x: Any) -> float:

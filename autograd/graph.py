@@ -37,17 +37,22 @@ def topo_order(root: Value) -> list[Value]:
     to right), computed with an explicit stack so a 1,000,000-deep chain is fine.
     """
     order: list[Value] = []
-    state: dict[Value, bool] = {}  # False: expanded, children pending; True: placed
+    append = order.append
+    state: dict[Value, bool] = {}  # False: expanded, inputs pending; True: placed
     stack = [root]
     push = stack.append
+    pop = stack.pop
     while stack:
         node = stack[-1]
         seen = state.get(node)
         if seen is None:
-            state[node] = False
             fn = node._fn
             if fn is None:
-                continue  # a leaf: placed on the next pass, when it is on top again
+                state[node] = True
+                pop()
+                append(node)
+                continue
+            state[node] = False
             arity = fn.arity
             if arity == 2:
                 b = node._b
@@ -61,14 +66,25 @@ def topo_order(root: Value) -> list[Value]:
                 if a not in state:
                     push(a)
             else:
-                for child in reversed(node._a):
+                children = node._a
+                # Leading leaves go straight into the order (as the recursive walk would
+                # place them), sparing wide nodes like dot a push and pop per input.
+                i = 0
+                for child in children:
+                    if child not in state:
+                        if child._fn is not None:
+                            break
+                        state[child] = True
+                        append(child)
+                    i += 1
+                for child in reversed(children[i:]):
                     if child not in state:
                         push(child)
         else:
-            stack.pop()
+            pop()
             if not seen:
                 state[node] = True
-                order.append(node)
+                append(node)
     return order
 
 
