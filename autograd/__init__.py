@@ -14,7 +14,8 @@ from .animation import save_backward_animation  # viz part
 from .anomaly import detect_anomaly  # verify part
 from .blame import check_graph  # verify part
 from .compiled import BatchProgram, compile_batch, register_vectorized  # compiled batch execution
-from .engine import Value, custom_op, dot, is_grad_enabled, no_grad, sum
+from .custom import custom_op
+from .engine import Value, is_grad_enabled, no_grad
 from .errors import (
     AutogradError,
     CompileError,
@@ -36,6 +37,7 @@ from .errors import (
 from .functional import grad, hessian  # verify part
 from .gradcheck import GradcheckReport, gradcheck, gradgradcheck  # verify part
 from .graph import topo_order
+from .nary import dot, sum
 from .numeric import numeric_grad  # verify part
 from .ops import OPS, Op
 from .render import save_graph  # viz part

@@ -22,12 +22,10 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import ops as _ops
-from .errors import InputTypeError, OpDefinitionError, describe_node
+from .errors import InputTypeError, describe_node
 from .ops import OPS, Op, bind
 
-__all__ = [
-    "Value", "custom_op", "dot", "is_grad_enabled", "no_grad", "sum", "VALUE_MATH",
-]
+__all__ = ["VALUE_MATH", "Value", "apply", "is_grad_enabled", "no_grad"]
 
 Number = int | float
 
@@ -73,7 +71,8 @@ class Value:
         self.grad = 0.0
         self._a = self._fn = None
         if type(label) is not str:
-            raise InputTypeError(f"Value() label must be a str, got {label!r} ({type(label).__name__})")
+            raise InputTypeError(
+                f"Value() label must be a str, got {label!r} ({type(label).__name__})")
         self._b = _Meta(label) if label else None
         if _on_create is not None:
             _on_create(self)
@@ -145,46 +144,18 @@ class Value:
 
     # -- arithmetic ----------------------------------------------------------------------
 
-    def __add__(self, other: Value | Number) -> Value:
-        return _binary(_ADD, self, other if type(other) is Value else _operand(other, "add"))
-
-    def __radd__(self, other: Number) -> Value:
-        return _binary(_ADD, _operand(other, "add"), self)
-
-    def __sub__(self, other: Value | Number) -> Value:
-        return _binary(_SUB, self, other if type(other) is Value else _operand(other, "sub"))
-
-    def __rsub__(self, other: Number) -> Value:
-        return _binary(_SUB, _operand(other, "sub"), self)
-
-    def __mul__(self, other: Value | Number) -> Value:
-        return _binary(_MUL, self, other if type(other) is Value else _operand(other, "mul"))
-
-    def __rmul__(self, other: Number) -> Value:
-        return _binary(_MUL, _operand(other, "mul"), self)
-
-    def __truediv__(self, other: Value | Number) -> Value:
-        return _binary(_DIV, self, other if type(other) is Value else _operand(other, "div"))
-
-    def __rtruediv__(self, other: Number) -> Value:
-        return _binary(_DIV, _operand(other, "div"), self)
-
+    # Operators are generated below from the op table (``_operator``), so each builds its
+    # node inline: ``a + 2`` wraps 2 as a constant leaf, as micrograd does.
     def __pow__(self, other: Value | Number) -> Value:
         if type(other) is Value:
-            return _binary(_POWV, self, other)
+            return _powv(self, other)
         return _unary(bind(_POW, as_real(other, "pow exponent")), self)
 
     def __rpow__(self, other: Number) -> Value:
-        return _binary(_POWV, _operand(other, "pow"), self)
-
-    def __neg__(self) -> Value:
-        return _unary(_NEG, self)
+        return _powv(_operand(other, "pow"), self)
 
     def __pos__(self) -> Value:
         return self
-
-    def __abs__(self) -> Value:
-        return _unary(_ABS, self)
 
     # Comparisons look at data; == and hash stay identity-based, so Values work in sets.
     def __lt__(self, other: Value | Number) -> bool:
@@ -225,6 +196,17 @@ class Value:
 
     if TYPE_CHECKING:  # generated from the op table below; listed for type checkers
 
+        def __add__(self, other: Value | Number) -> Value: ...
+        def __radd__(self, other: Number) -> Value: ...
+        def __sub__(self, other: Value | Number) -> Value: ...
+        def __rsub__(self, other: Number) -> Value: ...
+        def __mul__(self, other: Value | Number) -> Value: ...
+        def __rmul__(self, other: Number) -> Value: ...
+        def __truediv__(self, other: Value | Number) -> Value: ...
+        def __rtruediv__(self, other: Number) -> Value: ...
+        def __neg__(self) -> Value: ...
+        def __abs__(self) -> Value: ...
+
         def abs(self) -> Value: ...
         def exp(self) -> Value: ...
         def log(self) -> Value: ...
@@ -257,52 +239,113 @@ def _node(data: float, a: Any, b: Any, fn: Op) -> Value:
     return v
 
 
-def _fail(op: Op, bad: tuple[type[Exception], int, str], inputs: Sequence[Value]) -> None:
+def _fail(bad: tuple[type[Exception], int, str], inputs: Sequence[Value]) -> None:
     cls, index, message = bad
     raise cls(message.replace("{node}", describe_node(inputs[index])))
 
 
 def _unary(op: Op, a: Value) -> Value:
     x = a.data
-    check = op.check
-    if check is not None:
-        bad = check(x)
+    if op.check is not None:
+        bad = op.check(x)
         if bad is not None:
-            _fail(op, bad, (a,))
+            _fail(bad, (a,))
     return _node(op.forward(x), a, None, op)
 
 
-def _binary(op: Op, a: Value, b: Value) -> Value:
-    x = a.data
-    y = b.data
-    check = op.check
-    if check is not None:
-        bad = check(x, y)
-        if bad is not None:
-            _fail(op, bad, (a, b))
-    # _node inlined: this is the hottest path of graph building
-    v = _new(Value)
-    v.data = op.forward(x, y)
-    v.grad = 0.0
-    if _grad_enabled:
-        v._a = a
-        v._b = b
-        v._fn = op
-    else:
-        v._a = v._b = v._fn = None
-    if _on_create is not None:
-        _on_create(v)
-    return v
-
-
-def _nary(op: Op, inputs: tuple[Value, ...]) -> Value:
+def nary(op: Op, inputs: tuple[Value, ...]) -> Value:
+    """Apply a variadic op to a tuple of Values (its children, in order)."""
     xs = [v.data for v in inputs]
-    check = op.check
-    if check is not None:
-        bad = check(*xs)
+    if op.check is not None:
+        bad = op.check(*xs)
         if bad is not None:
-            _fail(op, bad, inputs)
+            _fail(bad, inputs)
     return _node(op.forward(xs), inputs, None, op)
+
+
+def _operator(op: Op, reflected: bool = False) -> Callable[[Any, Any], Value]:
+    """The function applying a binary op; numbers become constant leaves.
+
+    It builds the node inline (no helper call): this is graph building's hottest path.
+    """
+    forward, check, name = op.forward, op.check, op.name
+
+    def apply(self: Any, other: Any) -> Value:
+        if type(other) is not Value:
+            other = _operand(other, name)
+        if type(self) is not Value:
+            self = _operand(self, name)
+        a, b = (other, self) if reflected else (self, other)
+        x = a.data
+        y = b.data
+        if check is not None:
+            bad = check(x, y)
+            if bad is not None:
+                _fail(bad, (a, b))
+        v = _new(Value)
+        v.data = forward(x, y)
+        v.grad = 0.0
+        if _grad_enabled:
+            v._a = a
+            v._b = b
+            v._fn = op
+        else:
+            v._a = v._b = v._fn = None
+        if _on_create is not None:
+            _on_create(v)
+        return v
+
+    apply.__name__ = f"__r{name}__" if reflected else name
+    return apply
+
+
+def _function(op: Op) -> Callable[..., Value]:
+    """The function (and ``Value`` method) applying a unary op, built inline like ``_operator``."""
+    if op.param is not None:
+        default, pname = op.default, op.param
+
+        def apply_bound(self: Value, *args: Any, **kwargs: Any) -> Value:
+            if len(args) + len(kwargs) > 1 or (kwargs and pname not in kwargs):
+                raise InputTypeError(f"{op.name}() takes one optional argument {pname}=")
+            p = args[0] if args else kwargs.get(pname, default)
+            return _unary(bind(op, as_real(p, f"{op.name} {pname}")), self)
+
+        apply_bound.__name__, apply_bound.__doc__ = op.name, op.doc
+        return apply_bound
+    forward, check = op.forward, op.check
+
+    def apply(self: Value) -> Value:
+        if type(self) is not Value:
+            self = _operand(self, op.name)
+        x = self.data
+        if check is not None:
+            bad = check(x)
+            if bad is not None:
+                _fail(bad, (self,))
+        v = _new(Value)
+        v.data = forward(x)
+        v.grad = 0.0
+        if _grad_enabled:
+            v._a = self
+            v._b = None
+            v._fn = op
+        else:
+            v._a = v._b = v._fn = None
+        if _on_create is not None:
+            _on_create(v)
+        return v
+
+    apply.__name__, apply.__doc__ = op.name, op.doc
+    return apply
+
+
+def apply(op: Op, *inputs: Any) -> Value:
+    """Apply any op row (built-in, bound or custom) to Values or numbers: the generic path."""
+    if op.arity == 1:
+        return _unary(op, _operand(inputs[0], op.name))
+    if op.arity == 2:
+        return _operator(op)(*inputs)
+    return nary(op, values(inputs, f"{op.name}: input"))
 
 
 def _operand(x: Any, op: str) -> Value:
@@ -316,97 +359,9 @@ def _number(x: Any) -> float:
     return x.data if type(x) is Value else as_real(x, "comparison")
 
 
-def _values(items: Iterable[Any], where: str) -> tuple[Value, ...]:
+def values(items: Iterable[Any], where: str) -> tuple[Value, ...]:
+    """Items as a tuple of Values, numbers becoming constant leaves."""
     return tuple(v if type(v) is Value else Value(as_real(v, where)) for v in items)
-
-
-def sum(values: Iterable[Value | Number], start: Number = 0.0) -> Value:  # noqa: A001
-    """One node adding all ``values`` (plus the number ``start``, folded into the node).
-
-    Its children are exactly ``values``: a flat graph, much faster than a chain of ``+``.
-    """
-    inputs = _values(values, "sum: element")
-    return _nary(bind(_SUM, as_real(start, "sum: start")), inputs)
-
-
-def dot(ws: Iterable[Value | Number], xs: Iterable[Value | Number]) -> Value:
-    """One node for ``w1*x1 + ... + wn*xn``; its children are ``ws`` then ``xs``."""
-    w = _values(ws, "dot: weight")
-    x = _values(xs, "dot: input")
-    if len(w) != len(x):
-        raise InputTypeError(f"dot: needs as many weights as inputs, got {len(w)} and {len(x)}")
-    return _nary(_DOT, w + x)
-
-
-def custom_op(
-    name: str,
-    forward: Callable[..., float],
-    partials: Callable[..., Sequence[Any]],
-    symbol: str | None = None,
-    nargs: int | None = None,
-) -> Callable[..., Value]:
-    """Define a new op from its float ``forward`` and its local ``partials``.
-
-    ``partials(*xs)`` returns one local derivative per input; written with ordinary
-    arithmetic it works on floats and on ``Value``s, which gives higher order for free.
-    The returned function works in backward, the stepper, drawings and gradcheck.
-
-    >>> cube = custom_op("cube", lambda x: x ** 3, lambda x: (3 * x ** 2,))
-    >>> y = cube(Value(2.0))
-    >>> y.backward()
-    >>> y.data, y.children[0].grad
-    (8.0, 12.0)
-    """
-    import inspect
-
-    if not callable(forward) or not callable(partials):
-        raise OpDefinitionError(f"custom_op {name!r}: forward and partials must be callables")
-    if nargs is None:
-        try:
-            params = inspect.signature(forward).parameters.values()
-        except (TypeError, ValueError):
-            params = ()
-        kinds = [p.kind for p in params]
-        if not kinds or any(k in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p, k in zip(params, kinds)):
-            raise OpDefinitionError(
-                f"custom_op {name!r}: cannot tell the number of inputs; pass nargs=")
-        nargs = len(kinds)
-    arity = nargs if nargs in (1, 2) else None
-
-    def checked(F: Any, *args: Any) -> tuple[Any, ...]:
-        inputs = args[0] if arity is None else args[:-1]
-        result = partials(*inputs)
-        try:
-            result = tuple(result)
-        except TypeError:
-            result = (result,)  # a lone derivative for a one-input op
-        if len(result) != nargs:
-            raise OpDefinitionError(
-                f"custom op {name!r}: partials returned {len(result)} derivatives "
-                f"for {nargs} inputs")
-        return result
-
-    def fwd(*args: Any) -> float:
-        xs = args[0] if arity is None else args
-        out = forward(*xs)
-        return as_real(out, f"custom op {name!r} forward")
-
-    op = _ops.register(Op(name, arity, fwd, checked, symbol or name, builtin=False,
-                          nargs=nargs, doc=(forward.__doc__ or "").strip()))
-
-    def apply(*inputs: Value | Number) -> Value:
-        if len(inputs) != nargs:
-            raise OpDefinitionError(f"custom op {name!r} takes {nargs} inputs, got {len(inputs)}")
-        vs = _values(inputs, f"custom op {name!r}: input")
-        if arity == 1:
-            return _unary(op, vs[0])
-        if arity == 2:
-            return _binary(op, vs[0], vs[1])
-        return _nary(op, vs)
-
-    apply.__name__ = name
-    apply.op = op  # type: ignore[attr-defined]
-    return apply
 
 
 class no_grad:
@@ -462,35 +417,17 @@ def meta(node: Value) -> _Meta:
     return record
 
 
-_ADD, _SUB, _MUL, _DIV = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"]
-_POW, _POWV, _NEG, _ABS = OPS["pow"], OPS["powv"], OPS["neg"], OPS["abs"]
-_SUM, _DOT = OPS["sum"], OPS["dot"]
+_POW, _POWV, _DIV = OPS["pow"], OPS["powv"], OPS["div"]
+_powv = _operator(_POWV)
 
-
-def _method(op: Op) -> Callable[..., Value]:
-    if op.param is None:
-
-        def method(self: Value) -> Value:
-            return _unary(op, self)
-
-    else:
-        default, pname = op.default, op.param
-
-        def method(self: Value, *args: Any, **kwargs: Any) -> Value:
-            if len(args) + len(kwargs) > 1 or (kwargs and pname not in kwargs):
-                raise InputTypeError(f"{op.name}() takes one optional argument {pname}=")
-            p = args[0] if args else kwargs.get(pname, default)
-            return _unary(bind(op, as_real(p, f"{op.name} {pname}")), self)
-
-    method.__name__ = op.name
-    method.__qualname__ = f"Value.{op.name}"
-    method.__doc__ = op.doc
-    return method
-
-
+for _name, _dunder in [("add", "add"), ("sub", "sub"), ("mul", "mul"), ("div", "truediv")]:
+    setattr(Value, f"__{_dunder}__", _operator(OPS[_name]))
+    setattr(Value, f"__r{_dunder}__", _operator(OPS[_name], reflected=True))
+Value.__neg__ = _function(OPS["neg"])  # type: ignore[method-assign]
+Value.__abs__ = _function(OPS["abs"])  # type: ignore[method-assign]
 for _op in list(OPS.values()):
     if _op.method:
-        setattr(Value, _op.name, _method(_op))
+        setattr(Value, _op.name, _function(_op))
 
 
 class _ValueMath:
