@@ -50,7 +50,8 @@ def add_hook(node: Value, hook: Callable[[float], Any]) -> RemovableHandle:
     from .engine import meta
 
     if not callable(hook):
-        raise HookError(f"register_hook: expected a callable, got {hook!r} on {describe_node(node)}")
+        raise HookError(
+            f"register_hook: expected a callable, got {hook!r} on {describe_node(node)}")
     record = meta(node)
     if record.hooks is None:
         record.hooks = []

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
 from .errors import DivisionByZero, DomainError, OpDefinitionError
 
@@ -144,13 +145,15 @@ FLOAT = _FloatMath
 
 def _check_log(x: float):
     if x <= 0:
-        return DomainError, 0, f"log of non-positive value {x!r} in {{node}} (log needs an input > 0)"
+        return (DomainError, 0,
+                f"log of non-positive value {x!r} in {{node}} (log needs an input > 0)")
     return None
 
 
 def _check_sqrt(x: float):
     if x < 0:
-        return DomainError, 0, f"sqrt of negative value {x!r} in {{node}} (sqrt needs an input >= 0)"
+        return (DomainError, 0,
+                f"sqrt of negative value {x!r} in {{node}} (sqrt needs an input >= 0)")
     return None
 
 
