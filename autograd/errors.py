@@ -14,7 +14,11 @@ Each class also derives from the built-in exception a Python user would expect, 
     ├── GraphTooLargeError  (ValueError)         a drawing past ``max_nodes``
     ├── GraphvizNotFound    (RuntimeError)       rendering SVG/PNG/PDF without ``dot``
     ├── CompileError        (ValueError)         a graph the batch compiler cannot lower
-    └── ModelFileError      (ValueError)         a model file that is corrupt or does not fit
+    ├── ModelFileError      (ValueError)         a model file that is corrupt or does not fit
+    ├── ConfigError         (ValueError)         nn: unknown name, bad setting, wrong data shape
+    ├── MissingDependency   (ImportError)        an optional extra (scikit-learn...) not installed
+    ├── OptionError         (ValueError)         viz: bad rankdir/color_by/collapse, file extension
+    └── NodeNotFound        (LookupError)        stepper: run_to a label or Value not in the graph
 
 Messages name the op, the offending value and the node, e.g.
 ``log of non-positive value -1.0 in node 'x' (log needs an input > 0)``.
@@ -37,6 +41,10 @@ __all__ = [
     "InputTypeError",
     "ModelFileError",
     "OpDefinitionError",
+    "ConfigError",
+    "MissingDependency",
+    "OptionError",
+    "NodeNotFound",
     "describe_node",
 ]
 
@@ -96,6 +104,31 @@ class CompileError(AutogradError, ValueError):
 
 class ModelFileError(AutogradError, ValueError):
     """A saved model that is corrupt, truncated or of another architecture."""
+
+
+# -- nn (networks, losses, optimizers, datasets) ----------------------------------------
+
+
+class ConfigError(AutogradError, ValueError):
+    """A bad nn setting or input: unknown name, out-of-range hyperparameter, wrong shape."""
+
+
+class MissingDependency(AutogradError, ImportError):
+    """An optional package is missing; the message names the extra that installs it."""
+
+
+# -- viz (drawings, rendering, animation) -------------------------------------------------
+
+
+class OptionError(AutogradError, ValueError):
+    """A drawing option or output file type that is not supported; lists the valid ones."""
+
+
+# -- stepper ------------------------------------------------------------------------------
+
+
+class NodeNotFound(AutogradError, LookupError):
+    """``Stepper.run_to`` got a label or ``Value`` that is not in the graph; lists the labels."""
 
 
 def describe_node(node: Any) -> str:
