@@ -60,7 +60,11 @@ def add_hook(node: Value, hook: Callable[[float], Any]) -> RemovableHandle:
     return RemovableHandle(record.hooks, hook)
 
 
-def _run_hooks(node: Value, grad: Any) -> Any:
+def _run_hooks(node: Value, grad: Any, F: Any = FLOAT) -> Any:
+    """Apply the node's hooks in order; a returned number replaces the gradient.
+
+    On the float path the result is kept a float, so ``.grad`` never becomes a Value.
+    """
     from .engine import Value
 
     for hook in node._meta.hooks:
@@ -73,14 +77,14 @@ def _run_hooks(node: Value, grad: Any) -> Any:
             raise HookError(
                 f"hook {getattr(hook, '__name__', hook)!r} on {describe_node(node)} returned "
                 f"{result!r} ({type(result).__name__}); a hook must return a number or None")
-        grad = result if isinstance(result, Value) else float(result)
+        grad = result if isinstance(result, Value) and F is not FLOAT else float(result)
     return grad
 
 
 def run_backward(root: Value, seed: float) -> None:
     """``root.backward(seed)``: add this call's gradients into every node's ``.grad``."""
     order = topo_order(root)
-    if _live_hooks or anomaly_check is not None:
+    if anomaly_check is not None or (_live_hooks and _has_hooks(order)):
         grads = propagate(order, root, seed)
         for node in order:
             g = grads.get(node)
@@ -88,6 +92,14 @@ def run_backward(root: Value, seed: float) -> None:
                 node.grad += g
     else:
         _backward_fast(order, root, seed)
+
+
+def _has_hooks(order: list[Value]) -> bool:
+    """Whether any node of this graph has a hook (checked only while hooks exist at all:
+    a hooked node freed without ``remove()`` must not slow every later backward)."""
+    from .engine import _Meta
+
+    return any(type(n._b) is _Meta and n._b.hooks for n in order)
 
 
 def _backward_fast(order: list[Value], root: Value, seed: float) -> None:
@@ -138,7 +150,7 @@ def propagate(order: list[Value], root: Value, seed: Any, F: Any = FLOAT,
         if g is None:
             continue
         if hooks and node._meta is not None and node._meta.hooks:
-            g = grads[node] = _run_hooks(node, g)
+            g = grads[node] = _run_hooks(node, g, F)
         if node._fn is None:
             continue
         children, partials = local_partials(node, F)

@@ -339,6 +339,9 @@ def _function(op: Op) -> Callable[..., Value]:
     return apply
 
 
+_JUST_VALUE = {Value}
+
+
 def apply(op: Op, *inputs: Any) -> Value:
     """Apply any op row (built-in, bound or custom) to Values or numbers: the generic path."""
     if op.arity == 1:
@@ -361,17 +364,29 @@ def _number(x: Any) -> float:
 
 def values(items: Iterable[Any], where: str) -> tuple[Value, ...]:
     """Items as a tuple of Values, numbers becoming constant leaves."""
-    return tuple(v if type(v) is Value else Value(as_real(v, where)) for v in items)
+    t = tuple(items)
+    if set(map(type, t)) <= _JUST_VALUE:  # the common case, checked at C speed
+        return t
+    return tuple(v if type(v) is Value else Value(as_real(v, where)) for v in t)
 
 
 class no_grad:
-    """Context manager (and decorator) under which ops build no graph.
+    """Context manager (and decorator, with or without parentheses): ops build no graph.
+
+    The switch is process-wide, not per thread as in PyTorch (it is read on every op).
 
     >>> with no_grad():
     ...     y = Value(2.0) * 3
     >>> y.children
     ()
     """
+
+    def __new__(cls, func: Callable[..., Any] | None = None) -> Any:
+        self = super().__new__(cls)
+        return self(func) if func is not None else self
+
+    def __init__(self, func: Callable[..., Any] | None = None) -> None:
+        self._prev = True
 
     def __enter__(self) -> None:
         global _grad_enabled
@@ -417,7 +432,7 @@ def meta(node: Value) -> _Meta:
     return record
 
 
-_POW, _POWV, _DIV = OPS["pow"], OPS["powv"], OPS["div"]
+_POW, _POWV, _DIV, _LOG = OPS["pow"], OPS["powv"], OPS["div"], OPS["log"]
 _powv = _operator(_POWV)
 
 for _name, _dunder in [("add", "add"), ("sub", "sub"), ("mul", "mul"), ("div", "truediv")]:
@@ -434,7 +449,6 @@ class _ValueMath:
     """The math namespace derivative rules use to build derivatives as graphs."""
 
     exp = Value.exp  # type: ignore[attr-defined]
-    log = Value.log  # type: ignore[attr-defined]
     sqrt = Value.sqrt  # type: ignore[attr-defined]
     sin = Value.sin  # type: ignore[attr-defined]
     cos = Value.cos  # type: ignore[attr-defined]
@@ -450,6 +464,11 @@ class _ValueMath:
             return _node(_ops._pow(a.data, b.data), a, b, _POWV)
         op = bind(_POW, as_real(b, "pow exponent"))
         return _node(_ops._pow(a.data, op.value), a, None, op)
+
+    @staticmethod
+    def log(a: Any) -> Any:
+        a = _operand(a, "log")
+        return _node(_ops._log(a.data), a, None, _LOG)
 
     @staticmethod
     def div(a: Any, b: Any) -> Any:

@@ -110,7 +110,8 @@ class ModelFileError(AutogradError, ValueError):
 
 
 class ConfigError(AutogradError, ValueError):
-    """A bad nn setting or input: unknown name, out-of-range hyperparameter, wrong shape."""
+    """A bad setting or input shape: unknown name, out-of-range hyperparameter, mismatched
+    lengths (``dot`` of 3 weights and 2 inputs)."""
 
 
 class MissingDependency(AutogradError, ImportError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .engine import Value, as_real, nary, values
-from .errors import InputTypeError
+from .errors import ConfigError
 from .ops import OPS, bind
 
 __all__ = ["dot", "sum"]
@@ -42,5 +42,5 @@ def dot(ws: Iterable[Value | Number], xs: Iterable[Value | Number]) -> Value:
     w = values(ws, "dot: weight")
     x = values(xs, "dot: input")
     if len(w) != len(x):
-        raise InputTypeError(f"dot: needs as many weights as inputs, got {len(w)} and {len(x)}")
+        raise ConfigError(f"dot: needs as many weights as inputs, got {len(w)} and {len(x)}")
     return nary(_DOT, w + x)

@@ -189,7 +189,7 @@ def _powc_partials(F, x, out, n: float):
 
 
 def _powv_partials(F, a, b, out):
-    da = b * F.pow(a, b - 1)
+    da = 0.0 if F.data(b) == 0 else b * F.pow(a, b - 1)  # as x ** 0 (PyTorch masks it)
     # d/db a**b = a**b * log(a); PyTorch masks it to 0 where a == 0 and b >= 0.
     db = 0.0 if F.data(a) == 0 and F.data(b) >= 0 else out * F.log(a)
     return da, db

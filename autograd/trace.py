@@ -77,6 +77,9 @@ def trace_backward(root: Value, grad: float = 1.0) -> Iterator[BackwardStep]:
     The root's ``.grad`` is seeded when iteration starts. Gradients accumulate into
     ``.grad`` exactly as ``backward`` does them (this call's sum, added to the old value).
     """
+    from .engine import as_real
+
+    grad = as_real(grad, "trace_backward(grad=...)")
     order = topo_order(root)
     number = {node: i for i, node in enumerate(order)}
     incoming: dict[Value, int] = {}

@@ -67,8 +67,8 @@ def check_clean_error(done: subprocess.CompletedProcess, *fragments: str) -> lis
 
 
 def test_syntax_error_has_a_caret_under_the_position() -> None:
-    lines = check_clean_error(run("step", "x1*w1 + * b", "x1=1", "w1=2", "b=3"),
-                              "column 9: found '*'; expected a number, a name, '(' or a function call")
+    expected = "column 9: found '*'; expected a number, a name, '(' or a function call"
+    lines = check_clean_error(run("step", "x1*w1 + * b", "x1=1", "w1=2", "b=3"), expected)
     assert lines[1:] == ["  x1*w1 + * b", "          ^"]
 
 

@@ -1,0 +1,213 @@
+"""A Keras-style front: ``Sequential``, ``Dense``, ``compile``, ``summary`` (training in
+:mod:`nn.training`), so the classic Keras recipes run nearly verbatim on the scalar engine.
+
+A ``Dense`` layer is a list of linear ``Neuron``s (Glorot-uniform weights, zero bias)
+followed by its activation, so parameters keep the paths ``layers.<i>.neurons.<j>.w.<k>``.
+
+>>> model = Sequential([Dense(4, activation="relu", input_shape=(2,)),
+...                     Dense(1, activation="sigmoid")], seed=0)
+>>> model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+>>> len(model.parameters()), model.layers[1].neurons[0].w[3].label
+(17, 'layers.1.neurons.0.w.3')
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from autograd import Value
+from autograd.errors import ConfigError
+
+from .layers import (
+    ACTIVATIONS,
+    Neuron,
+    activate,
+    as_inputs,
+    check_count,
+    check_name,
+    make_rng,
+)
+from .module import Module
+from .objectives import LOSSES, METRICS
+from .optim import SGD, Adam, Optimizer, RMSprop
+from .training import Trainer
+
+__all__ = ["DENSE_ACTIVATIONS", "OPTIMIZERS", "Dense", "Sequential"]
+
+DENSE_ACTIVATIONS = [*ACTIVATIONS, "softmax"]
+OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
+
+
+class Dense(Module):
+    """A fully connected layer: ``activation(W x + b)``, built once its input width is known."""
+
+    def __init__(self, units: int, activation: str | None = None,
+                 input_shape: Sequence[int] | int | None = None, input_dim: int | None = None,
+                 seed: int | random.Random | None = None, name: str | None = None) -> None:
+        self.units = check_count(units, "units", "Dense")
+        self.activation = check_name(activation or "linear", DENSE_ACTIVATIONS, "activation",
+                                     "Dense")
+        if input_shape is not None:
+            shape = (input_shape,) if isinstance(input_shape, int) else tuple(input_shape)
+            if len(shape) != 1:
+                raise ConfigError(f"Dense: input_shape must be (n,) for flat inputs, "
+                                  f"got {input_shape!r}")
+            input_dim = shape[0]
+        self.input_dim = None if input_dim is None else check_count(input_dim, "input_dim", "Dense")
+        self.name = name
+        self.neurons: list[Neuron] = []
+        self._seed = seed
+
+    @property
+    def built(self) -> bool:
+        """True once the weights exist (the input width is known)."""
+        return bool(self.neurons)
+
+    def build(self, nin: int, rng: random.Random | None = None) -> None:
+        """Create ``units`` neurons of ``nin`` Glorot-uniform weights and zero bias."""
+        if self.input_dim is not None and self.input_dim != nin:
+            raise ConfigError(f"Dense({self.units}): input_shape says {self.input_dim} inputs, "
+                              f"the previous layer gives {nin}")
+        rng = make_rng(self._seed) if self._seed is not None or rng is None else rng
+        self.input_dim = nin
+        self.neurons = [Neuron(nin, activation="linear", init="xavier", seed=rng,
+                               fan_out=self.units) for _ in range(self.units)]
+
+    def __call__(self, x: Any) -> list[Value]:
+        if not self.built:
+            raise ConfigError(f"Dense({self.units}) is not built: give input_shape=(n,)")
+        return self._forward(as_inputs(x, self.input_dim, "Dense"))
+
+    def _logits(self, xs: list[Value]) -> list[Value]:
+        return [n._forward(xs) for n in self.neurons]
+
+    def _forward(self, xs: list[Value]) -> list[Value]:
+        return activate(self._logits(xs), self.activation)
+
+    def config(self) -> dict[str, Any]:
+        return {"units": self.units, "activation": self.activation, "input_dim": self.input_dim}
+
+    def __repr__(self) -> str:
+        return f"Dense({self.units}, activation={self.activation!r})"
+
+
+class Sequential(Trainer, Module):
+    """Layers applied in order; ``compile``, then ``fit``/``evaluate``/``predict``.
+
+    ``seed`` fixes the initial weights (and is the default for ``fit``'s shuffling).
+    """
+
+    def __init__(self, layers: Iterable[Dense] | None = None, seed: int | None = None,
+                 name: str = "sequential") -> None:
+        self.layers: list[Dense] = []
+        self.name = name
+        self.seed = seed
+        self._rng = make_rng(seed)
+        self.optimizer: Optimizer | None = None
+        self.loss: str | None = None
+        self.metrics: list[str] = []
+        for layer in layers or []:
+            self.add(layer)
+
+    def add(self, layer: Dense) -> None:
+        """Append a layer (built now if its input width is known)."""
+        if not isinstance(layer, Dense):
+            raise ConfigError(f"Sequential.add: expected a Dense layer, got {layer!r}")
+        if layer.name is None:
+            layer.name = "dense" if not self.layers else f"dense_{len(self.layers)}"
+        self.layers.append(layer)
+        if len(self.layers) == 1 and layer.input_dim is not None:
+            self.build(layer.input_dim)
+        elif len(self.layers) > 1 and self.layers[-2].built:
+            layer.build(self.layers[-2].units, self._rng)
+            self.label_parameters()
+            if self.optimizer is not None:  # compiled before this layer: update all of them
+                self.optimizer.bind(self.parameters())
+
+    @property
+    def built(self) -> bool:
+        """True once every layer has its weights."""
+        return bool(self.layers) and all(layer.built for layer in self.layers)
+
+    @property
+    def input_dim(self) -> int | None:
+        """Features per sample, once known."""
+        return self.layers[0].input_dim if self.layers else None
+
+    def build(self, nin: int) -> None:
+        """Create every layer's weights for inputs of width ``nin``."""
+        if not self.layers:
+            raise ConfigError("Sequential: add a layer before building the model")
+        for layer in self.layers:
+            if not layer.built:
+                layer.build(nin, self._rng)
+            nin = layer.units
+        self.label_parameters()
+        if self.optimizer is not None and not self.optimizer.params:
+            self.optimizer.bind(self.parameters())
+
+    def __call__(self, x: Any) -> list[Value]:
+        """The output Values for one sample (after the last activation)."""
+        xs = as_inputs(x, self._width("predict"), "Sequential")
+        for layer in self.layers:
+            xs = layer._forward(xs)
+        return xs
+
+    def _logits(self, xs: list[Value]) -> list[Value]:
+        """The last layer's pre-activations (losses fuse softmax/sigmoid into them)."""
+        for layer in self.layers[:-1]:
+            xs = layer._forward(xs)
+        return self.layers[-1]._logits(xs)
+
+    def _width(self, where: str) -> int:
+        if not self.built:
+            raise ConfigError(f"{where}: the model is not built yet: give the first layer "
+                              "input_shape=(n,) or call fit first")
+        return self.layers[0].input_dim  # type: ignore[return-value]
+
+    def compile(self, optimizer: str | Optimizer | type[Optimizer] = "rmsprop",
+                loss: str | None = None, metrics: Sequence[str] | None = None) -> None:
+        """Choose the optimizer (name, class or instance), the loss and the metrics."""
+        if isinstance(optimizer, str):
+            check_name(optimizer.lower(), list(OPTIMIZERS), "optimizer", "compile")
+            optimizer = OPTIMIZERS[optimizer.lower()]
+        if isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
+            optimizer = optimizer(None)
+        if not isinstance(optimizer, Optimizer):
+            raise ConfigError(f"compile: optimizer must be one of {', '.join(OPTIMIZERS)}, an "
+                              f"Optimizer class or instance, got {optimizer!r}")
+        if optimizer.params and self.built and optimizer.params != self.parameters():
+            raise ConfigError("compile: the optimizer was made for other parameters; "
+                              "create it with model.parameters() or with params=None")
+        if loss is None:
+            raise ConfigError(f"compile: give a loss, one of {', '.join(LOSSES)}")
+        self.loss = check_name(loss, list(LOSSES), "loss", "compile")
+        self.metrics = [check_name(m, list(METRICS), "metric", "compile") for m in metrics or []]
+        self.optimizer = optimizer
+        if self.built and not optimizer.params:
+            optimizer.bind(self.parameters())
+
+    def config(self) -> dict[str, Any]:
+        return {"layers": [layer.config() for layer in self.layers]}
+
+    def summary(self, print_fn: Any = print) -> str:
+        """A Keras-like table of layers, output shapes and parameter counts; printed, returned."""
+        self._width("summary")
+        rule, line = "_" * 65, "=" * 65
+        rows = [f'Model: "{self.name}"', rule,
+                f" {'Layer (type)':<28}{'Output Shape':<26}Param #", line]
+        for layer in self.layers:
+            count = layer.units * (layer.input_dim + 1)  # type: ignore[operator]
+            rows.append(f" {layer.name + ' (Dense)':<28}{f'(None, {layer.units})':<26}{count}")
+        total = len(self.parameters())
+        rows += [line, f"Total params: {total:,}", f"Trainable params: {total:,}",
+                 "Non-trainable params: 0", rule]
+        text = "\n".join(rows)
+        if print_fn is not None:
+            print_fn(text)
+        return text
+
+    def __repr__(self) -> str:
+        return f"Sequential([{', '.join(repr(layer) for layer in self.layers)}])"

@@ -1,0 +1,186 @@
+"""Optimizers against hand-written reference updates (PyTorch's rules), defaults, bad settings."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import nn
+from autograd import Value
+from autograd.errors import ConfigError, InputTypeError
+from nn.optim import SGD, Adam, RMSprop
+
+START = [0.5, -1.5, 2.0]
+STEPS = 6
+
+
+def grad_of(p: list[float], t: int) -> list[float]:
+    """A made-up gradient that changes every step and depends on the parameters."""
+    return [math.sin(3 * x + t) + 0.1 * t * x for x in p]
+
+
+def run(make_opt) -> list[float]:
+    """Run the optimizer for STEPS steps with grad_of, return the final parameters."""
+    params = [Value(x) for x in START]
+    opt = make_opt(params)
+    for t in range(STEPS):
+        opt.zero_grad()
+        for p, g in zip(params, grad_of([p.data for p in params], t)):
+            p.grad = g
+        opt.step()
+    return [p.data for p in params]
+
+
+def ref_sgd(lr, momentum=0.0, wd=0.0, nesterov=False):
+    p, buf = list(START), [None] * len(START)
+    for t in range(STEPS):
+        g = grad_of(p, t)
+        for i in range(len(p)):
+            d = g[i] + wd * p[i]
+            if momentum:
+                buf[i] = d if buf[i] is None else momentum * buf[i] + d
+                d = d + momentum * buf[i] if nesterov else buf[i]
+            p[i] -= lr * d
+    return p
+
+
+def ref_rmsprop(lr, alpha, eps, momentum=0.0, wd=0.0):
+    p, v, buf = list(START), [0.0] * 3, [0.0] * 3
+    for t in range(STEPS):
+        g = grad_of(p, t)
+        for i in range(3):
+            gi = g[i] + wd * p[i]
+            v[i] = alpha * v[i] + (1 - alpha) * gi * gi
+            step = gi / (math.sqrt(v[i]) + eps)
+            if momentum:
+                buf[i] = momentum * buf[i] + step
+                step = buf[i]
+            p[i] -= lr * step
+    return p
+
+
+def ref_adam(lr, b1, b2, eps, wd=0.0):
+    p, m, v = list(START), [0.0] * 3, [0.0] * 3
+    for t in range(1, STEPS + 1):
+        g = grad_of(p, t - 1)
+        for i in range(3):
+            gi = g[i] + wd * p[i]
+            m[i] = b1 * m[i] + (1 - b1) * gi
+            v[i] = b2 * v[i] + (1 - b2) * gi * gi
+            m_hat, v_hat = m[i] / (1 - b1**t), v[i] / (1 - b2**t)
+            p[i] -= lr * m_hat / (math.sqrt(v_hat) + eps)
+    return p
+
+
+@pytest.mark.parametrize("kw", [
+    {}, {"lr": 0.3}, {"lr": 0.1, "momentum": 0.9}, {"lr": 0.05, "weight_decay": 0.1},
+    {"lr": 0.1, "momentum": 0.5, "weight_decay": 0.01},
+    {"lr": 0.1, "momentum": 0.9, "nesterov": True}])
+def test_sgd_matches_reference(kw):
+    got = run(lambda ps: SGD(ps, **kw))
+    expected = ref_sgd(kw.get("lr", 0.01), kw.get("momentum", 0.0), kw.get("weight_decay", 0.0),
+                       kw.get("nesterov", False))
+    assert got == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("kw", [
+    {}, {"lr": 0.01, "alpha": 0.99, "eps": 1e-8}, {"lr": 0.02, "momentum": 0.9},
+    {"lr": 0.01, "weight_decay": 0.1}])
+def test_rmsprop_matches_reference(kw):
+    got = run(lambda ps: RMSprop(ps, **kw))
+    expected = ref_rmsprop(kw.get("lr", 0.001), kw.get("alpha", 0.9), kw.get("eps", 1e-7),
+                           kw.get("momentum", 0.0), kw.get("weight_decay", 0.0))
+    assert got == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("kw", [
+    {}, {"lr": 0.1, "betas": (0.8, 0.99), "eps": 1e-8}, {"lr": 0.05, "weight_decay": 0.1}])
+def test_adam_matches_reference(kw):
+    got = run(lambda ps: Adam(ps, **kw))
+    b1, b2 = kw.get("betas", (0.9, 0.999))
+    expected = ref_adam(kw.get("lr", 0.001), b1, b2, kw.get("eps", 1e-7),
+                        kw.get("weight_decay", 0.0))
+    assert got == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+def test_adam_first_step_moves_each_parameter_by_about_lr():
+    params = [Value(1.0), Value(-2.0)]
+    params[0].grad, params[1].grad = 123.0, -0.001
+    Adam(params, lr=0.01).step()
+    assert params[0].data == pytest.approx(1.0 - 0.01, rel=1e-6)
+    assert params[1].data == pytest.approx(-2.0 + 0.01, rel=1e-4)
+
+
+def test_keras_default_values():
+    ps = [Value(1.0)]
+    assert (SGD(ps).lr, SGD(ps).momentum) == (0.01, 0.0)
+    assert (RMSprop(ps).lr, RMSprop(ps).alpha, RMSprop(ps).eps) == (0.001, 0.9, 1e-7)
+    assert (Adam(ps).lr, Adam(ps).betas, Adam(ps).eps) == (0.001, (0.9, 0.999), 1e-7)
+
+
+def test_step_touches_data_only_and_builds_no_graph():
+    w = Value(2.0)
+    y = w * w
+    y.backward()
+    opt = SGD([w], lr=0.25)
+    opt.step()
+    assert w.data == pytest.approx(1.0) and w.grad == 4.0
+    assert w.children == () and y.children == (w, w)
+
+
+def test_accepts_a_module_and_a_changing_learning_rate():
+    model = nn.MLP(2, [2, 1], seed=0)
+    opt = SGD(model, lr=1.0)
+    assert opt.params == model.parameters()
+    opt.lr = 0.5
+    model([1.0, 1.0]).backward()
+    before = [p.data for p in model.parameters()]
+    opt.step()
+    grads = [p.grad for p in model.parameters()]
+    assert [p.data for p in model.parameters()] == pytest.approx(
+        [b - 0.5 * g for b, g in zip(before, grads)])
+    opt.zero_grad()
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_unbound_optimizer_binds_later():
+    opt = Adam(lr=0.1)
+    with pytest.raises(ConfigError, match="no parameters"):
+        opt.step()
+    w = Value(1.0)
+    opt.bind([w])
+    w.grad = 1.0
+    opt.step()
+    assert w.data == pytest.approx(0.9)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda ps: SGD(ps, lr=-0.1), "SGD: lr must be >= 0, got -0.1"),
+    (lambda ps: SGD(ps, momentum=-1), "SGD: momentum must be >= 0"),
+    (lambda ps: SGD(ps, lr="fast"), "SGD: lr must be a number, got 'fast'"),
+    (lambda ps: SGD(ps, nesterov=True), "nesterov=True needs a momentum > 0"),
+    (lambda ps: RMSprop(ps, alpha=1.0), "RMSprop: alpha must be >= 0 and < 1, got 1.0"),
+    (lambda ps: RMSprop(ps, eps=-1e-8), "RMSprop: eps must be >= 0"),
+    (lambda ps: Adam(ps, betas=(0.9, 1.5)), "Adam: betas\\[1\\] must be >= 0 and < 1"),
+    (lambda ps: Adam(ps, betas=0.9), "Adam: betas must be a pair"),
+    (lambda ps: Adam(ps, weight_decay=-0.1), "Adam: weight_decay must be >= 0"),
+    (lambda ps: SGD([]), "SGD: got an empty parameter list"),
+    (lambda ps: SGD(ps + ps), "a parameter appears more than once"),
+])
+def test_bad_hyperparameters_are_value_errors(make, message):
+    with pytest.raises(ValueError, match=message):
+        make([Value(1.0)])
+
+
+def test_setting_a_negative_lr_later_is_refused():
+    opt = SGD([Value(1.0)])
+    with pytest.raises(ConfigError, match="lr must be >= 0"):
+        opt.lr = -1.0
+
+
+def test_non_values_are_type_errors():
+    with pytest.raises(InputTypeError, match="parameters must be Values, got 1.0"):
+        SGD([1.0])
+    with pytest.raises(InputTypeError, match="params must be a list of Values"):
+        Adam(Value(1.0))
