@@ -43,6 +43,7 @@ from .ops import OPS, Op
 from .render import save_graph  # viz part
 from .stepper import Stepper  # stepper part
 from .textgraph import draw_text  # viz part
+from .trace import BackwardStep, trace_backward
 from .viz import draw_dot  # viz part
 
 __version__ = "0.1.0"
@@ -50,7 +51,7 @@ __version__ = "0.1.0"
 __all__ = [
     # engine
     "Value", "sum", "dot", "custom_op", "no_grad", "is_grad_enabled", "topo_order",
-    "OPS", "Op",
+    "OPS", "Op", "trace_backward", "BackwardStep",
     # errors
     "AutogradError", "CompileError", "DivisionByZero", "DomainError", "ExpressionError",
     "GradcheckError", "GraphTooLargeError", "GraphvizNotFound", "HookError",
