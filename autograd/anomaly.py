@@ -25,7 +25,7 @@ import os
 import sys
 from typing import Any
 
-from . import backward, engine
+from . import backward, engine, modes
 from .engine import Value
 from .errors import describe_node
 
@@ -108,11 +108,11 @@ class detect_anomaly(contextlib.ContextDecorator):
         self._saved: list[tuple[Any, Any]] = []
 
     def __enter__(self) -> detect_anomaly:
-        self._saved.append((engine.set_on_create(_record), backward.anomaly_check))
+        self._saved.append((modes.set_on_create(_record), backward.anomaly_check))
         backward.anomaly_check = _check
         return self
 
     def __exit__(self, *exc: object) -> None:
         on_create, check = self._saved.pop()
-        engine.set_on_create(on_create)
+        modes.set_on_create(on_create)
         backward.anomaly_check = check

@@ -25,7 +25,7 @@ from . import ops as _ops
 from .errors import InputTypeError, describe_node
 from .ops import OPS, Op, bind
 
-__all__ = ["VALUE_MATH", "Value", "apply", "is_grad_enabled", "no_grad"]
+__all__ = ["VALUE_MATH", "Value", "apply", "as_real", "is_grad_enabled", "meta", "no_grad"]
 
 Number = int | float
 
@@ -370,56 +370,6 @@ def values(items: Iterable[Any], where: str) -> tuple[Value, ...]:
     return tuple(v if type(v) is Value else Value(as_real(v, where)) for v in t)
 
 
-class no_grad:
-    """Context manager (and decorator, with or without parentheses): ops build no graph.
-
-    The switch is process-wide, not per thread as in PyTorch (it is read on every op).
-
-    >>> with no_grad():
-    ...     y = Value(2.0) * 3
-    >>> y.children
-    ()
-    """
-
-    def __new__(cls, func: Callable[..., Any] | None = None) -> Any:
-        self = super().__new__(cls)
-        return self(func) if func is not None else self
-
-    def __init__(self, func: Callable[..., Any] | None = None) -> None:
-        self._prev = True
-
-    def __enter__(self) -> None:
-        global _grad_enabled
-        self._prev = _grad_enabled
-        _grad_enabled = False
-
-    def __exit__(self, *exc: object) -> None:
-        global _grad_enabled
-        _grad_enabled = self._prev
-
-    def __call__(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        import functools
-
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with no_grad():
-                return func(*args, **kwargs)
-
-        return wrapper
-
-
-def is_grad_enabled() -> bool:
-    """False inside ``no_grad()``."""
-    return _grad_enabled
-
-
-def set_on_create(callback: Callable[[Value], None] | None) -> Callable[[Value], None] | None:
-    """Install a function called on every new node (anomaly mode); returns the old one."""
-    global _on_create
-    old, _on_create = _on_create, callback
-    return old
-
-
 def meta(node: Value) -> _Meta:
     """The node's extras record, created on first use."""
     fn = node._fn
@@ -432,7 +382,7 @@ def meta(node: Value) -> _Meta:
     return record
 
 
-_POW, _POWV, _DIV, _LOG = OPS["pow"], OPS["powv"], OPS["div"], OPS["log"]
+_POW, _POWV = OPS["pow"], OPS["powv"]
 _powv = _operator(_POWV)
 
 for _name, _dunder in [("add", "add"), ("sub", "sub"), ("mul", "mul"), ("div", "truediv")]:
@@ -445,39 +395,6 @@ for _op in list(OPS.values()):
         setattr(Value, _op.name, _function(_op))
 
 
-class _ValueMath:
-    """The math namespace derivative rules use to build derivatives as graphs."""
-
-    exp = Value.exp  # type: ignore[attr-defined]
-    sqrt = Value.sqrt  # type: ignore[attr-defined]
-    sin = Value.sin  # type: ignore[attr-defined]
-    cos = Value.cos  # type: ignore[attr-defined]
-    tanh = Value.tanh  # type: ignore[attr-defined]
-    sigmoid = Value.sigmoid  # type: ignore[attr-defined]
-
-    # Derivatives may be infinite where the function is not (sqrt' at 0): these build
-    # their node without the forward domain check, giving inf/nan as float backward does.
-    @staticmethod
-    def pow(a: Any, b: Any) -> Any:
-        a = _operand(a, "pow")
-        if type(b) is Value:
-            return _node(_ops._pow(a.data, b.data), a, b, _POWV)
-        op = bind(_POW, as_real(b, "pow exponent"))
-        return _node(_ops._pow(a.data, op.value), a, None, op)
-
-    @staticmethod
-    def log(a: Any) -> Any:
-        a = _operand(a, "log")
-        return _node(_ops._log(a.data), a, None, _LOG)
-
-    @staticmethod
-    def div(a: Any, b: Any) -> Any:
-        a, b = _operand(a, "div"), _operand(b, "div")
-        return _node(_ops._div(a.data, b.data), a, b, _DIV)
-
-    @staticmethod
-    def data(x: Any) -> float:
-        return x.data if type(x) is Value else x
-
-
-VALUE_MATH = _ValueMath
+# Re-exported for convenience; they live in small modules of their own.
+from .modes import is_grad_enabled, no_grad  # noqa: E402
+from .value_math import VALUE_MATH  # noqa: E402
