@@ -11,8 +11,9 @@ import random
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import build, dags
 
 import autograd
 from autograd import CompileError, Value
@@ -133,6 +134,7 @@ def check_equivalent(fn, params, X, Y) -> BatchProgram:
 # -- equivalence on random MLPs ----------------------------------------------------------
 
 
+@settings(max_examples=150)
 @given(n_in=st.integers(1, 5), hidden=st.lists(st.integers(1, 6), min_size=0, max_size=3),
        n_out=st.integers(1, 4), acts=st.lists(st.sampled_from(ACTIVATIONS), min_size=4,
                                                max_size=4),
@@ -145,6 +147,22 @@ def test_random_mlp_matches_scalar_engine(n_in, hidden, n_out, acts, kind, batch
     Y = targets(kind, batch, n_out, rng)
     program = check_equivalent(sample_fn(layers, acts[:len(sizes) - 1], kind), params, X, Y)
     assert program.plan.counts["matmuls"] == len(sizes) - 1  # one per dense layer
+
+
+@given(dag=dags(min_inputs=2), batch=st.integers(1, 6), seed=st.integers(0, 1000))
+def test_random_expression_dags_match_scalar_engine(dag, batch, seed):
+    """The shared random DAGs: reuse, repeats (a + a), ragged sums and dots, every depth."""
+    recipe, point = dag
+    p = Value(point[0], label="p")
+    f = build(recipe)
+
+    def fn(xs, ys):
+        out = f(p, *xs)
+        return [out], out * ys[0]
+
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-2, 2, (batch, recipe.n_inputs - 1))
+    check_equivalent(fn, [p], X, rng.normal(size=(batch, 1)))
 
 
 @pytest.mark.parametrize("kind", LOSSES)
@@ -297,6 +315,24 @@ def test_mnist_shaped_layer_records_in_one_matmul():
 
 
 # -- the program API ----------------------------------------------------------------------
+
+
+def test_float32_program_trades_exactness_for_speed():
+    layers, params = make_mlp([6, 8, 3], seed=6)
+    fn = sample_fn(layers, ["relu", "linear"], "cross_entropy")
+    rng = np.random.default_rng(8)
+    X, Y = rng.normal(size=(10, 6)), targets("cross_entropy", 10, 3, rng)
+    outs, losses, grads = scalar_run(fn, params, X, Y)
+    program = compile_batch(fn, params, X, Y, dtype=np.float32)
+    c_outs, c_losses = program.forward(X, Y)
+    flat = program.backward()
+    assert program.theta.dtype == c_outs.dtype == flat.dtype == np.float32
+    position = {p: i for i, p in enumerate(params)}
+    np.testing.assert_allclose(c_outs, outs, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(c_losses, losses, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(flat, [grads[position[p]] for p in program.params],
+                               rtol=1e-3, atol=1e-5)
+
 
 
 def test_predict_without_targets_and_parameter_sync():

@@ -1,0 +1,141 @@
+"""``BatchProgram``: run a lowered per-sample program forward and backward over batches.
+
+Parameters live in one flat vector ``theta`` (float64; float32 on request, for speed),
+so an optimizer can update them with a few array operations. ``theta[i]`` is
+``program.params[i]``: each dense layer's weights packed first as one contiguous block,
+then the rest in the order given. ``sync_to_values()`` writes them back into the
+``Value``s, ``sync_from_values()`` reads them again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..engine import Value
+from ..errors import CompileError
+from .lower import Plan
+
+__all__ = ["BatchProgram"]
+
+
+def as_batch(data: object, width: int, what: str) -> np.ndarray:
+    """``data`` as a float64 ``(batch, width)`` array; a 1-D array is one column."""
+    arr = np.asarray(data, dtype=np.float64)
+    if arr.ndim == 1 and width == 1:
+        arr = arr.reshape(-1, 1)
+    if arr.ndim != 2 or arr.shape[1] != width:
+        raise CompileError(f"{what} must have shape (batch, {width}), got {arr.shape}")
+    return arr
+
+
+class BatchProgram:
+    """A per-sample function compiled for batches (build it with ``compile_batch``).
+
+    ``forward(X, Y)`` gives outputs ``(batch, n_outputs)`` and per-sample losses
+    ``(batch,)``; ``backward()`` then gives the gradient of the summed loss by every
+    parameter as a flat array aligned with ``params`` and ``theta``.
+    """
+
+    def __init__(self, plan: Plan, params: Sequence[Value], dtype: object = np.float64) -> None:
+        self.plan = plan
+        given = list(params)
+        self.params = [given[i] for i in plan.param_order]  # theta[i] is params[i]
+        self.dtype = np.dtype(dtype)
+        self.theta = np.empty(len(self.params), dtype=self.dtype)
+        self.n_inputs, self.n_targets = plan.n_inputs, plan.n_targets
+        self.n_outputs = len(plan.output_cols)
+        self._A: np.ndarray | None = None
+        self._has_loss = False
+        self.sync_from_values()
+
+    def __repr__(self) -> str:
+        c = self.plan.counts
+        return (f"BatchProgram({self.n_inputs} inputs, {self.n_targets} targets, "
+                f"{self.n_outputs} outputs, {len(self.params)} parameters; "
+                f"{c['op nodes']} op nodes in {c['steps']} steps, {c['matmuls']} matmuls)")
+
+    # -- parameters ----------------------------------------------------------------------
+
+    def sync_from_values(self) -> None:
+        """Read every parameter's ``.data`` into ``theta`` (after editing the Values)."""
+        self.theta[:] = np.fromiter((p.data for p in self.params), np.float64,
+                                    len(self.params))  # cast to float32 if so compiled
+
+    def sync_to_values(self) -> None:
+        """Write ``theta`` into every parameter's ``.data`` (after training on arrays)."""
+        for p, x in zip(self.params, self.theta.tolist()):
+            p.data = x
+
+    def add_to_grads(self, grad: np.ndarray) -> None:
+        """Add a flat gradient into each parameter's ``.grad`` (accumulating, like backward)."""
+        for p, g in zip(self.params, np.asarray(grad).tolist()):
+            p.grad += g
+
+    # -- running -------------------------------------------------------------------------
+
+    def forward(self, X: object, Y: object = None) -> tuple[np.ndarray, np.ndarray | None]:
+        """Outputs ``(batch, n_outputs)`` and per-sample losses ``(batch,)`` for a batch.
+
+        Without ``Y`` only the steps the outputs need run (prediction) and the losses are
+        None. The block of values is kept for a following ``backward()``.
+        """
+        plan = self.plan
+        X = as_batch(X, self.n_inputs, "X")
+        batch = len(X)
+        A = self._A
+        if A is None or A.shape[0] != batch:
+            A = self._A = np.empty((batch, plan.n_columns), dtype=self.dtype)
+        A[:, :self.n_inputs] = X
+        targets = slice(self.n_inputs, self.n_inputs + self.n_targets)
+        if Y is None:
+            if plan.outputs_read_targets:
+                raise CompileError("the outputs read the targets: pass Y to forward()")
+            A[:, targets] = 0.0
+        else:
+            Y = as_batch(Y, self.n_targets, "Y")
+            if len(Y) != batch:
+                raise CompileError(f"X has {batch} samples but Y has {len(Y)}")
+            A[:, targets] = Y
+        A[:, plan.param_cols] = self.theta[plan.param_idx]
+        A[:, plan.const_cols] = plan.const_vals
+        theta = self.theta
+        with np.errstate(all="ignore"):
+            for step in plan.steps if Y is not None else plan.output_steps:
+                step.forward(A, theta)
+        self._has_loss = Y is not None
+        losses = A[:, plan.loss_col].copy() if Y is not None else None
+        return A[:, plan.output_cols], losses
+
+    def backward(self, grad: float | np.ndarray = 1.0, to_values: bool = False) -> np.ndarray:
+        """Gradient of ``sum(grad * losses)`` of the last forward, by every parameter.
+
+        ``grad`` scales each sample's loss (``1 / batch`` gives the mean's gradient).
+        Returns a flat array aligned with ``theta``; ``to_values=True`` also adds it
+        into each parameter's ``.grad``, accumulating as ``Value.backward()`` does.
+        """
+        if self._A is None or not self._has_loss:
+            raise CompileError("backward() needs a forward(X, Y) with targets first")
+        plan, A = self.plan, self._A
+        G = np.zeros_like(A)
+        seed = np.asarray(grad, dtype=np.float64)
+        if seed.ndim and seed.shape != (len(A),):
+            raise CompileError(f"backward grad must be a number or shape ({len(A)},), "
+                               f"got {seed.shape}")
+        G[:, plan.loss_col] += seed
+        gtheta = np.zeros_like(self.theta)
+        theta = self.theta
+        with np.errstate(all="ignore"):
+            for step in plan.loss_steps:
+                step.backward(A, G, theta, gtheta)
+        np.add.at(gtheta, plan.param_idx, G[:, plan.param_cols].sum(axis=0))
+        if to_values:
+            self.add_to_grads(gtheta)
+        return gtheta
+
+    def loss_and_grad(self, X: object, Y: object,
+                      grad: float | np.ndarray = 1.0) -> tuple[np.ndarray, np.ndarray]:
+        """Per-sample losses and the flat gradient of ``sum(grad * losses)``: one training step."""
+        _, losses = self.forward(X, Y)
+        return losses, self.backward(grad)
