@@ -169,6 +169,7 @@ def test_demo_runs_the_module_with_its_arguments(tmp_path: Path, monkeypatch, ca
     (package / "hello.py").write_text('"""Say hello."""\nimport sys\nprint("hello", sys.argv[1:])'
                                       '\nraise SystemExit(3)\n')
     monkeypatch.setattr(cli, "_demos", lambda: (package, {"hello": "Say hello."}))
+    monkeypatch.chdir(tmp_path)  # so the repository's own demos package does not shadow it
     assert cli.main(["demo", "hello", "--", "--fast", "x"]) == 3
     assert "hello ['--fast', 'x']" in capfd.readouterr().out
     assert cli.main(["demo"]) == 0
