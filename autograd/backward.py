@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .errors import HookError, describe_node
-from .graph import local_partials, topo_order
+from .graph import local_partials, topo_order, walk
 from .ops import FLOAT
 
 if TYPE_CHECKING:
@@ -83,15 +83,16 @@ def _run_hooks(node: Value, grad: Any, F: Any = FLOAT) -> Any:
 
 def run_backward(root: Value, seed: float) -> None:
     """``root.backward(seed)``: add this call's gradients into every node's ``.grad``."""
-    order = topo_order(root)
-    if anomaly_check is not None or (_live_hooks and _has_hooks(order)):
-        grads = propagate(order, root, seed)
-        for node in order:
-            g = grads.get(node)
-            if g is not None:
-                node.grad += g
-    else:
-        _backward_fast(order, root, seed)
+    if anomaly_check is not None or _live_hooks:
+        order = topo_order(root)
+        if anomaly_check is not None or _has_hooks(order):
+            grads = propagate(order, root, seed)
+            for node in order:
+                g = grads.get(node)
+                if g is not None:
+                    node.grad += g
+            return
+    _backward_fast(root, seed)
 
 
 def _has_hooks(order: list[Value]) -> bool:
@@ -102,13 +103,26 @@ def _has_hooks(order: list[Value]) -> bool:
     return any(type(n._b) is _Meta and n._b.hooks for n in order)
 
 
-def _backward_fast(order: list[Value], root: Value, seed: float) -> None:
-    saved = [node.grad for node in order]
-    dirty = any(saved)
-    if dirty:  # compute this call's gradients from zero, then add the old ones back
+def _backward_fast(root: Value, seed: float) -> None:
+    """The chain rule as a tight float loop: this call's gradients from zero, then the
+    old ``.grad`` values added back (so gradients accumulate as in PyTorch)."""
+    order, nonzero = walk(root)
+    for node in order:
+        node.grad = 0.0
+    root.grad = seed
+    try:
+        _chain_rule(order)
+    except BaseException:  # a failing custom rule: leave every .grad as it was
         for node in order:
             node.grad = 0.0
-    root.grad = seed
+        for node, old in nonzero:
+            node.grad = old
+        raise
+    for node, old in nonzero:
+        node.grad += old
+
+
+def _chain_rule(order: list[Value]) -> None:
     F = FLOAT
     for node in reversed(order):
         fn = node._fn
@@ -131,9 +145,6 @@ def _backward_fast(order: list[Value], root: Value, seed: float) -> None:
             partials = fn.partials(F, [c.data for c in children], node.data)
             for child, p in zip(children, partials):
                 child.grad += g * p
-    if dirty:
-        for node, old in zip(order, saved):
-            node.grad += old
 
 
 def propagate(order: list[Value], root: Value, seed: Any, F: Any = FLOAT,

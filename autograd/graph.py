@@ -14,7 +14,7 @@ from .ops import FLOAT
 if TYPE_CHECKING:
     from .engine import Value
 
-__all__ = ["children_of", "local_partials", "topo_order"]
+__all__ = ["children_of", "local_partials", "topo_order", "walk"]
 
 
 def children_of(node: Value) -> tuple[Value, ...]:
@@ -30,61 +30,107 @@ def children_of(node: Value) -> tuple[Value, ...]:
     return node._a
 
 
+class _Mark:
+    """A walk's visit mark, parked in a node's ``grad`` slot while the walk runs."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<walk mark {self.name}>"
+
+
+_OPEN, _PLACED = _Mark("open"), _Mark("placed")
+
+
+def walk(root: Value) -> tuple[list[Value], list[tuple[Value, Any]]]:
+    """The walk behind ``topo_order``: the order, and the nodes whose grad was not 0.0.
+
+    Visited nodes are marked in their own ``grad`` slot instead of a dict or set (this
+    walk is most of a backward pass, and slot writes are several times cheaper than
+    hashing). On return every visited ``grad`` holds a mark: the caller resets it to
+    0.0 and puts the returned non-zero grads back (backward adds them to its own).
+    """
+    order: list[Value] = []
+    nonzero: list[tuple[Value, Any]] = []
+    append, keep = order.append, nonzero.append
+    OPEN, PLACED = _OPEN, _PLACED
+    stack = [root]
+    push, pop = stack.append, stack.pop
+    try:
+        while stack:
+            node = stack[-1]
+            g = node.grad
+            if g is PLACED:
+                pop()
+                continue
+            if g is OPEN:  # its inputs are all placed now
+                pop()
+                node.grad = PLACED
+                append(node)
+                continue
+            if g:
+                keep((node, g))
+            fn = node._fn
+            if fn is None:
+                pop()
+                node.grad = PLACED
+                append(node)
+                continue
+            node.grad = OPEN
+            arity = fn.arity
+            if arity == 2:
+                b = node._b
+                if b.grad is not OPEN and b.grad is not PLACED:
+                    push(b)
+                a = node._a
+                if a.grad is not OPEN and a.grad is not PLACED:
+                    push(a)
+            elif arity == 1:
+                a = node._a
+                if a.grad is not OPEN and a.grad is not PLACED:
+                    push(a)
+            else:
+                children = node._a
+                # Leading leaves go straight into the order (where the recursive walk
+                # would place them), sparing wide nodes like dot a push and pop each.
+                i = 0
+                for child in children:
+                    cg = child.grad
+                    if cg is not OPEN and cg is not PLACED:
+                        if child._fn is not None:
+                            break
+                        if cg:
+                            keep((child, cg))
+                        child.grad = PLACED
+                        append(child)
+                    i += 1
+                for child in reversed(children[i:]):
+                    if child.grad is not OPEN and child.grad is not PLACED:
+                        push(child)
+    except BaseException:  # e.g. KeyboardInterrupt: never leave marks behind
+        for node in order + stack:
+            if node.grad is OPEN or node.grad is PLACED:
+                node.grad = 0.0
+        for node, g in nonzero:
+            node.grad = g
+        raise
+    return order, nonzero
+
+
 def topo_order(root: Value) -> list[Value]:
     """Every node reachable from ``root``, each once, children before parents.
 
     The same order a recursive depth-first post-order walk gives (inputs visited left
     to right), computed with an explicit stack so a 1,000,000-deep chain is fine.
     """
-    order: list[Value] = []
-    append = order.append
-    state: dict[Value, bool] = {}  # False: expanded, inputs pending; True: placed
-    stack = [root]
-    push = stack.append
-    pop = stack.pop
-    while stack:
-        node = stack[-1]
-        seen = state.get(node)
-        if seen is None:
-            fn = node._fn
-            if fn is None:
-                state[node] = True
-                pop()
-                append(node)
-                continue
-            state[node] = False
-            arity = fn.arity
-            if arity == 2:
-                b = node._b
-                if b not in state:
-                    push(b)
-                a = node._a
-                if a not in state:
-                    push(a)
-            elif arity == 1:
-                a = node._a
-                if a not in state:
-                    push(a)
-            else:
-                children = node._a
-                # Leading leaves go straight into the order (as the recursive walk would
-                # place them), sparing wide nodes like dot a push and pop per input.
-                i = 0
-                for child in children:
-                    if child not in state:
-                        if child._fn is not None:
-                            break
-                        state[child] = True
-                        append(child)
-                    i += 1
-                for child in reversed(children[i:]):
-                    if child not in state:
-                        push(child)
-        else:
-            pop()
-            if not seen:
-                state[node] = True
-                append(node)
+    order, nonzero = walk(root)
+    for node in order:
+        node.grad = 0.0
+    for node, g in nonzero:
+        node.grad = g
     return order
 
 
