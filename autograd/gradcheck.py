@@ -95,7 +95,8 @@ class GradcheckReport:
                  f"{r.analytic + 0.0:.6g}", f"{r.numeric + 0.0:.6g}", f"{r.abs_err:.1e}",
                  f"{r.rel_err:.1e}", r.status] for r in self.rows]
         widths = [max(len(row[c]) for row in [head, *body]) for c in range(len(head))]
-        lines = [f"{self.title}: {len(self.rows)} {self.unit}, eps={self.eps:g}, "
+        unit = self.unit[:-1] if len(self.rows) == 1 else self.unit  # "1 input"
+        lines = [f"{self.title}: {len(self.rows)} {unit}, eps={self.eps:g}, "
                  f"atol={self.atol:g}, rtol={self.rtol:g}" + (f" ({self.extra})" if self.extra
                                                                else "")]
         for row in [head, *body]:

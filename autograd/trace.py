@@ -57,6 +57,10 @@ class BackwardStep:
     upstream: float
     updates: tuple[ChildUpdate, ...]
 
+    def __repr__(self) -> str:
+        return (f"BackwardStep({self.position}: {self.name} ({self.op}), "
+                f"upstream {fmt(self.upstream)}, {len(self.updates)} inputs)")
+
     def lines(self) -> list[str]:
         out = []
         for u in self.updates:
