@@ -106,7 +106,7 @@ def _has_hooks(order: list[Value]) -> bool:
 def _backward_fast(root: Value, seed: float) -> None:
     """The chain rule as a tight float loop: this call's gradients from zero, then the
     old ``.grad`` values added back (so gradients accumulate as in PyTorch)."""
-    order, nonzero = walk(root)
+    order, kept, olds = walk(root)
     for node in order:
         node.grad = 0.0
     root.grad = seed
@@ -115,10 +115,10 @@ def _backward_fast(root: Value, seed: float) -> None:
     except BaseException:  # a failing custom rule: leave every .grad as it was
         for node in order:
             node.grad = 0.0
-        for node, old in nonzero:
+        for node, old in zip(kept, olds):
             node.grad = old
         raise
-    for node, old in nonzero:
+    for node, old in zip(kept, olds):
         node.grad += old
 
 

@@ -45,8 +45,9 @@ class _Mark:
 _OPEN, _PLACED = _Mark("open"), _Mark("placed")
 
 
-def walk(root: Value) -> tuple[list[Value], list[tuple[Value, Any]]]:
-    """The walk behind ``topo_order``: the order, and the nodes whose grad was not 0.0.
+def walk(root: Value) -> tuple[list[Value], list[Value], list[Any]]:
+    """The walk behind ``topo_order``: the order, and the nodes whose grad was not 0.0
+    with those grads (two lists, not pairs: no allocation the garbage collector tracks).
 
     Visited nodes are marked in their own ``grad`` slot instead of a dict or set (this
     walk is most of a backward pass, and slot writes are several times cheaper than
@@ -54,8 +55,9 @@ def walk(root: Value) -> tuple[list[Value], list[tuple[Value, Any]]]:
     0.0 and puts the returned non-zero grads back (backward adds them to its own).
     """
     order: list[Value] = []
-    nonzero: list[tuple[Value, Any]] = []
-    append, keep = order.append, nonzero.append
+    kept: list[Value] = []
+    olds: list[Any] = []
+    append, keep, keep_old = order.append, kept.append, olds.append
     OPEN, PLACED = _OPEN, _PLACED
     stack = [root]
     push, pop = stack.append, stack.pop
@@ -72,7 +74,8 @@ def walk(root: Value) -> tuple[list[Value], list[tuple[Value, Any]]]:
                 append(node)
                 continue
             if g:
-                keep((node, g))
+                keep(node)
+                keep_old(g)
             fn = node._fn
             if fn is None:
                 pop()
@@ -103,7 +106,8 @@ def walk(root: Value) -> tuple[list[Value], list[tuple[Value, Any]]]:
                         if child._fn is not None:
                             break
                         if cg:
-                            keep((child, cg))
+                            keep(child)
+                            keep_old(cg)
                         child.grad = PLACED
                         append(child)
                     i += 1
@@ -114,10 +118,10 @@ def walk(root: Value) -> tuple[list[Value], list[tuple[Value, Any]]]:
         for node in order + stack:
             if node.grad is OPEN or node.grad is PLACED:
                 node.grad = 0.0
-        for node, g in nonzero:
+        for node, g in zip(kept, olds):
             node.grad = g
         raise
-    return order, nonzero
+    return order, kept, olds
 
 
 def topo_order(root: Value) -> list[Value]:
@@ -126,10 +130,10 @@ def topo_order(root: Value) -> list[Value]:
     The same order a recursive depth-first post-order walk gives (inputs visited left
     to right), computed with an explicit stack so a 1,000,000-deep chain is fine.
     """
-    order, nonzero = walk(root)
+    order, kept, olds = walk(root)
     for node in order:
         node.grad = 0.0
-    for node, g in nonzero:
+    for node, g in zip(kept, olds):
         node.grad = g
     return order
 
