@@ -13,13 +13,18 @@ n0 [label="{ x | data 2.0000 | grad — }"]
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import graphviz
 
+from ._viz_colors import BAD_FILL as BAD_FILL
+from ._viz_colors import HOT, GradScale, node_style
+from ._viz_colors import PALETTE as PALETTE
+from ._viz_colors import ZERO_FILL as ZERO_FILL
+from ._viz_groups import box_grads, by_layer, group_neurons, param_grad, read_outside, summarize
+from ._viz_groups import neuron_owners as neuron_owners
+from ._viz_labels import fmt_num, plain, record
 from .errors import GraphTooLargeError, InputTypeError, OptionError
 from .graph import children_of, local_partials, topo_order
 
@@ -28,62 +33,8 @@ if TYPE_CHECKING:
 
 __all__ = ["animation_dot", "draw_dot", "fmt_num", "neuron_owners"]
 
-PALETTE = ("#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")
-# ColorBrewer blues, pale to dark: small to large |grad|; dark fills take white text
-ZERO_FILL, BAD_FILL, HOT = "#fee8c8", "#e31a1c", "#d62728"
-_WHITE_TEXT, _FONT = 4, "Helvetica,Arial,sans-serif"
-_NEURON = re.compile(r"^((?:(.+)\.)?neurons\.\d+)\.")  # layers.0.neurons.3.w.5 -> neuron, layer
-_RECORD_SPECIAL = re.compile(r'([\\{}|<>"])')
+_FONT = "Helvetica,Arial,sans-serif"
 _RANKDIRS, _COLOR_BY, _COLLAPSE = ("LR", "TB", "RL", "BT"), (None, "grad"), (None, "neuron")
-
-
-def fmt_num(x: float) -> str:
-    """``%.4f`` as everywhere in the project; ``%.4e`` past 1e9 so a box stays small."""
-    return f"{x:.4f}" if not math.isfinite(x) or abs(x) < 1e9 else f"{x:.4e}"
-
-
-def _plain(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-
-
-def neuron_owners(order: list[Value]) -> dict[Value, str]:
-    """Map each node that belongs to an ``nn`` neuron to the neuron's path.
-
-    A leaf belongs when its label is a parameter path (``layers.0.neurons.3.w.5``); an op
-    node when its parameter inputs are one neuron's (``w * x``, ``dot``, ``+ b``), or when
-    it is unary, or a sum of that neuron's nodes, on top of such a node (``relu``).
-    """
-    owner: dict[Value, str] = {}
-    core: set[Value] = set()
-    for node in order:
-        if not node.op:
-            match = _NEURON.match(node.label)
-            if match:
-                owner[node] = match.group(1)
-            continue
-        kids = children_of(node)
-        params = {owner[c] for c in kids if not c.op and c in owner}
-        if params:
-            if len(params) == 1:
-                owner[node] = params.pop()
-                core.add(node)
-            continue
-        heads = {owner.get(c) for c in kids}
-        if len(heads) != 1 or None in heads:
-            continue
-        if len(kids) == 1 or (node.op in ("add", "sum") and any(c in core for c in kids)):
-            owner[node] = heads.pop()
-    return owner
-
-
-def _natural(path: str) -> list[Any]:
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path)]
-
-
-def _param_grad(members: list[Value]) -> float:
-    """The largest |grad| among a neuron's parameters (nan if any is nan)."""
-    grads = [abs(n.grad) for n in members if not n.op]
-    return math.nan if any(g != g for g in grads) else max(grads, default=0.0)
 
 
 def draw_dot(root: Value, rankdir: str = "LR", show_grad: bool = True,
@@ -125,25 +76,16 @@ class _Drawing:
         self.show_grad, self.animate = show_grad, animate
         self.fresh = show_grad and all(node.grad == 0.0 for node in order)
         self.hot = {self._number(h) for h in highlight}
-        neurons: dict[str, list[Value]] = {}
-        for node in order:
-            if node in self.owner:
-                neurons.setdefault(self.owner[node], []).append(node)
-        self.neurons = {p: neurons[p] for p in sorted(neurons, key=_natural)}  # layers.2 < .10
-        outside = [n for n in order if n not in self.owner]
-        self.read_outside = {c for n in order for c in children_of(n)
-                             if c in self.owner and self.owner.get(n) != self.owner[c]}
-        boxes = len(outside) + len(self.neurons) if self.collapse else len(order)
-        if boxes > max_nodes:
+        self.neurons = group_neurons(order, self.owner)
+        self.read_outside = read_outside(order, self.owner)
+        grads = box_grads(order, self.owner, self.neurons, self.collapse)
+        if (boxes := len(grads)) > max_nodes:
             hint = "" if self.collapse else 'draw nn models with collapse="neuron" or '
             where = f" under {root.label!r}" if root.label else ""
             raise GraphTooLargeError(
                 f"draw_dot: the graph{where} has {boxes:,} nodes, more than "
                 f"max_nodes={max_nodes:,}; {hint}pass a larger max_nodes (e.g. max_nodes={boxes})")
-        grads = [n.grad for n in (outside if self.collapse else order)]
-        if self.collapse:
-            grads += [_param_grad(members) for members in self.neurons.values()]
-        self.scale = _Scale(grads, self.collapse) if color_by == "grad" else None
+        self.scale = GradScale(grads, self.collapse) if color_by == "grad" else None
         self.dot = graphviz.Digraph(format="svg", graph_attr={"rankdir": rankdir,
                                                               "fontname": _FONT},
                                     node_attr={"shape": "record", "fontsize": "11",
@@ -163,16 +105,6 @@ class _Drawing:
             return self.owner[node]
         return f"n{self.num[node]}"
 
-    def _style(self, grad: float, hot: bool, **attrs: str) -> dict[str, str]:
-        if self.scale is not None:
-            fill, font = self.scale.colour(grad)
-            attrs.update(style="filled,dashed" if grad == 0 else "filled", fillcolor=fill)
-            if font:
-                attrs["fontcolor"] = font
-        if hot:
-            attrs.update(color=HOT, penwidth="3")
-        return attrs
-
     def _fields(self, name: str, node: Value) -> list[str]:
         fields = [name, f"data {fmt_num(node.data)}"]
         if self.show_grad:
@@ -182,10 +114,9 @@ class _Drawing:
     def _box(self, g: graphviz.Digraph, node_id: str, fields: list[str], grad: float,
              hot: bool, across: bool = True) -> None:
         """A record box; ``across=False`` stacks the fields (a collapsed neuron)."""
-        text = " | ".join(_RECORD_SPECIAL.sub(r"\\\1", f) for f in fields)
-        label = f"{{ {text} }}" if self.sideways == across else text
+        label = record(fields, braces=self.sideways == across)
         extra = {"id": node_id} if self.animate else {}
-        g.node(node_id, label, **self._style(grad, hot, **extra))
+        g.node(node_id, label, **node_style(self.scale, grad, hot, **extra))
 
     def _value(self, g: graphviz.Digraph, node: Value, prefix: str = "") -> None:
         k = self.num[node]
@@ -195,30 +126,20 @@ class _Drawing:
             attrs = {"id": f"n{k}op"} if self.animate else {}
             if k in self.hot:
                 attrs.update(color=HOT, penwidth="2")
-            g.node(f"n{k}op", _plain(node._op), shape="ellipse", fontsize="12", height="0.3",
+            g.node(f"n{k}op", plain(node._op), shape="ellipse", fontsize="12", height="0.3",
                    margin="0.04,0.02", **attrs)
 
     def _neuron(self, g: graphviz.Digraph, path: str, prefix: str) -> None:
         """One box for a whole neuron: its output's data and grad, its parameters' largest
         |grad| (what the colour shows: 0 for a dead ReLU)."""
         members = self.neurons[path]
-        inside = set(members)
-        penalty: set[Value] = set()  # computed from the parameters alone (p * p for L2)
-        for n in members:
-            if n.op and all(c in penalty or (c in inside and not c.op) for c in children_of(n)):
-                penalty.add(n)
-        outs = [n for n in members if (n is self.order[-1] or n in self.read_outside)
-                and n not in penalty]
-        out = outs[-1] if outs else members[-1]
-        kind = "linear" if out.op in ("add", "sum", "dot") else out._op
-        params = [n for n in members if not n.op]
+        out, summary = summarize(members, self.order[-1], self.read_outside)
         fields = self._fields(path[len(prefix):], out)
-        fields.insert(1, f"{len(params)} params, {kind}" + (
-            f", {len(outs)} outputs" if len(outs) > 1 else ""))
-        pgrad = _param_grad(members)
+        fields.insert(1, summary)
+        pgrad = param_grad(members)
         if self.show_grad:
             fields.append("max |param grad| " + ("—" if self.fresh else fmt_num(pgrad)))
-        hot = any(self.num[n] in self.hot for n in inside)
+        hot = any(self.num[n] in self.hot for n in members)
         self._box(g, path, fields, pgrad, hot, across=False)
 
     def _emit(self) -> None:
@@ -226,13 +147,10 @@ class _Drawing:
         for node in self.order:
             if node not in self.owner:
                 self._value(dot, node)
-        layers: dict[str, dict[str, list[Value]]] = {}
-        for path, members in self.neurons.items():
-            layers.setdefault(_NEURON.match(path + ".").group(2) or "", {})[path] = members
-        for layer, neurons in layers.items():
+        for layer, neurons in by_layer(self.neurons).items():
             if layer:
                 with dot.subgraph(name=f"cluster_{layer}") as lg:
-                    lg.attr(label=_plain(layer), style="rounded", color="#999999")
+                    lg.attr(label=plain(layer), style="rounded", color="#999999")
                     self._neurons(lg, neurons, f"{layer}.")
             else:
                 self._neurons(dot, neurons, "")
@@ -248,7 +166,7 @@ class _Drawing:
                 self._neuron(g, path, prefix)
                 continue
             with g.subgraph(name=f"cluster_{path}") as ng:
-                ng.attr(label=_plain(path[len(prefix):]), style="rounded,dashed")
+                ng.attr(label=plain(path[len(prefix):]), style="rounded,dashed")
                 for node in members:
                     self._value(ng, node, f"{path}." if not node.op else "")
 
@@ -283,50 +201,3 @@ class _Drawing:
         for (tail, head), count in bundles.items():
             dot.edge(tail, head, **({"label": f"×{count}"} if count > 1 else {}))
 
-
-class _Scale:
-    """|grad| on a log10 scale: decades grouped into at most ``len(PALETTE)`` colours."""
-
-    def __init__(self, grads: list[float], neurons: bool = False) -> None:
-        self.neurons = neurons
-        logs = [math.log10(abs(g)) for g in grads if g != 0 and math.isfinite(g)]
-        self.zero = any(g == 0 for g in grads)
-        self.bad = any(not math.isfinite(g) for g in grads)
-        self.lo = math.floor(min(logs)) if logs else 0
-        span = math.floor(max(logs)) + 1 - self.lo if logs else 0
-        self.width = max(1, math.ceil(span / len(PALETTE)))
-        self.buckets = math.ceil(span / self.width)
-
-    def _index(self, bucket: int) -> int:
-        top = len(PALETTE) - 1
-        return top // 2 if self.buckets == 1 else round(bucket * top / (self.buckets - 1))
-
-    def colour(self, grad: float) -> tuple[str, str]:
-        """Fill and font colour for a node with this gradient."""
-        if grad == 0:
-            return ZERO_FILL, ""
-        if not math.isfinite(grad):
-            return BAD_FILL, "white"
-        bucket = min(int((math.log10(abs(grad)) - self.lo) // self.width), self.buckets - 1)
-        index = self._index(bucket)
-        return PALETTE[index], "white" if index >= _WHITE_TEXT else ""
-
-    def legend(self) -> str:
-        """An HTML-like table: one row per colour with the |grad| range it stands for."""
-        rows = ['<tr><td><b>|grad|, log scale</b></td></tr>']
-        if self.neurons:
-            rows.append("<tr><td>neurons: largest |param grad|</td></tr>")
-        for b in reversed(range(self.buckets)):
-            lo, hi = self.lo + b * self.width, self.lo + (b + 1) * self.width
-            index = self._index(b)
-            text = f"1e{lo} &le; |grad| &lt; 1e{hi}"
-            if index >= _WHITE_TEXT:
-                text = f'<font color="white">{text}</font>'
-            rows.append(f'<tr><td bgcolor="{PALETTE[index]}">{text}</td></tr>')
-        if self.zero:
-            rows.append(f'<tr><td bgcolor="{ZERO_FILL}" style="dashed">grad = 0</td></tr>')
-        if self.bad:
-            rows.append(f'<tr><td bgcolor="{BAD_FILL}"><font color="white">nan / inf'
-                        '</font></td></tr>')
-        return ('<<table border="0" cellborder="1" cellspacing="0" cellpadding="4">'
-                + "".join(rows) + "</table>>")
