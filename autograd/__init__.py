@@ -37,7 +37,7 @@ from .errors import (
 from .functional import grad, hessian  # verify part
 from .gradcheck import GradcheckReport, gradcheck, gradgradcheck  # verify part
 from .graph import topo_order
-from .nary import dot, sum
+from .nary import dot, logsumexp, sum  # logsumexp: compiled batch execution, phase 2
 from .numeric import numeric_grad  # verify part
 from .ops import OPS, Op
 from .render import save_graph  # viz part
@@ -67,4 +67,6 @@ __all__ = [
     "Stepper", "NodeNotFound", "parse_expression", "evaluate_expression",
     # compiled batch execution
     "compile_batch", "BatchProgram", "register_vectorized",
+    # compiled batch execution, phase 2: a stable log-sum-exp node for softmax/cross-entropy
+    "logsumexp",
 ]

@@ -106,9 +106,7 @@ def _has_hooks(order: list[Value]) -> bool:
 def _backward_fast(root: Value, seed: float) -> None:
     """The chain rule as a tight float loop: this call's gradients from zero, then the
     old ``.grad`` values added back (so gradients accumulate as in PyTorch)."""
-    order, kept, olds = walk(root)
-    for node in order:
-        node.grad = 0.0
+    order, kept, olds = walk(root)  # every node's grad is now the walk's 0.0 mark
     root.grad = seed
     try:
         _chain_rule(order)

@@ -263,19 +263,17 @@ def nary(op: Op, inputs: tuple[Value, ...]) -> Value:
     return _node(op.forward(xs), inputs, None, op)
 
 
-def _operator(op: Op, reflected: bool = False) -> Callable[[Any, Any], Value]:
-    """The function applying a binary op; numbers become constant leaves.
-
-    It builds the node inline (no helper call): this is graph building's hottest path.
-    """
+def _operator(op: Op) -> Callable[[Any, Any], Value]:
+    """The function applying a binary op to two Values or numbers (numbers become
+    constant leaves). It is also the op's dunder (``Value.__mul__``), so it builds the
+    node inline, with no helper call: this is graph building's hottest path."""
     forward, check, name = op.forward, op.check, op.name
 
-    def apply(self: Any, other: Any) -> Value:
-        if type(other) is not Value:
-            other = _operand(other, name)
-        if type(self) is not Value:
-            self = _operand(self, name)
-        a, b = (other, self) if reflected else (self, other)
+    def apply(a: Any, b: Any) -> Value:
+        if type(b) is not Value:
+            b = _operand(b, name)
+        if type(a) is not Value:
+            a = _operand(a, name)
         x = a.data
         y = b.data
         if check is not None:
@@ -295,8 +293,18 @@ def _operator(op: Op, reflected: bool = False) -> Callable[[Any, Any], Value]:
             _on_create(v)
         return v
 
-    apply.__name__ = f"__r{name}__" if reflected else name
+    apply.__name__ = name
     return apply
+
+
+def _reflected(apply: Callable[[Any, Any], Value]) -> Callable[[Any, Any], Value]:
+    """The reflected dunder (``2 * x`` calls ``x.__rmul__(2)``): operands swapped back."""
+
+    def reflected(self: Value, other: Any) -> Value:
+        return apply(other, self)
+
+    reflected.__name__ = f"__r{apply.__name__}__"
+    return reflected
 
 
 def _function(op: Op) -> Callable[..., Value]:
@@ -386,8 +394,9 @@ _POW, _POWV = OPS["pow"], OPS["powv"]
 _powv = _operator(_POWV)
 
 for _name, _dunder in [("add", "add"), ("sub", "sub"), ("mul", "mul"), ("div", "truediv")]:
-    setattr(Value, f"__{_dunder}__", _operator(OPS[_name]))
-    setattr(Value, f"__r{_dunder}__", _operator(OPS[_name], reflected=True))
+    _apply = _operator(OPS[_name])
+    setattr(Value, f"__{_dunder}__", _apply)
+    setattr(Value, f"__r{_dunder}__", _reflected(_apply))
 Value.__neg__ = _function(OPS["neg"])  # type: ignore[method-assign]
 Value.__abs__ = _function(OPS["abs"])  # type: ignore[method-assign]
 for _op in list(OPS.values()):

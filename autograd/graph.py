@@ -42,7 +42,10 @@ class _Mark:
         return f"<walk mark {self.name}>"
 
 
-_OPEN, _PLACED = _Mark("open"), _Mark("placed")
+# "Placed" is a float 0.0 object of its own: recognisable by identity during the walk, and
+# already the zero that backward starts each node's gradient from (no zeroing pass).
+# Every placed node later gets a fresh float from ``+=``, so the mark never lingers.
+_OPEN, _PLACED = _Mark("open"), float("0.0")
 
 
 def walk(root: Value) -> tuple[list[Value], list[Value], list[Any]]:
@@ -51,8 +54,9 @@ def walk(root: Value) -> tuple[list[Value], list[Value], list[Any]]:
 
     Visited nodes are marked in their own ``grad`` slot instead of a dict or set (this
     walk is most of a backward pass, and slot writes are several times cheaper than
-    hashing). On return every visited ``grad`` holds a mark: the caller resets it to
-    0.0 and puts the returned non-zero grads back (backward adds them to its own).
+    hashing). On return every visited ``grad`` holds the placed mark, a 0.0 that the
+    next walk would take for "visited": backward accumulates into it (``+=`` makes new
+    floats), anyone else resets it, and the returned non-zero grads are put back.
     """
     order: list[Value] = []
     kept: list[Value] = []

@@ -1,4 +1,4 @@
-"""``sum`` and ``dot``: one node for many inputs, so wide reductions stay flat and fast.
+"""``sum``, ``dot``, ``logsumexp``: one node for many inputs, so wide reductions stay flat.
 
 A chain of 10,000 ``+`` nodes becomes one node with 10,000 children: one step in
 backward and in the stepper, one box in a drawing.
@@ -12,10 +12,10 @@ from .engine import Value, as_real, nary, values
 from .errors import ConfigError
 from .ops import OPS, bind
 
-__all__ = ["dot", "sum"]
+__all__ = ["dot", "logsumexp", "sum"]
 
 Number = int | float
-_SUM, _DOT = OPS["sum"], OPS["dot"]
+_SUM, _DOT, _LSE = OPS["sum"], OPS["dot"], OPS["logsumexp"]
 
 
 def sum(items: Iterable[Value | Number], start: Number = 0.0) -> Value:  # noqa: A001
@@ -44,3 +44,23 @@ def dot(ws: Iterable[Value | Number], xs: Iterable[Value | Number]) -> Value:
     if len(w) != len(x):
         raise ConfigError(f"dot: needs as many weights as inputs, got {len(w)} and {len(x)}")
     return nary(_DOT, w + x)
+
+
+def logsumexp(items: Iterable[Value | Number]) -> Value:
+    """One node for ``log(exp(x1) + ... + exp(xn))``, stable for any size of input.
+
+    Its local derivatives are the softmax ``exp(x_i - out)``: cross-entropy is
+    ``logsumexp(z) - dot(onehot, z)`` and softmax ``exp(z_i - logsumexp(z))``, with no
+    number taken from ``.data`` baked into the graph (so compiled programs accept it).
+
+    >>> z = [Value(1000.0), Value(-1000.0), Value(1000.0)]
+    >>> out = logsumexp(z)
+    >>> round(out.data - 1000.0, 6), len(out.children)
+    (0.693147, 3)
+    >>> out.backward(); [round(v.grad, 4) for v in z]
+    [0.5, 0.0, 0.5]
+    """
+    inputs = values(items, "logsumexp: element")
+    if not inputs:
+        raise ConfigError("logsumexp: needs at least one input, got none")
+    return nary(_LSE, inputs)

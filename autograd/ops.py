@@ -201,18 +201,22 @@ def _dot_partials(F, xs, out):
 
 
 def _fsum(xs: list[float], start: float) -> float:
-    total = start
-    for x in xs:
-        total += x  # left to right, as Python's sum() and a chain of + nodes would
-    return total
+    return sum(xs, start)  # left to right from start, as a chain of + nodes would
 
 
 def _dot(xs: list[float]) -> float:
     n = len(xs) // 2
-    total = 0.0
-    for w, x in zip(xs[:n], xs[n:]):
-        total += w * x
-    return total
+    return sum(map(operator.mul, xs[:n], xs[n:]), 0.0)
+
+
+def _logsumexp(xs: list[float]) -> float:
+    """log(sum(exp(x))) without overflow: shifted by the largest input."""
+    if not xs:
+        return -INF
+    m = max(xs)
+    if m != m or m in (INF, -INF):
+        return m if m == m else NAN
+    return m + math.log(math.fsum(math.exp(x - m) for x in xs))
 
 
 _POS = ((0.2, 3.0),)
@@ -261,6 +265,8 @@ _ROWS = [
        examples=(0.0, 1.5), doc="one node adding all its inputs (plus a folded constant)"),
     Op("dot", None, _dot, _dot_partials, "dot",
        doc="one node for Σ w_i * x_i; inputs are w_1..w_n then x_1..x_n"),
+    Op("logsumexp", None, _logsumexp, lambda F, xs, out: [F.exp(x - out) for x in xs],
+       "logsumexp", doc="log(Σ exp(x_i)), computed stably; d/dx_i is softmax_i = exp(x_i - out)"),
 ]
 
 

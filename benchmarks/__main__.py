@@ -89,6 +89,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'micrograd':34} {mg_fwd:>10.0f} {mg_after:>15.0f}")
     print(f"{'ratio (micrograd / ours)':34} {mg_fwd / fwd:>9.1f}x {mg_after / after:>14.1f}x")
 
+    from benchmarks import compiled  # the second table: compiled execution vs scalar, torch
+
+    compiled.main(args.quick)
+
 
 if __name__ == "__main__":
     main()

@@ -17,6 +17,8 @@ import random
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
+
 from autograd import Value
 from autograd.errors import ConfigError
 
@@ -108,6 +110,7 @@ class Sequential(Trainer, Module):
         self.optimizer: Optimizer | None = None
         self.loss: str | None = None
         self.metrics: list[str] = []
+        self.dtype = np.dtype(np.float64)  # of compiled execution; compile(dtype=...)
         for layer in layers or []:
             self.add(layer)
 
@@ -168,8 +171,13 @@ class Sequential(Trainer, Module):
         return self.layers[0].input_dim  # type: ignore[return-value]
 
     def compile(self, optimizer: str | Optimizer | type[Optimizer] = "rmsprop",
-                loss: str | None = None, metrics: Sequence[str] | None = None) -> None:
-        """Choose the optimizer (name, class or instance), the loss and the metrics."""
+                loss: str | None = None, metrics: Sequence[str] | None = None,
+                dtype: Any = "float64") -> None:
+        """Choose the optimizer (name, class or instance), the loss and the metrics.
+
+        ``dtype`` is the precision of compiled execution: "float64" (the default) gives the
+        scalar engine's numbers; "float32" trades that exact match for speed.
+        """
         if isinstance(optimizer, str):
             check_name(optimizer.lower(), list(OPTIMIZERS), "optimizer", "compile")
             optimizer = OPTIMIZERS[optimizer.lower()]
@@ -185,6 +193,9 @@ class Sequential(Trainer, Module):
             raise ConfigError(f"compile: give a loss, one of {', '.join(LOSSES)}")
         self.loss = check_name(loss, list(LOSSES), "loss", "compile")
         self.metrics = [check_name(m, list(METRICS), "metric", "compile") for m in metrics or []]
+        if np.dtype(dtype) not in (np.float64, np.float32):
+            raise ConfigError(f"compile: dtype must be float64 or float32, got {dtype!r}")
+        self.dtype = np.dtype(dtype)
         self.optimizer = optimizer
         if self.built and not optimizer.params:
             optimizer.bind(self.parameters())

@@ -116,9 +116,21 @@ def _is_batch(z: Any) -> bool:
     return isinstance(z, _SEQ) and len(z) > 0 and isinstance(z[0], _SEQ)
 
 
-def _logsumexp(zs: list[Value]) -> Value:
-    m = max(v.data for v in zs)  # shifting by the max keeps exp() in range; d/dz is unchanged
-    return autograd.sum([(v - m).exp() for v in zs]).log() + m
+def one_hot(index: int, k: int) -> list[float]:
+    """Class ``index`` of ``k`` as a one-hot row of floats."""
+    return [1.0 if i == index else 0.0 for i in range(k)]
+
+
+def softmax_xent(zs: list[Value], t: list[Any], lse: Value | None = None) -> Value:
+    """``-sum(t_i * log softmax_i) = sum(t) * logsumexp(z) - t . z`` as graph nodes.
+
+    Nothing is read from ``.data``: the graph is the same for every sample, so a compiled
+    program can run it. Targets of floats summing to 1 skip the ``sum(t)`` factor.
+    """
+    lse = autograd.logsumexp(zs) if lse is None else lse
+    if all(type(y) is not Value for y in t) and sum(float(y) for y in t) == 1.0:
+        return lse - autograd.dot(t, zs)
+    return lse * autograd.sum(t) - autograd.dot(t, zs)
 
 
 def _cross_entropy_one(z: Any, target: Any) -> Value:
@@ -127,12 +139,9 @@ def _cross_entropy_one(z: Any, target: Any) -> Value:
     if isinstance(target, numbers.Integral) and not isinstance(target, bool):
         if not 0 <= target < k:
             raise ConfigError(f"cross_entropy: class index {target} out of range for {k} classes")
-        return _logsumexp(zs) - zs[int(target)]
+        return softmax_xent(zs, one_hot(int(target), k))
     if isinstance(target, _SEQ) and len(target) == k:
-        t = [_target(y, "cross_entropy") for y in target]
-        total = sum(float(y) for y in t)
-        lse = _logsumexp(zs)
-        return (lse if total == 1.0 else lse * total) - autograd.dot(t, zs)
+        return softmax_xent(zs, [_target(y, "cross_entropy") for y in target])
     raise ConfigError(
         f"cross_entropy: target must be a class index or {k} probabilities, got {target!r}")
 
@@ -152,14 +161,11 @@ def cross_entropy(logits: Any, target: Any) -> Value:
 
 
 def softmax(logits: Sequence[Any]) -> Any:
-    """Probabilities ``exp(z_i) / sum_j exp(z_j)`` as Values (max-shifted: no overflow).
-
-    A batch (list of logit lists) gives a list of probability lists.
+    """Probabilities ``exp(z_i - logsumexp(z))`` as Values (stable: no overflow, and no
+    number from ``.data`` in the graph). A batch (list of logit lists) gives a list of lists.
     """
     if _is_batch(logits):
         return [softmax(z) for z in logits]
     zs = _logits(logits, "softmax")
-    m = max(v.data for v in zs)
-    exps = [(v - m).exp() for v in zs]
-    total = autograd.sum(exps)
-    return [e / total for e in exps]
+    lse = autograd.logsumexp(zs)
+    return [(v - lse).exp() for v in zs]

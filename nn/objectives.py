@@ -1,13 +1,18 @@
-"""Keras' losses by name, computed on one sample's logits, and the "accuracy" metric.
+"""Keras' losses by name, computed on one sample, and the "accuracy" metric.
 
-Softmax + categorical cross-entropy and sigmoid + binary cross-entropy are computed
-from the last layer's pre-activation logits (Keras' ``from_logits``), so they stay
-finite for any logits. Other pairings follow Keras: outputs are clipped probabilities.
+:func:`sample_loss` builds one sample's outputs and loss from the last layer's logits
+and the target leaves. The scalar engine runs it sample by sample; the compiler records
+it once and runs it on whole batches. Its graph never depends on the numbers (no ``if``
+on ``.data``, class labels as one-hot target leaves), so one recording serves every
+sample. Softmax + categorical cross-entropy and sigmoid + binary cross-entropy are
+computed from the logits (Keras' ``from_logits``), so they stay finite for any logits.
+Other pairings follow Keras: outputs are clipped probabilities (the clip is written with
+``relu``, an op, rather than a branch).
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -17,9 +22,10 @@ from autograd import Value
 from autograd.errors import ConfigError, InputTypeError
 
 from .layers import activate
-from .losses import _cross_entropy_one, binary_cross_entropy, mse
+from .losses import _mean, binary_cross_entropy, mse, softmax_xent
 
-__all__ = ["LOSSES", "METRICS", "as_table", "check_targets", "correct", "sample_loss"]
+__all__ = ["LOSSES", "METRICS", "as_table", "check_targets", "clip", "hits", "sample_fn",
+           "sample_loss"]
 
 LOSSES = {"mse": "mse", "mean_squared_error": "mse", "binary_crossentropy": "binary",
           "categorical_crossentropy": "categorical",
@@ -28,52 +34,77 @@ METRICS = {"accuracy": "accuracy", "acc": "accuracy"}
 _EPS = 1e-7  # Keras' clipping epsilon for probabilities that are not from logits
 
 
-def _clip(p: Value) -> Value:
-    """Keras' clip to [eps, 1 - eps]; a clipped value is a constant (zero gradient)."""
-    return Value(_EPS) if p.data < _EPS else Value(1 - _EPS) if p.data > 1 - _EPS else p
+def clip(p: Value, lo: float = _EPS, hi: float = 1 - _EPS) -> Value:
+    """Keras' clip to ``[lo, hi]`` as ops: ``lo + relu(p - lo) - relu(p - hi)``.
 
-
-def _argmax(xs: list[float]) -> int:
-    return max(range(len(xs)), key=xs.__getitem__)
-
-
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+    The gradient is 1 inside and 0 outside, as for Keras' clip; no branch on ``.data``.
+    """
+    return lo + (p - lo).relu() - (p - hi).relu()
 
 
 def sample_loss(kind: str, activation: str, logits: list[Value],
-                target: Any) -> tuple[Value, list[float]]:
-    """One sample's loss and its output (post-activation) numbers, for the metrics."""
+                target: list[Any]) -> tuple[Value, list[Value]]:
+    """One sample's loss and outputs (after the last activation), both as Values.
+
+    ``target`` holds one number or ``Value`` per output unit (one-hot for class labels).
+    """
     if kind in ("sparse", "categorical") and activation == "softmax":
-        return _cross_entropy_one(logits, target), [z.data for z in logits]
+        lse = autograd.logsumexp(logits)
+        outs = [(z - lse).exp() for z in logits]
+        if kind == "sparse":  # one-hot rows sum to 1
+            return lse - autograd.dot(target, logits), outs
+        return softmax_xent(logits, target, lse), outs
     if kind == "binary" and activation == "sigmoid":
-        return binary_cross_entropy(logits, target), [_sigmoid(z.data) for z in logits]
+        return binary_cross_entropy(logits, target), [z.sigmoid() for z in logits]
     outs = activate(logits, activation)
     if kind == "mse":
-        return mse(outs, target), [o.data for o in outs]
+        return mse(outs, target), outs
     if kind == "binary":
-        terms = [-(y * _clip(o).log() + (1 - y) * (1 - _clip(o)).log())
-                 for o, y in zip(outs, target)]
-        return autograd.sum(terms) * (1.0 / len(terms)), [o.data for o in outs]
+        terms = []
+        for o, y in zip(outs, target):
+            p = clip(o)
+            terms.append(-(y * p.log() + (1 - y) * (1 - p).log()))
+        return _mean(terms), outs
     # categorical from probabilities, as Keras: normalize, clip, -sum(y * log p)
-    t = [1.0 if i == target else 0.0 for i in range(len(outs))] if kind == "sparse" else target
-    total = autograd.sum(outs)
-    terms = [-y * (_clip(o / total) if total.data > 0 else Value(_EPS)).log()
-             for o, y in zip(outs, t) if y]
-    return autograd.sum(terms), [o.data for o in outs]
+    total = _EPS + (autograd.sum(outs) - _EPS).relu()  # >= eps: all-zero outputs stay finite
+    return -autograd.dot(target, [clip(o / total).log() for o in outs]), outs
 
 
-def correct(kind: str, outs: list[float], target: Any) -> float:
-    """Keras' "accuracy": class match for categorical, 0.5 threshold for one unit."""
-    if kind == "sparse":
-        return float(_argmax(outs) == target)
-    if kind == "binary" or len(outs) == 1:
-        return sum((o > 0.5) == (y > 0.5) for o, y in zip(outs, target)) / len(outs)
-    return float(_argmax(outs) == _argmax(target))
+def sample_fn(model: Any) -> Callable[[list[Value], list[Value]], tuple[list[Value], Value]]:
+    """``fn(xs, ys) -> (outputs, loss)``: a model's sample, what both engines run.
+
+    Before ``compile`` gives a loss, the loss is the first output (prediction only).
+    """
+    kind = LOSSES[model.loss] if model.loss is not None else None
+    activation = model.layers[-1].activation
+
+    def fn(xs: list[Value], ys: list[Value]) -> tuple[list[Value], Value]:
+        logits = model._logits(xs)
+        if kind is None:
+            outs = activate(logits, activation)
+            return outs, outs[0]
+        loss, outs = sample_loss(kind, activation, logits, ys)
+        return outs, loss
+
+    return fn
+
+
+def hits(kind: str, outs: np.ndarray, targets: np.ndarray) -> float:
+    """Keras' "accuracy" summed over a batch of output and target rows.
+
+    Class match (argmax) for several units; for one unit or binary cross-entropy, the
+    fraction of units on the right side of 0.5.
+    """
+    if kind == "binary" or outs.shape[1] == 1:
+        return float(((outs > 0.5) == (targets > 0.5)).mean(axis=1).sum())
+    return float((outs.argmax(axis=1) == targets.argmax(axis=1)).sum())
 
 
 def as_table(X: Any, where: str, name: str = "X") -> np.ndarray:
-    """``X`` as a float array, or a clear error for ragged rows or non-numbers."""
+    """``X`` as a float array (float32 kept as is), or a clear error for ragged rows or
+    non-numbers."""
+    if isinstance(X, np.ndarray) and X.dtype in (np.float32, np.float64):
+        return X
     try:
         arr = np.asarray(X, dtype=float)
     except (TypeError, ValueError) as e:
@@ -85,8 +116,9 @@ def as_table(X: Any, where: str, name: str = "X") -> np.ndarray:
     return arr
 
 
-def check_targets(kind: str, units: int, y: Any, n: int, where: str) -> list[Any]:
-    """``y`` checked against the loss and the output width, one target per sample."""
+def check_targets(kind: str, units: int, y: Any, n: int, where: str) -> np.ndarray:
+    """``y`` checked against the loss and the output width: one row of ``units`` per sample
+    (class labels become one-hot rows)."""
     arr = as_table(y, where, "y")
     if arr.ndim == 0 or len(arr) != n:
         raise ConfigError(f"{where}: y has {arr.size if arr.ndim == 0 else len(arr)} "
@@ -103,7 +135,7 @@ def check_targets(kind: str, units: int, y: Any, n: int, where: str) -> list[Any
         if bad.size:
             raise ConfigError(f"{where}: label {arr[bad[0]]:g} at index {bad[0]} is not a "
                               f"class of the {units} output units (0..{units - 1})")
-        return arr.astype(int).tolist()
+        return np.eye(units)[arr.astype(int)]  # one-hot: labels become target leaves
     if arr.ndim == 1 and units == 1:
         arr = arr[:, None]
     if arr.ndim == 1 and kind == "categorical":
@@ -114,4 +146,4 @@ def check_targets(kind: str, units: int, y: Any, n: int, where: str) -> list[Any
                           f"units, got {arr.shape}")
     if kind == "binary" and ((arr < 0) | (arr > 1)).any():
         raise ConfigError(f"{where}: binary_crossentropy targets must be in [0, 1]")
-    return arr.tolist()
+    return np.ascontiguousarray(arr, dtype=np.float64)

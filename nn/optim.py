@@ -2,6 +2,9 @@
 
 ``step()`` reads every parameter's ``.grad`` and writes its ``.data``, nothing else: no
 graph is built. The arithmetic runs on numpy vectors, so big models step quickly.
+``update(theta, grad, order)`` is the same rule on flat arrays, in place, for compiled
+training: one update function serves both paths, and the state (momentum, moment
+estimates, step count) carries over when a model switches between them.
 
 >>> from autograd import Value
 >>> w = Value(1.0)
@@ -45,6 +48,8 @@ def _check(where: str, name: str, value: Any, low: float = 0.0, high: float = ma
 class Optimizer:
     """Holds the parameters and the learning rate; subclasses give the update rule."""
 
+    _state: tuple[str, ...] = ()  # per-parameter arrays, aligned with ``_order``
+
     def __init__(self, params: Iterable[Value] | Any, lr: float) -> None:
         self.params: list[Value] = []
         self.lr = lr
@@ -77,6 +82,42 @@ class Optimizer:
 
     def _reset(self) -> None:
         """Forget the per-parameter state (momentum buffers, moment estimates)."""
+        for name in self._state:
+            setattr(self, name, None)
+        self._order: np.ndarray | None = None  # state[i] belongs to params[_order[i]]
+
+    def _align(self, order: np.ndarray | None, dtype: Any) -> None:
+        """Permute (and cast) the state so entry ``i`` belongs to ``params[order[i]]``."""
+        old = self._order
+        same = order is old or (order is not None and old is not None
+                                and np.array_equal(order, old))
+        for name in self._state:
+            s = getattr(self, name)
+            if s is None or (same and s.dtype == dtype):
+                continue
+            if not same:
+                if old is not None:  # back to parameter order first
+                    s, unordered = np.empty_like(s), s
+                    s[old] = unordered
+                if order is not None:
+                    s = s[order]
+            setattr(self, name, s.astype(dtype, copy=False))
+        self._order = order
+
+    def _zeros(self, name: str, like: np.ndarray) -> np.ndarray:
+        """The state array ``name``, created as zeros on first use."""
+        s = getattr(self, name)
+        if s is None:
+            s = np.zeros_like(like)
+            setattr(self, name, s)
+        return s
+
+    def _tmp(self, like: np.ndarray) -> np.ndarray:
+        """A scratch array shaped like ``like``, kept between steps (no allocation per step)."""
+        tmp = self.__dict__.get("_scratch")
+        if tmp is None or tmp.shape != like.shape or tmp.dtype != like.dtype:
+            tmp = self.__dict__["_scratch"] = np.empty_like(like)
+        return tmp
 
     @property
     def lr(self) -> float:
@@ -100,10 +141,26 @@ class Optimizer:
         n = len(params)
         x = np.fromiter((p.data for p in params), float, n)
         g = np.fromiter((p.grad for p in params), float, n)
-        for p, v in zip(params, self._update(x, g).tolist()):
+        self._align(None, x.dtype)
+        self._update(x, g)
+        for p, v in zip(params, x.tolist()):
             p.data = v
 
-    def _update(self, x: np.ndarray, g: np.ndarray) -> np.ndarray:
+    def update(self, theta: np.ndarray, grad: np.ndarray,
+               order: np.ndarray | None = None) -> None:
+        """The same step on flat arrays, in place: ``theta[i]`` is ``params[order[i]]``.
+
+        For compiled training (``BatchProgram.theta`` and its gradient); no ``Value`` is
+        read or written. ``order=None`` means the order of ``params``.
+        """
+        if len(theta) != len(self.params) or len(grad) != len(theta):
+            raise ConfigError(f"{type(self).__name__}.update: {len(theta)} parameters and "
+                              f"{len(grad)} gradients for {len(self.params)} bound parameters")
+        self._align(order, theta.dtype)
+        self._update(theta, grad)
+
+    def _update(self, x: np.ndarray, g: np.ndarray) -> None:
+        """Update ``x`` in place from the gradient ``g`` (one rule for both paths)."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -112,6 +169,8 @@ class Optimizer:
 
 class SGD(Optimizer):
     """Gradient descent, PyTorch's rule: ``d = g + wd*p; buf = momentum*buf + d; p -= lr*buf``."""
+
+    _state = ("_buf",)
 
     def __init__(self, params: Iterable[Value] | Any = None, lr: float = 0.01,
                  momentum: float = 0.0, weight_decay: float = 0.0, nesterov: bool = False) -> None:
@@ -122,20 +181,24 @@ class SGD(Optimizer):
             raise ConfigError("SGD: nesterov=True needs a momentum > 0")
         self.nesterov = bool(nesterov)
 
-    def _reset(self) -> None:
-        self._buf: np.ndarray | None = None
-
-    def _update(self, x: np.ndarray, g: np.ndarray) -> np.ndarray:
+    def _update(self, x: np.ndarray, g: np.ndarray) -> None:
         d = g + self.weight_decay * x if self.weight_decay else g
         if self.momentum:
-            buf = d.copy() if self._buf is None else self.momentum * self._buf + d
-            self._buf = buf
+            if self._buf is None:
+                buf = self._buf = d.copy()
+            else:
+                buf = self._buf
+                buf *= self.momentum
+                buf += d
             d = d + self.momentum * buf if self.nesterov else buf
-        return x - self.lr * d
+        tmp = np.multiply(d, self.lr, out=self._tmp(x))
+        x -= tmp
 
 
 class RMSprop(Optimizer):
     """PyTorch's rule: ``v = alpha*v + (1-alpha)*g**2; p -= lr * g / (sqrt(v) + eps)``."""
+
+    _state = ("_v", "_buf")
 
     def __init__(self, params: Iterable[Value] | Any = None, lr: float = 0.001,
                  alpha: float = 0.9, eps: float = 1e-7, momentum: float = 0.0,
@@ -146,23 +209,30 @@ class RMSprop(Optimizer):
         self.momentum = _check("RMSprop", "momentum", momentum)
         self.weight_decay = _check("RMSprop", "weight_decay", weight_decay)
 
-    def _reset(self) -> None:
-        self._v = np.zeros(len(self.params))
-        self._buf = np.zeros(len(self.params))
-
-    def _update(self, x: np.ndarray, g: np.ndarray) -> np.ndarray:
+    def _update(self, x: np.ndarray, g: np.ndarray) -> None:
         if self.weight_decay:
             g = g + self.weight_decay * x
-        self._v = self.alpha * self._v + (1.0 - self.alpha) * g * g
-        step = g / (np.sqrt(self._v) + self.eps)
+        v, tmp = self._zeros("_v", x), self._tmp(x)
+        v *= self.alpha
+        np.multiply(g, 1.0 - self.alpha, out=tmp)
+        tmp *= g
+        v += tmp  # alpha * v + (1 - alpha) * g * g
+        np.sqrt(v, out=tmp)
+        tmp += self.eps
+        np.divide(g, tmp, out=tmp)  # the step g / (sqrt(v) + eps)
         if self.momentum:
-            self._buf = self.momentum * self._buf + step
-            step = self._buf
-        return x - self.lr * step
+            buf = self._zeros("_buf", x)
+            buf *= self.momentum
+            buf += tmp
+            tmp[...] = buf
+        tmp *= self.lr
+        x -= tmp
 
 
 class Adam(Optimizer):
     """PyTorch's rule with bias correction: ``p -= lr * m_hat / (sqrt(v_hat) + eps)``."""
+
+    _state = ("_m", "_v")
 
     def __init__(self, params: Iterable[Value] | Any = None, lr: float = 0.001,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-7,
@@ -176,17 +246,26 @@ class Adam(Optimizer):
         self.weight_decay = _check("Adam", "weight_decay", weight_decay)
 
     def _reset(self) -> None:
-        self._m = np.zeros(len(self.params))
-        self._v = np.zeros(len(self.params))
+        super()._reset()
         self.t = 0  # steps taken, for the bias correction
 
-    def _update(self, x: np.ndarray, g: np.ndarray) -> np.ndarray:
+    def _update(self, x: np.ndarray, g: np.ndarray) -> None:
         b1, b2 = self.betas
         self.t += 1
         if self.weight_decay:
             g = g + self.weight_decay * x
-        self._m = b1 * self._m + (1.0 - b1) * g
-        self._v = b2 * self._v + (1.0 - b2) * g * g
+        m, v, tmp = self._zeros("_m", x), self._zeros("_v", x), self._tmp(x)
+        m *= b1
+        np.multiply(g, 1.0 - b1, out=tmp)
+        m += tmp
+        v *= b2
+        np.multiply(g, 1.0 - b2, out=tmp)
+        tmp *= g
+        v += tmp
         step_size = self.lr / (1.0 - b1**self.t)
-        denom = np.sqrt(self._v) / math.sqrt(1.0 - b2**self.t) + self.eps
-        return x - step_size * (self._m / denom)
+        np.sqrt(v, out=tmp)
+        tmp /= math.sqrt(1.0 - b2**self.t)
+        tmp += self.eps
+        np.divide(m, tmp, out=tmp)  # m_hat / (sqrt(v_hat) + eps), up to step_size
+        tmp *= step_size
+        x -= tmp

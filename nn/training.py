@@ -1,8 +1,14 @@
 """Training for the Keras-style ``Sequential``: ``fit``, ``evaluate``, ``predict``.
 
-Each batch: zero the gradients, build one graph per sample (``trace_sample``), average
-the losses (as Keras does), one ``backward``, one optimizer step. The per-sample loss is
-in :mod:`nn.objectives`; a compiled batch executor plugs in at ``_batch_loss``.
+Two engines run the same per-sample computation (:func:`nn.objectives.sample_loss`):
+
+* compiled (the default): recorded once, run on whole batches of arrays
+  (:mod:`nn.compiled`) -- for training on real data;
+* scalar (``compiled=False``): one graph per sample, the batch's mean loss (as Keras),
+  one ``backward``, one optimizer step -- slow, but every node is there to see.
+
+Both give the same numbers, to rounding. ``trace_sample(x, y)`` builds one sample's loss
+graph with the scalar engine, to step through or draw, whichever engine trained the model.
 """
 
 from __future__ import annotations
@@ -14,11 +20,12 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-import autograd
 from autograd import Value
 from autograd.errors import ConfigError
 
-from .objectives import LOSSES, as_table, check_targets, correct, sample_loss
+from .compiled import Runner, runner_for
+from .objectives import LOSSES, as_table, check_targets, hits
+from .scalar import ScalarRunner
 
 __all__ = ["History", "Trainer"]
 
@@ -39,7 +46,7 @@ class Trainer:
 
     # -- data ------------------------------------------------------------------------------
 
-    def _inputs(self, X: Any, where: str) -> list[list[float]]:
+    def _inputs(self, X: Any, where: str) -> np.ndarray:
         arr = as_table(X, where)
         if arr.ndim != 2 or len(arr) == 0:
             hint = " (wrap a single sample in a list: [x])" if arr.ndim == 1 else ""
@@ -54,9 +61,9 @@ class Trainer:
         bad = np.flatnonzero(~np.isfinite(arr).all(axis=1))
         if bad.size:
             raise ConfigError(f"{where}: X row {bad[0]} holds NaN or inf")
-        return arr.tolist()
+        return np.ascontiguousarray(arr)
 
-    def _targets(self, y: Any, n: int, where: str) -> list[Any]:
+    def _targets(self, y: Any, n: int, where: str) -> np.ndarray:
         return check_targets(self._kind(where), self.layers[-1].units, y, n, where)
 
     def _kind(self, where: str) -> str:
@@ -64,126 +71,131 @@ class Trainer:
             raise ConfigError(f"{where}: call compile(optimizer, loss, metrics) first")
         return LOSSES[self.loss]
 
-    # -- the per-sample and per-batch computation ------------------------------------------
+    @property
+    def program(self) -> Any:
+        """The compiled ``BatchProgram`` that compiled fit/evaluate/predict run (None before)."""
+        runner = self.__dict__.get("_runner")
+        return None if runner is None else runner.program
 
-    def _sample(self, row: list[float], target: Any,
-                labels: bool = False) -> tuple[Value, list[float]]:
-        """One sample's loss graph and its output numbers: the unit a batch is made of."""
-        xs = [Value(x, f"x{i}") for i, x in enumerate(row)] if labels else [Value(x) for x in row]
-        return sample_loss(LOSSES[self.loss], self.layers[-1].activation, self._logits(xs), target)
+    # -- the engines --------------------------------------------------------------------
+
+    def _engine(self, compiled: bool, X: np.ndarray, Y: np.ndarray | None,
+                where: str) -> Runner | ScalarRunner:
+        """The compiled runner (cached, parameters read in) or a scalar one."""
+        runner = runner_for(self, X, Y, where) if compiled else ScalarRunner(self)
+        runner.begin()
+        return runner
 
     def trace_sample(self, x: Any, y: Any) -> Value:
         """The loss of one sample ``(x, y)`` as a graph, to step through or draw.
 
-        Inputs are labelled ``x0, x1, ...``, the output ``loss``, parameters by path.
+        Inputs are labelled ``x0, x1, ...``, targets ``y0, y1, ...`` (a class label is a
+        one-hot row), the output ``loss``, parameters by their path.
         """
         rows = self._inputs([x], "trace_sample")
-        loss = self._sample(rows[0], self._targets([y], 1, "trace_sample")[0], labels=True)[0]
+        targets = self._targets([y], 1, "trace_sample")
+        loss = ScalarRunner(self).sample(rows[0].tolist(), targets[0].tolist(), labels=True)[0]
         loss.label = "loss"
         return loss
 
-    def _batch_loss(self, rows: list[list[float]], targets: list[Any]) -> tuple[Value, float]:
-        """Mean loss of a batch (one graph per sample, summed) and its number correct."""
-        kind, losses, hits = LOSSES[self.loss], [], 0.0
-        for row, target in zip(rows, targets):
-            loss, outs = self._sample(row, target)
-            losses.append(loss)
-            hits += correct(kind, outs, target)
-        return autograd.sum(losses) * (1.0 / len(losses)), hits
+    def _score(self, runner: Runner | ScalarRunner, X: np.ndarray, Y: np.ndarray,
+               batch_size: int, verbose: int) -> tuple[float, float]:
+        losses, outs = runner.score(X, Y, batch_size, verbose)
+        return float(np.sum(losses)) / len(X), hits(LOSSES[self.loss], outs, Y) / len(X)
 
     # -- the Keras verbs -------------------------------------------------------------------
 
     def fit(self, X: Any, y: Any, epochs: int = 1, batch_size: int = 32,
             validation_data: tuple[Any, Any] | None = None, verbose: int = 1,
-            shuffle: bool = True, seed: int | None = None, compiled: bool = False) -> History:
-        """Train for ``epochs`` passes over ``(X, y)`` in shuffled mini-batches."""
-        _scalar_only(compiled, "fit")
-        rows = self._inputs(X, "fit")
-        targets = self._targets(y, len(rows), "fit")
+            shuffle: bool = True, seed: int | None = None, compiled: bool = True) -> History:
+        """Train for ``epochs`` passes over ``(X, y)`` in shuffled mini-batches.
+
+        ``compiled=True`` runs the compiled program on whole batches; ``compiled=False``
+        builds one scalar graph per sample (same numbers, far slower). Either way, after
+        ``fit`` every parameter's ``.data`` holds the trained value and its ``.grad`` the
+        gradient of the last batch's mean loss.
+        """
+        X = self._inputs(X, "fit")
+        Y = self._targets(y, len(X), "fit")
         val = None
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise ConfigError("fit: validation_data must be a pair (X_val, y_val)")
-            vrows = self._inputs(validation_data[0], "fit validation_data")
-            val = (vrows, self._targets(validation_data[1], len(vrows), "fit validation_data"))
+            Xv = self._inputs(validation_data[0], "fit validation_data")
+            val = (Xv, self._targets(validation_data[1], len(Xv), "fit validation_data"))
         for name, v, low in (("epochs", epochs, 0), ("batch_size", batch_size, 1)):
             if isinstance(v, bool) or not isinstance(v, int) or v < low:
                 raise ConfigError(f"fit: {name} must be an int >= {low}, got {v!r}")
         _check_verbose(verbose, "fit")
         if self.optimizer is None:
             raise ConfigError("fit: call compile(optimizer, loss, metrics) first")
-        opt, rng = self.optimizer, random.Random(seed) if seed is not None else self._rng
+        rng = random.Random(seed) if seed is not None else self._rng
         history = History()
-        for epoch in range(epochs):
-            start, order = time.perf_counter(), list(range(len(rows)))
-            if shuffle:
-                rng.shuffle(order)
-            batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-            bar = tqdm(total=len(batches), desc=f"Epoch {epoch + 1}/{epochs}", unit="batch",
-                       disable=verbose != 1, leave=True)
-            total, hits, seen = 0.0, 0.0, 0
-            for batch in batches:
-                opt.zero_grad()
-                loss, got = self._batch_loss([rows[i] for i in batch], [targets[i] for i in batch])
-                loss.backward()
-                opt.step()
-                total, hits, seen = total + loss.data * len(batch), hits + got, seen + len(batch)
-                bar.set_postfix_str(self._logline(total / seen, hits / seen), refresh=False)
-                bar.update(1)
-            logs = {"loss": total / seen}
-            if self.metrics:
-                logs["accuracy"] = hits / seen
-            if val is not None:
-                vloss, vacc = self._score(*val, 0)
-                logs["val_loss"] = vloss
-                if self.metrics:
-                    logs["val_accuracy"] = vacc
-            history.epoch.append(epoch)
-            for key, value in logs.items():
-                history.history.setdefault(key, []).append(value)
-            text = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
-            bar.set_postfix_str(text)
-            bar.close()
-            if verbose == 2:
-                print(f"Epoch {epoch + 1}/{epochs} - {time.perf_counter() - start:.1f}s - {text}")
+        if not epochs:
+            return history
+        runner = self._engine(compiled, X, Y, "fit")
+        try:
+            for epoch in range(epochs):
+                self._epoch(runner, X, Y, val, rng, shuffle, batch_size, epoch, epochs,
+                            verbose, history)
+        finally:
+            runner.end_fit()  # the compiled engine writes theta into the Values
         return history
+
+    def _epoch(self, runner: Runner | ScalarRunner, X: np.ndarray, Y: np.ndarray, val: Any,
+               rng: random.Random, shuffle: bool, batch_size: int, epoch: int, epochs: int,
+               verbose: int, history: History) -> None:
+        start, order = time.perf_counter(), list(range(len(X)))
+        if shuffle:
+            rng.shuffle(order)
+        batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+        bar = tqdm(total=len(batches), desc=f"Epoch {epoch + 1}/{epochs}", unit="batch",
+                   disable=verbose != 1, leave=True)
+        kind, total, got, seen = LOSSES[self.loss], 0.0, 0.0, 0
+        for batch in batches:
+            loss, outs = runner.train_batch(self.optimizer, X[batch], Y[batch])
+            total, seen = total + loss * len(batch), seen + len(batch)
+            got += hits(kind, outs, Y[batch])
+            bar.set_postfix_str(self._logline(total / seen, got / seen), refresh=False)
+            bar.update(1)
+        logs = {"loss": total / seen}
+        if self.metrics:
+            logs["accuracy"] = got / seen
+        if val is not None:
+            vloss, vacc = self._score(runner, *val, batch_size, 0)
+            logs["val_loss"] = vloss
+            if self.metrics:
+                logs["val_accuracy"] = vacc
+        history.epoch.append(epoch)
+        for key, value in logs.items():
+            history.history.setdefault(key, []).append(value)
+        text = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
+        bar.set_postfix_str(text)
+        bar.close()
+        if verbose == 2:
+            print(f"Epoch {epoch + 1}/{epochs} - {time.perf_counter() - start:.2f}s - {text}")
 
     def _logline(self, loss: float, acc: float) -> str:
         return f"loss: {loss:.4f}" + (f" - accuracy: {acc:.4f}" if self.metrics else "")
 
-    def _score(self, rows: list[list[float]], targets: list[Any],
-               verbose: int) -> tuple[float, float]:
-        kind, total, hits = LOSSES[self.loss], 0.0, 0.0
-        with autograd.no_grad():
-            for row, target in tqdm(list(zip(rows, targets)), desc="evaluate", unit="sample",
-                                    disable=verbose != 1, leave=False):
-                loss, outs = self._sample(row, target)
-                total += loss.data
-                hits += correct(kind, outs, target)
-        return total / len(rows), hits / len(rows)
-
     def evaluate(self, X: Any, y: Any, batch_size: int = 32, verbose: int = 0,
-                 compiled: bool = False) -> float | list[float]:
+                 compiled: bool = True) -> float | list[float]:
         """Mean loss on ``(X, y)``, and accuracy when compiled with metrics: ``[loss, acc]``."""
-        _scalar_only(compiled, "evaluate")
         _check_verbose(verbose, "evaluate")
         self._kind("evaluate")
-        rows = self._inputs(X, "evaluate")
-        loss, acc = self._score(rows, self._targets(y, len(rows), "evaluate"), verbose)
+        X = self._inputs(X, "evaluate")
+        Y = self._targets(y, len(X), "evaluate")
+        runner = self._engine(compiled, X, Y, "evaluate")
+        loss, acc = self._score(runner, X, Y, _positive(batch_size, "evaluate"), verbose)
         return [loss, acc] if self.metrics else loss
 
     def predict(self, X: Any, batch_size: int = 32, verbose: int = 0,
-                compiled: bool = False) -> np.ndarray:
+                compiled: bool = True) -> np.ndarray:
         """Outputs (after the last activation) as an array of shape (samples, units)."""
-        _scalar_only(compiled, "predict")
         _check_verbose(verbose, "predict")
-        rows = self._inputs(X, "predict")
-        out = np.empty((len(rows), self.layers[-1].units))
-        with autograd.no_grad():
-            for i, row in enumerate(tqdm(rows, desc="predict", unit="sample",
-                                         disable=verbose != 1, leave=False)):
-                out[i] = [v.data for v in self(row)]
-        return out
+        X = self._inputs(X, "predict")
+        chunk = _positive(batch_size, "predict")
+        return self._engine(compiled, X, None, "predict").predict(X, chunk, verbose)
 
 
 def _check_verbose(verbose: Any, where: str) -> None:
@@ -192,8 +204,7 @@ def _check_verbose(verbose: Any, where: str) -> None:
                           f"(one line per epoch), got {verbose!r}")
 
 
-def _scalar_only(compiled: bool, where: str) -> None:
-    """The hook where compiled batch execution plugs in; for now the scalar path only."""
-    if compiled:
-        raise NotImplementedError(f"{where}(compiled=True): compiled batch execution is not "
-                                  "available yet; use compiled=False")
+def _positive(n: Any, where: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ConfigError(f"{where}: batch_size must be an int >= 1, got {n!r}")
+    return n

@@ -250,8 +250,9 @@ def test_misuse_of_the_verbs():
                         ({"validation_data": [[0, 0]]}, "validation_data must be a pair")]:
         with pytest.raises(ConfigError, match=message):
             model.fit([[0, 0]], [0], **kw)
-    with pytest.raises(NotImplementedError, match="compiled=False"):
-        model.predict([[0, 0]], compiled=True)
+    assert model.predict([[0, 0]], compiled=True).shape == (1, 1)  # compiled is the default
+    with pytest.raises(ConfigError, match="batch_size must be an int >= 1"):
+        model.predict([[0, 0]], batch_size=0)
     with pytest.raises(ConfigError, match="expected a Dense layer"):
         model.add("dense")
     with pytest.raises(ConfigError, match="input_shape must be \\(n,\\)"):

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nn
-from autograd import Value
+from autograd import Value, compile_batch, logsumexp, topo_order
 from autograd.errors import ConfigError, InputTypeError
 from nn.losses import binary_cross_entropy, cross_entropy, hinge, mse, softmax
 
@@ -194,3 +194,21 @@ def test_bad_inputs_get_clear_errors():
 def test_losses_are_reexported_from_nn():
     assert nn.mse is mse and nn.cross_entropy is cross_entropy and nn.softmax is softmax
     assert nn.losses.hinge is hinge and nn.binary_cross_entropy is binary_cross_entropy
+
+
+def test_softmax_and_cross_entropy_bake_no_numbers_into_the_graph():
+    """Their graphs are the same for every sample, so compile_batch accepts them."""
+    def fn(xs, ys):
+        return softmax(xs), cross_entropy(xs, ys)
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(scale=50.0, size=(8, 4))  # a different max logit in every sample
+    Y = np.eye(4)[rng.integers(0, 4, 8)]
+    program = compile_batch(fn, [], X, Y)
+    outs, losses = program.forward(X, Y)
+    for x, y, out, loss in zip(X, Y, outs, losses):
+        assert loss == pytest.approx(_ce(list(x), int(y.argmax())), rel=1e-12)
+        assert out == pytest.approx([p.data for p in softmax(list(x))], rel=1e-12)
+    ops = {node.op for node in topo_order(cross_entropy(list(X[0]), 1))}
+    assert "logsumexp" in ops and "dot" in ops
+    assert logsumexp([Value(1000.0), Value(1000.0)]).data == pytest.approx(1000 + math.log(2))

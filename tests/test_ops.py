@@ -84,6 +84,7 @@ OPERATORS = {
     "neg": lambda xs, p: -xs[0],
     "sum": lambda xs, p: autograd.sum(xs, start=p),
     "dot": lambda xs, p: autograd.dot(xs[: len(xs) // 2], xs[len(xs) // 2:]),
+    "logsumexp": lambda xs, p: autograd.logsumexp(xs),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 import nn
@@ -184,3 +185,35 @@ def test_non_values_are_type_errors():
         SGD([1.0])
     with pytest.raises(InputTypeError, match="params must be a list of Values"):
         Adam(Value(1.0))
+
+
+# -- the array path (compiled training) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", [
+    lambda ps: SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.1, nesterov=True),
+    lambda ps: RMSprop(ps, lr=0.02, momentum=0.5, weight_decay=0.1),
+    lambda ps: Adam(ps, lr=0.1, weight_decay=0.1)], ids=["sgd", "rmsprop", "adam"])
+def test_array_path_is_the_value_path_in_any_order(make):
+    """update(theta, grad, order) on permuted arrays, alternating with step(): same numbers."""
+    expected = run(make)
+    params = [Value(x) for x in START]
+    opt = make(params)
+    order = np.array([2, 0, 1])  # theta[i] is params[order[i]]
+    for t in range(STEPS):
+        g = grad_of([p.data for p in params], t)
+        if t % 3 == 2:  # the Value path, every third step
+            for p, gi in zip(params, g):
+                p.grad = gi
+            opt.step()
+            continue
+        theta = np.array([params[j].data for j in order])
+        opt.update(theta, np.array([g[j] for j in order]), order)
+        for j, x in zip(order, theta.tolist()):
+            params[j].data = x
+    assert [p.data for p in params] == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+def test_array_path_checks_sizes():
+    with pytest.raises(ConfigError, match="3 parameters and 2 gradients for 3"):
+        SGD([Value(1.0) for _ in range(3)]).update(np.zeros(3), np.zeros(2))

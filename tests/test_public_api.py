@@ -21,7 +21,7 @@ AUTOGRAD = {
     # step through
     "Stepper", "parse_expression", "evaluate_expression",
     # compiled batch execution
-    "compile_batch", "BatchProgram", "register_vectorized",
+    "compile_batch", "BatchProgram", "register_vectorized", "logsumexp",
     # errors
     "AutogradError", "CompileError", "ConfigError", "DivisionByZero", "DomainError",
     "ExpressionError", "GradcheckError", "GraphTooLargeError", "GraphvizNotFound",

@@ -81,6 +81,9 @@ def _group_key(rec: Recording, k: int, depth: int, is_param: list[bool],
         return ("reduce", depth, name, None)
     if name == "sum":
         return ("reduce", depth, name, value)
+    rule = RULES.get(name)
+    if rule is not None and rule.parts:  # logsumexp: padding with 0 would change it, so
+        return ("reduce", depth, name, value, len(children))  # one group per input count
     if name not in RULES:
         raise CompileError(
             f"op {name!r} at node {describe(rec, k)} has no vectorized rule: register one with "

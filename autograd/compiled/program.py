@@ -21,8 +21,10 @@ __all__ = ["BatchProgram"]
 
 
 def as_batch(data: object, width: int, what: str) -> np.ndarray:
-    """``data`` as a float64 ``(batch, width)`` array; a 1-D array is one column."""
-    arr = np.asarray(data, dtype=np.float64)
+    """``data`` as a float ``(batch, width)`` array (float32 kept, anything else float64);
+    a 1-D array is one column."""
+    arr = data if isinstance(data, np.ndarray) and data.dtype == np.float32 else \
+        np.asarray(data, dtype=np.float64)
     if arr.ndim == 1 and width == 1:
         arr = arr.reshape(-1, 1)
     if arr.ndim != 2 or arr.shape[1] != width:

@@ -69,11 +69,8 @@ def record(fn: SampleFn, param_sig: dict[Value, tuple], x: Sequence[float],
     n_loss = len(order)
     index = dict(zip(order, range(n_loss)))
     for out in outputs:
-        if out not in index:  # an output the loss does not read: add its own graph
-            for node in topo_order(out):
-                if node not in index:
-                    index[node] = len(order)
-                    order.append(node)
+        if out not in index:  # an output the loss does not read: add the rest of its graph
+            _extend(order, index, out)
     role = {v: ("x", i) for i, v in enumerate(xs)}
     role.update({v: ("y", j) for j, v in enumerate(ys)})
     sig: list[tuple] = []
@@ -85,6 +82,22 @@ def record(fn: SampleFn, param_sig: dict[Value, tuple], x: Sequence[float],
         else:
             append(param(node) or other(node) or ("c", float(node.data).hex()))
     return Recording(order, sig, [index[o] for o in outputs], index[loss], n_loss)
+
+
+def _extend(order: list[Value], index: dict[Value, int], root: Value) -> None:
+    """Append ``root``'s nodes not yet in ``index``, children first (as ``topo_order``),
+    without walking again the (large) part already recorded."""
+    stack = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if node in index:
+            continue
+        if expanded:
+            index[node] = len(order)
+            order.append(node)
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in reversed(children_of(node)) if c not in index)
 
 
 def describe(rec: Recording, k: int) -> str:

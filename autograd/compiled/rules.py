@@ -4,7 +4,7 @@ The scalar table (:mod:`autograd.ops`) stays the source of truth; this table res
 each built-in row for a whole block of nodes at once, with the same conventions
 (``relu'(0) = 0``, ``abs'(0) = 0``, ``leaky_relu'(0) = slope``, inf/nan instead of
 exceptions). A row of kind ``parts=0`` gets one ``(batch, group)`` array per input; a
-reduction (``sum``: 1 part, ``dot``: 2 parts, weights then inputs) gets one
+reduction (``sum``, ``logsumexp``: 1 part, ``dot``: 2 parts, weights then inputs) gets one
 ``(batch, group, n)`` array per part. Partials may return plain floats for constants.
 Custom ops join with :func:`register_vectorized`.
 
@@ -58,6 +58,15 @@ def _sigmoid(x: Array) -> Array:
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
+def _logsumexp(a: list[Array], _: Any) -> Array:
+    x = a[0]
+    m = x.max(axis=-1)  # nan propagates; an infinite max is the answer, as in ops.py
+    finite = np.isfinite(m)
+    shift = np.where(finite, m, 0.0)
+    total = np.exp(x - shift[..., None]).sum(axis=-1)
+    return np.where(finite, shift + np.log(total), m)
+
+
 def _bad_pow(a: Array, b: Any) -> Array:
     fractional = np.isfinite(b) & (b != np.floor(b)) if np.ndim(b) else (
         np.isfinite(b) and b != int(b))
@@ -109,6 +118,7 @@ _ROWS = [
     _row("sum", lambda a, start: a[0].sum(axis=-1) + start, lambda a, o, v: (1.0,), parts=1),
     _row("dot", lambda a, v: np.einsum("...n,...n->...", a[0], a[1]),
          lambda a, o, v: (a[1], a[0]), parts=2),
+    _row("logsumexp", _logsumexp, lambda a, o, v: (np.exp(a[0] - o[..., None]),), parts=1),
 ]
 
 RULES: dict[str, VRule] = {rule.name: rule for rule in _ROWS}
