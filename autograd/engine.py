@@ -265,8 +265,7 @@ def nary(op: Op, inputs: tuple[Value, ...]) -> Value:
 
 def _operator(op: Op) -> Callable[[Any, Any], Value]:
     """The function applying a binary op to two Values or numbers (numbers become
-    constant leaves). It is also the op's dunder (``Value.__mul__``), so it builds the
-    node inline, with no helper call: this is graph building's hottest path."""
+    constant leaves); it is also the op's dunder (``Value.__mul__``)."""
     forward, check, name = op.forward, op.check, op.name
 
     def apply(a: Any, b: Any) -> Value:
@@ -280,18 +279,7 @@ def _operator(op: Op) -> Callable[[Any, Any], Value]:
             bad = check(x, y)
             if bad is not None:
                 _fail(bad, (a, b))
-        v = _new(Value)
-        v.data = forward(x, y)
-        v.grad = 0.0
-        if _grad_enabled:
-            v._a = a
-            v._b = b
-            v._fn = op
-        else:
-            v._a = v._b = v._fn = None
-        if _on_create is not None:
-            _on_create(v)
-        return v
+        return _node(forward(x, y), a, b, op)
 
     apply.__name__ = name
     return apply
@@ -308,7 +296,7 @@ def _reflected(apply: Callable[[Any, Any], Value]) -> Callable[[Any, Any], Value
 
 
 def _function(op: Op) -> Callable[..., Value]:
-    """The function (and ``Value`` method) applying a unary op, built inline like ``_operator``."""
+    """The function (and ``Value`` method) applying a unary op."""
     if op.param is not None:
         default, pname = op.default, op.param
 
@@ -320,28 +308,8 @@ def _function(op: Op) -> Callable[..., Value]:
 
         apply_bound.__name__, apply_bound.__doc__ = op.name, op.doc
         return apply_bound
-    forward, check = op.forward, op.check
-
     def apply(self: Value) -> Value:
-        if type(self) is not Value:
-            self = _operand(self, op.name)
-        x = self.data
-        if check is not None:
-            bad = check(x)
-            if bad is not None:
-                _fail(bad, (self,))
-        v = _new(Value)
-        v.data = forward(x)
-        v.grad = 0.0
-        if _grad_enabled:
-            v._a = self
-            v._b = None
-            v._fn = op
-        else:
-            v._a = v._b = v._fn = None
-        if _on_create is not None:
-            _on_create(v)
-        return v
+        return _unary(op, self if type(self) is Value else _operand(self, op.name))
 
     apply.__name__, apply.__doc__ = op.name, op.doc
     return apply

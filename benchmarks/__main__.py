@@ -8,26 +8,15 @@ from __future__ import annotations
 
 import argparse
 import gc
-import statistics
 import sys
-import time
 import tracemalloc
-from collections.abc import Callable
 
 import autograd
 from autograd.graph import topo_order
 from benchmarks import workloads as w
 from benchmarks.micrograd_ref import Value as MgValue
 from benchmarks.micrograd_ref import count_nodes
-
-
-def median_time(run: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from benchmarks.timing import median_time
 
 
 def bytes_per_node(V: type, nodes: int = 100_000) -> tuple[float, float]:

@@ -16,24 +16,15 @@ from __future__ import annotations
 
 import json
 import resource
-import statistics
 import subprocess
 import sys
 import time
-from typing import Any
 
 import numpy as np
 
+from benchmarks.timing import median_time
+
 WORKER = [sys.executable, "-m", "benchmarks.compiled", "--worker"]
-
-
-def _median_time(run: Any, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def digits_rates(quick: bool) -> tuple[float, float]:
@@ -48,9 +39,9 @@ def digits_rates(quick: bool) -> tuple[float, float]:
     model.evaluate(X[:256], y[:256])  # compile once, outside the timing
     repeats = 1 if quick else 3
     n_scalar = 64 if quick else 256  # the scalar engine is slow: time a few batches
-    scalar = _median_time(lambda: model.fit(X[:n_scalar], y[:n_scalar], batch_size=32,
+    scalar = median_time(lambda: model.fit(X[:n_scalar], y[:n_scalar], batch_size=32,
                                             verbose=0, compiled=False), repeats)
-    compiled = _median_time(lambda: model.fit(X, y, epochs=3, batch_size=32, verbose=0),
+    compiled = median_time(lambda: model.fit(X, y, epochs=3, batch_size=32, verbose=0),
                             repeats)
     return n_scalar / scalar, 3 * len(X) / compiled
 
@@ -76,7 +67,7 @@ def _ours(X: np.ndarray, y: np.ndarray, dtype: str, epochs: int, repeats: int) -
     start = time.perf_counter()
     model.evaluate(X[:256], Y[:256])  # compiles the program; fit reuses it
     compile_s = time.perf_counter() - start
-    epoch = _median_time(lambda: model.fit(X, Y, epochs=epochs, batch_size=128, verbose=0),
+    epoch = median_time(lambda: model.fit(X, Y, epochs=epochs, batch_size=128, verbose=0),
                          repeats) / epochs
     return {"epoch": epoch, "compile": compile_s}
 
@@ -104,7 +95,7 @@ def _torch(X: np.ndarray, y: np.ndarray, dtype: str, epochs: int, repeats: int) 
                 opt.step()
 
     fit()  # warm-up
-    return {"epoch": _median_time(fit, repeats) / epochs, "threads": torch.get_num_threads()}
+    return {"epoch": median_time(fit, repeats) / epochs, "threads": torch.get_num_threads()}
 
 
 def worker(engine: str, dtype: str, n: int, epochs: int, repeats: int) -> dict:

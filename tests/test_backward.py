@@ -7,6 +7,7 @@ import math
 import sys
 
 import pytest
+from finite_diff import central_diff
 from hypothesis import assume, given
 from strategies import Recipe, build, dags
 
@@ -15,15 +16,6 @@ from autograd import Value
 from autograd.backward import propagate
 from autograd.engine import VALUE_MATH
 from autograd.graph import topo_order
-
-
-def central_diff(f, xs: list[float], i: int, h: float = 1e-6) -> float:
-    """d f / d xs[i] by central differences, the step scaled to the input's size."""
-    step = h * max(1.0, abs(xs[i]))
-    up, down = list(xs), list(xs)
-    up[i] += step
-    down[i] -= step
-    return (f(up) - f(down)) / (up[i] - down[i])
 
 
 def well_behaved(root: Value) -> bool:

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from finite_diff import numgrad
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,17 +14,6 @@ import nn
 from autograd import Value, compile_batch, logsumexp, topo_order
 from autograd.errors import ConfigError, InputTypeError
 from nn.losses import binary_cross_entropy, cross_entropy, hinge, mse, softmax
-
-
-def numgrad(f, xs: list[float], eps: float = 1e-6) -> list[float]:
-    """Central differences of ``f`` (floats -> float) at ``xs``."""
-    out = []
-    for i in range(len(xs)):
-        hi, lo = list(xs), list(xs)
-        hi[i] += eps
-        lo[i] -= eps
-        out.append((f(hi) - f(lo)) / (2 * eps))
-    return out
 
 
 def grads(loss_fn, xs: list[float]) -> tuple[float, list[float]]:

@@ -8,22 +8,11 @@ import random
 
 import numpy as np
 import pytest
+from finite_diff import numgrad
 
 import nn
 from autograd import Value
 from autograd.errors import ConfigError, InputTypeError
-
-
-def numgrad(f, xs: list[float], eps: float = 1e-6) -> list[float]:
-    """Central differences of ``f`` (floats -> float) at ``xs``."""
-    out = []
-    for i in range(len(xs)):
-        hi, lo = list(xs), list(xs)
-        hi[i] += eps
-        lo[i] -= eps
-        out.append((f(hi) - f(lo)) / (2 * eps))
-    return out
-
 
 # -- micrograd compatibility -----------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from finite_diff import central_diff
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -24,15 +25,6 @@ from autograd.ops import FLOAT, OPS, Op, bind
 BUILTIN = [op for op in OPS.values() if op.builtin]
 VARIADIC_COUNTS = (2, 4, 6)  # even, so dot (w's then x's) takes them too
 SPECIALS = (math.nan, math.inf, -math.inf, 0.0, -0.0, 1e308, -1e308, 5e-324, -2.5, 710.0)
-
-
-def central_diff(f, xs: list[float], i: int, h: float = 1e-6) -> float:
-    """d f / d xs[i] by central differences, the step scaled to the input's size."""
-    step = h * max(1.0, abs(xs[i]))
-    up, down = list(xs), list(xs)
-    up[i] += step
-    down[i] -= step
-    return (f(up) - f(down)) / (up[i] - down[i])
 
 
 def close(a: float, b: float, rel: float = 1e-5, abs_: float = 1e-6) -> bool:
