@@ -37,6 +37,19 @@ def bytes_per_node(V: type, nodes: int = 100_000) -> tuple[float, float]:
     return forward, after
 
 
+def anomaly_cost(repeats: int) -> tuple[float, float, float]:
+    """Forward+backward of the chain: before, inside and after ``detect_anomaly()``."""
+    run = w.chain(autograd.Value)
+    off = median_time(run, repeats)
+
+    def inside() -> None:
+        with autograd.detect_anomaly():
+            run()
+
+    on = median_time(inside, repeats)
+    return off, on, median_time(run, repeats)
+
+
 ROWS = [
     # name, ours, micrograd, graphs per run, repeats
     ("deep chain, 100k nodes", lambda: w.chain(autograd.Value), lambda: w.chain(MgValue), 1, 5),
@@ -77,6 +90,11 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'ours':34} {fwd:>10.0f} {after:>15.0f}")
     print(f"{'micrograd':34} {mg_fwd:>10.0f} {mg_after:>15.0f}")
     print(f"{'ratio (micrograd / ours)':34} {mg_fwd / fwd:>9.1f}x {mg_after / after:>14.1f}x")
+
+    off, on, after_off = anomaly_cost(1 if args.quick else 3)
+    print()
+    print(f"detect_anomaly, 100k chain: off {off * 1e3:.0f} ms, on {on * 1e3:.0f} ms "
+          f"({on / off:.1f}x), off again {after_off * 1e3:.0f} ms (free when off)")
 
     from benchmarks import compiled  # the second table: compiled execution vs scalar, torch
 
