@@ -113,7 +113,8 @@ class Trainer:
         ``compiled=True`` runs the compiled program on whole batches; ``compiled=False``
         builds one scalar graph per sample (same numbers, far slower). Either way, after
         ``fit`` every parameter's ``.data`` holds the trained value and its ``.grad`` the
-        gradient of the last batch's mean loss.
+        gradient of the last batch's mean loss. Hooks registered on parameters run only
+        on the scalar path: the compiled program computes gradients as arrays.
         """
         X = self._inputs(X, "fit")
         Y = self._targets(y, len(X), "fit")
