@@ -189,7 +189,9 @@ def _powc_partials(F, x, out, n: float):
 
 
 def _powv_partials(F, a, b, out):
-    da = 0.0 if F.data(b) == 0 else b * F.pow(a, b - 1)  # as x ** 0 (PyTorch masks it)
+    # At a == 0, b == 0 this is 0 * inf: masked to 0 like x ** 0. Only there, so that with
+    # create_graph the derivative keeps its dependence on b (d2/da db at b == 0, a != 0).
+    da = 0.0 if F.data(b) == 0 and F.data(a) == 0 else b * F.pow(a, b - 1)
     # d/db a**b = a**b * log(a); PyTorch masks it to 0 where a == 0 and b >= 0.
     db = 0.0 if F.data(a) == 0 and F.data(b) >= 0 else out * F.log(a)
     return da, db

@@ -258,3 +258,11 @@ def test_random_dags_pass_gradgradcheck(dag):
 def test_bad_tolerances_are_rejected():
     with pytest.raises(autograd.DomainError, match="atol and rtol must be >= 0 and finite"):
         gradcheck(lambda x: x, [1.0], atol=-1)
+
+
+def test_mixed_second_derivative_of_a_power_at_exponent_zero():
+    """d2/dx dy (x**2 + 0.5) ** tanh(y) at y = 0: the x**0 mask must not cut the graph."""
+    f = lambda x, y: (x * x + 0.5) ** y.tanh()  # noqa: E731
+    report = gradgradcheck(f, [1.0, 0.0])
+    assert report.ok, str(report)
+    assert abs(report.rows[1].analytic - 2 * 1.0 / 1.5) < 1e-9  # d/dy [2x * tanh(y) * (...)]
