@@ -14,7 +14,11 @@ settings.register_profile(
 settings.register_profile(
     "ci", deadline=None, max_examples=60, derandomize=True,
     suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
+settings.register_profile(  # HYPOTHESIS_PROFILE=stress: 10x the examples, for bug hunts
+    "stress", deadline=None, max_examples=600,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
+                      or ("ci" if os.environ.get("CI") == "true" else "default"))
 
 
 def require_binary(path_or_name: str, why: str) -> str:
