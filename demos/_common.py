@@ -109,3 +109,24 @@ def start(doc: str | None, argv: Sequence[str] | None = None,
     title = text.split("\n")[0]
     print(title.rstrip(".") + " (quick smoke version)" if run.quick else title)
     return run
+
+
+def save_predictions(run: Run, images: Any, side: int, labels: Any, predicted: Any,
+                     indices: Sequence[int], title: str, name: str) -> None:
+    """Save a 3x8 grid of ``side`` x ``side`` images titled with their predicted labels
+    (red, with the true label, when wrong); shared by the digits and mnist demos."""
+    plt = run.plt
+    if plt is None:
+        return
+    fig, axes = plt.subplots(3, 8, figsize=(10, 4.4))
+    picked = list(indices)[:24]
+    for ax, k in zip(axes.ravel(), picked + [None] * (24 - len(picked))):
+        ax.axis("off")
+        if k is None:
+            continue
+        ax.imshow(images[k].reshape(side, side), cmap="gray_r")
+        ok = labels[k] == predicted[k]
+        ax.set_title(f"{predicted[k]}" + ("" if ok else f" (true {labels[k]})"),
+                     color="black" if ok else "red", fontsize=9)
+    fig.suptitle(title)
+    run.save_figure(fig, name, "sample predictions")

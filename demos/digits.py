@@ -15,7 +15,7 @@ import numpy as np
 
 import nn
 
-from ._common import Run, start
+from ._common import Run, save_predictions, start
 
 SEED = 0
 
@@ -69,17 +69,8 @@ def plot(run: Run, matrix: np.ndarray, X: np.ndarray, labels: np.ndarray,
     fig.colorbar(image, ax=ax)
     run.save_figure(fig, "digits_confusion.png", "confusion matrix")
 
-    count = min(24, len(X))
-    fig, axes = plt.subplots(3, 8, figsize=(10, 4.2))
-    for k, ax in enumerate(axes.ravel()):
-        ax.axis("off")
-        if k < count:
-            ax.imshow(X[k].reshape(8, 8), cmap="gray_r")
-            ok = labels[k] == predicted[k]
-            ax.set_title(f"{predicted[k]}" + ("" if ok else f" (true {labels[k]})"),
-                         color="black" if ok else "red", fontsize=9)
-    fig.suptitle("test images and predicted digits (red: wrong)")
-    run.save_figure(fig, "digits_samples.png", "sample predictions")
+    save_predictions(run, X, 8, labels, predicted, range(min(24, len(X))),
+                     "test images and predicted digits (red: wrong)", "digits_samples.png")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -19,7 +19,7 @@ import numpy as np
 import nn
 from autograd import topo_order
 
-from ._common import Run, start
+from ._common import Run, save_predictions, start
 
 SEED = 0
 RECIPE = {"units": 512, "batch_size": 128, "epochs": 5}
@@ -54,24 +54,12 @@ def scalar_seconds(model: nn.Sequential, x: np.ndarray, y: np.ndarray) -> tuple[
 
 
 def plot(run: Run, X: np.ndarray, labels: np.ndarray, predicted: np.ndarray) -> None:
-    """Save a grid of test digits titled with their predictions (red: wrong)."""
-    plt = run.plt
-    if plt is None:
-        return
+    """Save a grid of test digits titled with their predictions, mistakes included."""
     wrong = np.flatnonzero(labels != predicted)[:8]  # show the mistakes too
     shown = np.concatenate([np.setdiff1d(np.arange(min(len(X), 32)), wrong)[:24 - len(wrong)],
                             wrong])
-    fig, axes = plt.subplots(3, 8, figsize=(10, 4.4))
-    for ax, k in zip(axes.ravel(), list(shown) + [None] * 24):
-        ax.axis("off")
-        if k is None:
-            continue
-        ax.imshow(X[k].reshape(28, 28), cmap="gray_r")
-        ok = labels[k] == predicted[k]
-        ax.set_title(f"{predicted[k]}" + ("" if ok else f" (true {labels[k]})"),
-                     color="black" if ok else "red", fontsize=9)
-    fig.suptitle("MNIST test digits and predicted labels (red: wrong)")
-    run.save_figure(fig, "mnist_samples.png", "sample predictions")
+    save_predictions(run, X, 28, labels, predicted, shown,
+                     "MNIST test digits and predicted labels (red: wrong)", "mnist_samples.png")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

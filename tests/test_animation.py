@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from examples import neuron
 
 from autograd import GraphvizNotFound, Value, save_backward_animation, save_graph, topo_order
 from autograd.trace import trace_backward
@@ -16,19 +17,6 @@ from tests.test_viz import mlp_graph
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def neuron(backward: bool = False) -> Value:
-    """micrograd's neuron: o = tanh(x1*w1 + x2*w2 + b)."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    n = x1 * w1 + x2 * w2 + Value(6.8813735870195432, label="b")
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    if backward:
-        o.backward()
-    return o
 
 
 def fresh_steps(root: Value) -> list:

@@ -6,24 +6,12 @@ import os
 import xml.etree.ElementTree as ET
 
 import pytest
+from examples import neuron
 
 from autograd import GraphvizNotFound, OptionError, Value, draw_dot, save_graph, topo_order
 from autograd.render import find_dot, repr_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def neuron() -> Value:
-    """micrograd's neuron: o = tanh(x1*w1 + x2*w2 + b), after backward."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    o.backward()
-    return o
 
 
 @pytest.fixture
@@ -43,7 +31,7 @@ def texts(element: ET.Element) -> list[str]:
 
 
 def test_svg_parses_and_has_every_node_label_and_edge(tmp_path, dot_binary):
-    o = neuron()
+    o = neuron(backward=True)
     path = save_graph(o, tmp_path / "neuron.svg")
     svg = ET.parse(path).getroot()
     order = topo_order(o)
@@ -57,7 +45,7 @@ def test_svg_parses_and_has_every_node_label_and_edge(tmp_path, dot_binary):
 
 
 def test_color_legend_is_in_the_rendered_svg(tmp_path, dot_binary):
-    path = save_graph(neuron(), tmp_path / "c.svg", color_by="grad")
+    path = save_graph(neuron(backward=True), tmp_path / "c.svg", color_by="grad")
     words = texts(ET.parse(path).getroot())
     assert "|grad|, log scale" in words and "grad = 0" in words
 
@@ -71,19 +59,19 @@ def test_special_characters_in_labels_survive_rendering(tmp_path, dot_binary):
 @pytest.mark.parametrize("suffix, magic", [(".png", b"\x89PNG\r\n\x1a\n"), (".pdf", b"%PDF"),
                                            (".SVG", b"<?xml")])
 def test_binary_formats_come_from_the_extension(tmp_path, dot_binary, suffix, magic):
-    path = save_graph(neuron(), tmp_path / f"g{suffix}")
+    path = save_graph(neuron(backward=True), tmp_path / f"g{suffix}")
     data = path.read_bytes()
     assert data.startswith(magic) and len(data) > 200
 
 
 def test_draw_kwargs_reach_the_drawing(tmp_path):
-    o = neuron()
+    o = neuron(backward=True)
     path = save_graph(o, tmp_path / "g.dot", rankdir="TB", show_grad=False)
     assert path.read_text(encoding="utf-8") == draw_dot(o, rankdir="TB", show_grad=False).source
 
 
 def test_dot_text_needs_no_binary(tmp_path, no_dot):
-    o = neuron()
+    o = neuron(backward=True)
     path = save_graph(o, os.fspath(tmp_path / "g.dot"))
     assert path.read_text(encoding="utf-8") == draw_dot(o).source
 
@@ -93,7 +81,7 @@ def test_missing_dot_says_how_to_install_it(tmp_path, no_dot, suffix):
     target = tmp_path / f"g{suffix}"
     target.write_text("old")
     with pytest.raises(GraphvizNotFound) as err:
-        save_graph(neuron(), target)
+        save_graph(neuron(backward=True), target)
     message = str(err.value)
     for hint in ("sudo apt-get install graphviz", "brew install graphviz",
                  "conda install -c conda-forge graphviz", ".dot"):
@@ -109,7 +97,7 @@ def test_find_dot_names_what_it_was_for(no_dot):
 
 def test_unknown_extension_lists_the_supported_ones(tmp_path):
     with pytest.raises(OptionError) as err:
-        save_graph(neuron(), tmp_path / "g.jpeg")
+        save_graph(neuron(backward=True), tmp_path / "g.jpeg")
     assert "g.jpeg" in str(err.value)
     for suffix in (".svg", ".png", ".pdf", ".dot", ".html"):
         assert suffix in str(err.value)
@@ -119,7 +107,7 @@ def test_unknown_extension_lists_the_supported_ones(tmp_path):
 def test_writes_replace_the_file_and_leave_no_temporary_behind(tmp_path, dot_binary):
     target = tmp_path / "g.svg"
     target.write_text("old")
-    save_graph(neuron(), target)
+    save_graph(neuron(backward=True), target)
     assert target.read_text().startswith("<?xml")
     assert [p.name for p in tmp_path.iterdir()] == ["g.svg"]
     mask = os.umask(0)
@@ -128,13 +116,13 @@ def test_writes_replace_the_file_and_leave_no_temporary_behind(tmp_path, dot_bin
 
 
 def test_jupyter_gets_svg_with_dot(dot_binary):
-    svg = neuron()._repr_svg_()
+    svg = neuron(backward=True)._repr_svg_()
     assert svg is not None and svg.lstrip().startswith("<?xml") and "<svg" in svg
     ET.fromstring(svg)
 
 
 def test_jupyter_falls_back_to_text_without_dot(no_dot):
-    o = neuron()
+    o = neuron(backward=True)
     assert o._repr_svg_() is None
     assert repr(o).startswith("Value(data=0.7071")
 

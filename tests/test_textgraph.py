@@ -5,26 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from examples import neuron
 from hypothesis import given
 
 from autograd import InputTypeError, Value, draw_text, topo_order
 from tests.strategies import build, dags
 
 
-def neuron() -> Value:
-    """micrograd's neuron: o = tanh(x1*w1 + x2*w2 + b), after backward."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    n = x1 * w1 + x2 * w2 + Value(6.8813735870195432, label="b")
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    o.backward()
-    return o
-
-
 def test_neuron_tree_snapshot():
-    assert draw_text(neuron()) == """\
+    assert draw_text(neuron(backward=True)) == """\
 #9 o [tanh] data 0.7071 grad 1.0000
 └─ #8 n [+] data 0.8814 grad 0.5000
    ├─ #6 [+] data -6.0000 grad 0.5000
