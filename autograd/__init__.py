@@ -6,20 +6,29 @@
 >>> y.backward()
 >>> round(x.grad, 6), round(w.grad, 6)
 (-0.209987, 0.839949)
+
+The core (the op table, ``Value``, the one walk, backward) sits at the top of this
+package; the tools that read its graphs live in ``check/``, ``viz/``, ``step/``,
+``expr/``, ``compiled/`` and ``cli/`` (``docs/architecture.md`` draws the layers).
 """
 
-from ._expr import evaluate as evaluate_expression  # stepper part
-from ._expr import parse as parse_expression  # stepper part
-from .animation import save_backward_animation  # viz part
-from .anomaly import detect_anomaly  # verify part
-from .blame import check_graph  # verify part
-from .compiled import BatchProgram, compile_batch, register_vectorized  # compiled batch execution
+from .check import (
+    GradcheckReport,
+    check_graph,
+    detect_anomaly,
+    grad,
+    gradcheck,
+    gradgradcheck,
+    hessian,
+    numeric_grad,
+)
+from .compiled import BatchProgram, compile_batch, register_vectorized
 from .custom import custom_op
-from .engine import Value, is_grad_enabled, no_grad
+from .engine import Value
 from .errors import (
     AutogradError,
     CompileError,
-    ConfigError,  # nn part
+    ConfigError,
     DivisionByZero,
     DomainError,
     ExpressionError,
@@ -28,45 +37,43 @@ from .errors import (
     GraphvizNotFound,
     HookError,
     InputTypeError,
-    MissingDependency,  # nn part
+    MissingDependency,
     ModelFileError,
-    NodeNotFound,  # stepper part
+    NodeNotFound,
     OpDefinitionError,
-    OptionError,  # viz part
+    OptionError,
 )
-from .functional import grad, hessian  # verify part
-from .gradcheck import GradcheckReport, gradcheck, gradgradcheck  # verify part
+from .expr import evaluate as evaluate_expression
+from .expr import parse as parse_expression
 from .graph import topo_order
-from .nary import dot, logsumexp, sum  # logsumexp: compiled batch execution, phase 2
-from .numeric import numeric_grad  # verify part
+from .modes import is_grad_enabled, no_grad
+from .nary import dot, logsumexp, sum
 from .ops import OPS, Op
-from .render import save_graph  # viz part
-from .stepper import Stepper  # stepper part
-from .textgraph import draw_text  # viz part
+from .step import Stepper
 from .trace import BackwardStep, trace_backward
-from .viz import draw_dot  # viz part
+from .viz import draw_dot, draw_text, repr_svg, save_backward_animation, save_graph
 
 __version__ = "0.1.0"
 
+# In a notebook a Value shows itself as its graph (SVG when Graphviz's `dot` is there).
+Value._repr_svg_ = repr_svg  # type: ignore[attr-defined]
+
 __all__ = [
-    # engine
-    "Value", "sum", "dot", "custom_op", "no_grad", "is_grad_enabled", "topo_order",
-    "OPS", "Op", "trace_backward", "BackwardStep",
-    # errors
-    "AutogradError", "CompileError", "DivisionByZero", "DomainError", "ExpressionError",
-    "GradcheckError", "GraphTooLargeError", "GraphvizNotFound", "HookError",
-    "InputTypeError", "ModelFileError", "OpDefinitionError",
-    # nn part
-    "ConfigError", "MissingDependency",
-    # verify part
+    # the engine: values, ops, the one walk, backward
+    "Value", "sum", "dot", "logsumexp", "custom_op", "no_grad", "is_grad_enabled",
+    "topo_order", "OPS", "Op", "trace_backward", "BackwardStep",
+    # checking gradients
     "numeric_grad", "gradcheck", "gradgradcheck", "check_graph", "GradcheckReport", "grad",
     "hessian", "detect_anomaly",
-    # viz part
-    "draw_dot", "draw_text", "save_graph", "save_backward_animation", "OptionError",
-    # stepper part
-    "Stepper", "NodeNotFound", "parse_expression", "evaluate_expression",
+    # drawing graphs
+    "draw_dot", "draw_text", "save_graph", "save_backward_animation",
+    # stepping through backward, and the expression language
+    "Stepper", "parse_expression", "evaluate_expression",
     # compiled batch execution
     "compile_batch", "BatchProgram", "register_vectorized",
-    # compiled batch execution, phase 2: a stable log-sum-exp node for softmax/cross-entropy
-    "logsumexp",
+    # errors
+    "AutogradError", "CompileError", "ConfigError", "DivisionByZero", "DomainError",
+    "ExpressionError", "GradcheckError", "GraphTooLargeError", "GraphvizNotFound",
+    "HookError", "InputTypeError", "MissingDependency", "ModelFileError", "NodeNotFound",
+    "OpDefinitionError", "OptionError",
 ]

@@ -14,19 +14,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .errors import HookError, describe_node
 from .graph import local_partials, topo_order, walk
+from .node import Node, _Meta, meta
 from .ops import FLOAT
-
-if TYPE_CHECKING:
-    from .engine import Value
 
 __all__ = ["RemovableHandle", "add_hook", "propagate", "run_backward"]
 
 _live_hooks = 0  # hooks registered and not removed; when 0 the fast loop runs
-anomaly_check: Callable[[Value, Value, Any, Any], None] | None = None  # set by anomaly mode
+anomaly_check: Callable[[Node, Node, Any, Any], None] | None = None  # set by anomaly mode
 
 
 class RemovableHandle:
@@ -45,10 +43,8 @@ class RemovableHandle:
             _live_hooks -= 1
 
 
-def add_hook(node: Value, hook: Callable[[float], Any]) -> RemovableHandle:
+def add_hook(node: Node, hook: Callable[[float], Any]) -> RemovableHandle:
     global _live_hooks
-    from .engine import meta
-
     if not callable(hook):
         raise HookError(
             f"register_hook: expected a callable, got {hook!r} on {describe_node(node)}")
@@ -60,28 +56,26 @@ def add_hook(node: Value, hook: Callable[[float], Any]) -> RemovableHandle:
     return RemovableHandle(record.hooks, hook)
 
 
-def _run_hooks(node: Value, grad: Any, F: Any = FLOAT) -> Any:
+def _run_hooks(node: Node, grad: Any, F: Any = FLOAT) -> Any:
     """Apply the node's hooks in order; a returned number replaces the gradient.
 
     On the float path the result is kept a float, so ``.grad`` never becomes a Value.
     """
-    from .engine import Value
-
     for hook in node._meta.hooks:
         result = hook(grad)
         if result is None:
             continue
-        if type(result) is bool or not isinstance(result, (int, float, Value)) and not (
+        if type(result) is bool or not isinstance(result, (int, float, Node)) and not (
             hasattr(result, "__float__") and hasattr(result, "dtype")
         ):
             raise HookError(
                 f"hook {getattr(hook, '__name__', hook)!r} on {describe_node(node)} returned "
                 f"{result!r} ({type(result).__name__}); a hook must return a number or None")
-        grad = result if isinstance(result, Value) and F is not FLOAT else float(result)
+        grad = result if isinstance(result, Node) and F is not FLOAT else float(result)
     return grad
 
 
-def run_backward(root: Value, seed: float) -> None:
+def run_backward(root: Node, seed: float) -> None:
     """``root.backward(seed)``: add this call's gradients into every node's ``.grad``."""
     if anomaly_check is not None or _live_hooks:
         order = topo_order(root)
@@ -95,15 +89,13 @@ def run_backward(root: Value, seed: float) -> None:
     _backward_fast(root, seed)
 
 
-def _has_hooks(order: list[Value]) -> bool:
+def _has_hooks(order: list[Node]) -> bool:
     """Whether any node of this graph has a hook (checked only while hooks exist at all:
     a hooked node freed without ``remove()`` must not slow every later backward)."""
-    from .engine import _Meta
-
     return any(type(n._b) is _Meta and n._b.hooks for n in order)
 
 
-def _backward_fast(root: Value, seed: float) -> None:
+def _backward_fast(root: Node, seed: float) -> None:
     """The chain rule as a tight float loop: this call's gradients from zero, then the
     old ``.grad`` values added back (so gradients accumulate as in PyTorch)."""
     order, kept, olds = walk(root)  # every node's grad is now the walk's 0.0 mark
@@ -120,7 +112,7 @@ def _backward_fast(root: Value, seed: float) -> None:
         node.grad += old
 
 
-def _chain_rule(order: list[Value]) -> None:
+def _chain_rule(order: list[Node]) -> None:
     F = FLOAT
     for node in reversed(order):
         fn = node._fn
@@ -145,14 +137,14 @@ def _chain_rule(order: list[Value]) -> None:
                 child.grad += g * p
 
 
-def propagate(order: list[Value], root: Value, seed: Any, F: Any = FLOAT,
-              hooks: bool = True) -> dict[Value, Any]:
+def propagate(order: list[Node], root: Node, seed: Any, F: Any = FLOAT,
+              hooks: bool = True) -> dict[Node, Any]:
     """This call's gradient of ``root`` by every node in ``order``, as a dict.
 
     ``.grad`` is not touched. With ``F`` the Value math namespace and a ``Value`` seed,
     the gradients are ``Value``s carrying their own graph (``create_graph=True``).
     """
-    grads: dict[Value, Any] = {root: seed}
+    grads: dict[Node, Any] = {root: seed}
     check = anomaly_check
     for node in reversed(order):
         g = grads.get(node)

@@ -1,12 +1,8 @@
 """``Value``: a scalar that records the operations applied to it, so gradients can flow back.
 
-A node is small (``__slots__``, no closure, no cycle): ``data``, ``grad``, the op row
-``_fn`` from :mod:`autograd.ops` (None for a leaf) and its inputs: inline in ``_a`` and
-``_b`` for a binary op, ``_a`` alone for a unary op, a tuple in ``_a`` for a variadic op.
-The rare extras (label, hooks, origin) sit in a ``_Meta`` record in ``_b`` when ``_b``
-is free; a binary node that needs one switches to tuple storage with the variadic view
-of its op (same name, same rule). Five slots: 120 bytes with data and grad. Graphs are
-freed by reference counting alone.
+Its storage is :class:`autograd.node.Node` (five slots, no closure, no cycle: 120 bytes
+with data and grad, freed by reference counting alone); this module adds the arithmetic,
+generated from the op table, and the entry points to backward.
 
 >>> x = Value(3.0, label="x")
 >>> y = x * x + 1
@@ -21,27 +17,18 @@ import numbers
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from . import ops as _ops
+from .backward import add_hook, run_backward
 from .errors import InputTypeError, describe_node
+from .node import Node, _Meta, children_of, extras, meta
 from .ops import OPS, Op, bind
 
-__all__ = ["VALUE_MATH", "Value", "apply", "as_real", "is_grad_enabled", "meta", "no_grad"]
+__all__ = ["Value", "apply", "as_real"]
 
 Number = int | float
 
 _grad_enabled = True
 _on_create: Callable[[Value], None] | None = None  # set by anomaly mode to record origins
 
-
-class _Meta:
-    """Per-node extras most nodes never need: label, hooks, where it was created."""
-
-    __slots__ = ("label", "hooks", "origin")
-
-    def __init__(self, label: str = "") -> None:
-        self.label = label
-        self.hooks: list[Callable[[float], Any]] | None = None
-        self.origin: str | None = None
 
 
 def as_real(x: Any, where: str) -> float:
@@ -56,14 +43,14 @@ def as_real(x: Any, where: str) -> float:
     raise InputTypeError(f"{where} expects a real number, got {x!r} ({type(x).__name__})")
 
 
-class Value:
+class Value(Node):
     """A scalar in a computation graph: ``data``, and ``grad`` filled in by ``backward``.
 
     Gradients *accumulate*, as in PyTorch: every ``backward()`` adds its gradients into
     ``.grad``; reset with ``v.grad = 0.0`` or a module's ``zero_grad()``.
     """
 
-    __slots__ = ("data", "grad", "_a", "_b", "_fn")
+    __slots__ = ()
     __array_ufunc__ = None  # numpy defers to our reflected operators: np.float64(2) * v
 
     def __init__(self, data: Number, label: str = "") -> None:
@@ -92,9 +79,8 @@ class Value:
 
     @property
     def _meta(self) -> _Meta | None:
-        """The node's extras record, or None (see the module docstring for where it lives)."""
-        fn = self._fn
-        return None if fn is not None and fn.arity == 2 else self._b
+        """The node's extras record, or None (:mod:`autograd.node` says where it lives)."""
+        return extras(self)
 
     @property
     def op(self) -> str:
@@ -104,8 +90,6 @@ class Value:
     @property
     def children(self) -> tuple[Value, ...]:
         """Inputs in order, with multiplicity: ``(a + a).children == (a, a)``."""
-        from .graph import children_of
-
         return children_of(self)
 
     @property
@@ -134,13 +118,6 @@ class Value:
     def detach(self) -> Value:
         """A new leaf with the same data, cut off from this graph."""
         return Value(self.data)
-
-    # Jupyter display (viz part): the graph as SVG when Graphviz's `dot` is installed;
-    # None otherwise, so Jupyter falls back to repr.
-    def _repr_svg_(self) -> str | None:
-        from .render import repr_svg
-
-        return repr_svg(self)
 
     # -- arithmetic ----------------------------------------------------------------------
 
@@ -180,8 +157,6 @@ class Value:
         Gradients accumulate across calls, as in PyTorch: calling it twice on
         ``y = x * x`` doubles ``x.grad``. Iterative: a 1,000,000-node chain is fine.
         """
-        from .backward import run_backward
-
         run_backward(self, as_real(grad, "backward(grad=...)"))
 
     def register_hook(self, hook: Callable[[float], Any]) -> Any:
@@ -190,8 +165,6 @@ class Value:
         ``hook`` may return a number that replaces the gradient. Returns a handle
         whose ``remove()`` unregisters it.
         """
-        from .backward import add_hook
-
         return add_hook(self, hook)
 
     if TYPE_CHECKING:  # generated from the op table below; listed for type checkers
@@ -346,17 +319,6 @@ def values(items: Iterable[Any], where: str) -> tuple[Value, ...]:
     return tuple(v if type(v) is Value else Value(as_real(v, where)) for v in t)
 
 
-def meta(node: Value) -> _Meta:
-    """The node's extras record, created on first use."""
-    fn = node._fn
-    if fn is not None and fn.arity == 2:  # move the inputs into a tuple to free _b
-        node._a, node._fn = (node._a, node._b), _ops.as_variadic(fn)
-        node._b = None
-    record = node._b
-    if record is None:
-        record = node._b = _Meta()
-    return record
-
 
 _POW, _POWV = OPS["pow"], OPS["powv"]
 _powv = _operator(_POWV)
@@ -371,7 +333,3 @@ for _op in list(OPS.values()):
     if _op.method:
         setattr(Value, _op.name, _function(_op))
 
-
-# Re-exported for convenience; they live in small modules of their own.
-from .modes import is_grad_enabled, no_grad  # noqa: E402
-from .value_math import VALUE_MATH  # noqa: E402

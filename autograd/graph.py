@@ -7,27 +7,12 @@ parents, the root last. Node ``#k`` everywhere in the project is index ``k`` in 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .node import Node, children_of
 from .ops import FLOAT
 
-if TYPE_CHECKING:
-    from .engine import Value
-
 __all__ = ["children_of", "local_partials", "topo_order", "walk"]
-
-
-def children_of(node: Value) -> tuple[Value, ...]:
-    """The node's inputs, in order and with multiplicity (``a + a`` gives ``(a, a)``)."""
-    fn = node._fn
-    if fn is None:
-        return ()
-    arity = fn.arity
-    if arity == 2:
-        return (node._a, node._b)
-    if arity == 1:
-        return (node._a,)
-    return node._a
 
 
 class _Mark:
@@ -48,7 +33,7 @@ class _Mark:
 _OPEN, _PLACED = _Mark("open"), float("0.0")
 
 
-def walk(root: Value) -> tuple[list[Value], list[Value], list[Any]]:
+def walk(root: Node) -> tuple[list[Node], list[Node], list[Any]]:
     """The walk behind ``topo_order``: the order, and the nodes whose grad was not 0.0
     with those grads (two lists, not pairs: no allocation the garbage collector tracks).
 
@@ -58,8 +43,8 @@ def walk(root: Value) -> tuple[list[Value], list[Value], list[Any]]:
     next walk would take for "visited": backward accumulates into it (``+=`` makes new
     floats), anyone else resets it, and the returned non-zero grads are put back.
     """
-    order: list[Value] = []
-    kept: list[Value] = []
+    order: list[Node] = []
+    kept: list[Node] = []
     olds: list[Any] = []
     append, keep, keep_old = order.append, kept.append, olds.append
     OPEN, PLACED = _OPEN, _PLACED
@@ -128,7 +113,7 @@ def walk(root: Value) -> tuple[list[Value], list[Value], list[Any]]:
     return order, kept, olds
 
 
-def topo_order(root: Value) -> list[Value]:
+def topo_order(root: Node) -> list[Node]:
     """Every node reachable from ``root``, each once, children before parents.
 
     The same order a recursive depth-first post-order walk gives (inputs visited left
@@ -142,7 +127,7 @@ def topo_order(root: Value) -> list[Value]:
     return order
 
 
-def local_partials(node: Value, F: Any = FLOAT) -> tuple[tuple[Value, ...], tuple[Any, ...]]:
+def local_partials(node: Node, F: Any = FLOAT) -> tuple[tuple[Node, ...], tuple[Any, ...]]:
     """The node's inputs and the local derivative of its output by each of them.
 
     With ``F=FLOAT`` the derivatives are floats; with the ``Value`` math namespace they

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from .backward import _run_hooks
+from .engine import Value, as_real
 from .graph import children_of, local_partials, topo_order
-
-if TYPE_CHECKING:
-    from .engine import Value
 
 __all__ = ["BackwardStep", "ChildUpdate", "node_name", "trace_backward"]
 
@@ -81,8 +79,6 @@ def trace_backward(root: Value, grad: float = 1.0) -> Iterator[BackwardStep]:
     The root's ``.grad`` is seeded when iteration starts. Gradients accumulate into
     ``.grad`` exactly as ``backward`` does them (this call's sum, added to the old value).
     """
-    from .engine import as_real
-
     grad = as_real(grad, "trace_backward(grad=...)")
     order = topo_order(root)
     number = {node: i for i, node in enumerate(order)}
@@ -97,8 +93,6 @@ def trace_backward(root: Value, grad: float = 1.0) -> Iterator[BackwardStep]:
     position = 0
     for node in reversed(order):
         if node._meta is not None and node._meta.hooks:
-            from .backward import _run_hooks
-
             this[node] = float(_run_hooks(node, this.get(node, 0.0)))
             node.grad = old[node] + this[node]
         if node._fn is None:

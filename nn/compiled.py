@@ -28,7 +28,7 @@ from autograd.errors import CompileError, ConfigError
 
 from .objectives import sample_fn
 
-__all__ = ["Runner", "parameters", "runner_for"]
+__all__ = ["Runner", "runner_for"]
 
 SampleFn = Callable[[list[Value], list[Value]], "tuple[list[Value], Value]"]
 
@@ -105,45 +105,13 @@ class Runner:
         return outs
 
 
-# The public attributes the constructors set. A model whose modules have no others holds
-# no parameters but its neurons' w and b, so they can be listed without Module's generic
-# attribute walk (10x faster at 400k parameters; compiled calls need the list each time).
-_ATTRS = {"Sequential": frozenset({"layers", "name", "seed", "optimizer", "loss", "metrics",
-                                   "dtype"}),
-          "Dense": frozenset({"units", "activation", "input_dim", "name", "neurons"}),
-          "Neuron": frozenset({"w", "b", "activation", "nonlin"})}
-
-
-def _plain(obj: Any, cls: type) -> bool:
-    """``obj`` is exactly a ``cls`` with only the attributes its constructor sets."""
-    names = _ATTRS[cls.__name__]
-    return type(obj) is cls and all(k.startswith("_") or k in names for k in vars(obj))
-
-
-def parameters(model: Any) -> list[Value]:
-    """``model.parameters()``, in the same order, fast for plain Sequential/Dense models."""
-    from .keras import Dense, Sequential  # here: keras imports this module
-    from .layers import Neuron
-
-    if not (_plain(model, Sequential) and all(
-            _plain(layer, Dense) and all(_plain(n, Neuron) for n in layer.neurons)
-            for layer in model.layers)):
-        return model.parameters()
-    out: list[Value] = []
-    for layer in model.layers:
-        for n in layer.neurons:
-            out += n.w
-            out.append(n.b)
-    return out
-
-
 def runner_for(model: Any, X: np.ndarray, Y: np.ndarray | None, where: str) -> Runner:
     """The model's cached runner, compiled (on ``X``, ``Y``) if there is none that fits.
 
     Prediction (``Y`` None) reuses a program compiled for any loss: the outputs are the
     same graph whatever the loss.
     """
-    params = parameters(model)
+    params = model.parameters()
     arch = (json.dumps(model.config(), sort_keys=True), np.dtype(model.dtype).str)
     key = (*arch, model.loss)
     cached: Runner | None = model.__dict__.get("_runner")

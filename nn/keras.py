@@ -42,6 +42,21 @@ DENSE_ACTIVATIONS = [*ACTIVATIONS, "softmax"]
 OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
 
 
+# The public attributes the constructors set. A model whose modules have no others holds
+# no parameters but its neurons' w and b, so they can be listed without Module's generic
+# attribute walk (10x faster at 400k parameters; compiled calls need the list each time).
+_ATTRS = {"Sequential": frozenset({"layers", "name", "seed", "optimizer", "loss", "metrics",
+                                   "dtype"}),
+          "Dense": frozenset({"units", "activation", "input_dim", "name", "neurons"}),
+          "Neuron": frozenset({"w", "b", "activation", "nonlin"})}
+
+
+def _plain(obj: Any, cls: type) -> bool:
+    """``obj`` is exactly a ``cls`` with only the attributes its constructor sets."""
+    names = _ATTRS[cls.__name__]
+    return type(obj) is cls and all(k.startswith("_") or k in names for k in vars(obj))
+
+
 class Dense(Module):
     """A fully connected layer: ``activation(W x + b)``, built once its input width is known."""
 
@@ -113,6 +128,20 @@ class Sequential(Trainer, Module):
         self.dtype = np.dtype(np.float64)  # of compiled execution; compile(dtype=...)
         for layer in layers or []:
             self.add(layer)
+
+    def parameters(self) -> list[Value]:
+        """Every weight and bias, in ``Module.parameters()`` order; listed directly when the
+        model holds only the plain layers built here (compiled training asks every step)."""
+        if not (_plain(self, Sequential) and all(
+                _plain(layer, Dense) and all(_plain(n, Neuron) for n in layer.neurons)
+                for layer in self.layers)):
+            return super().parameters()
+        out: list[Value] = []
+        for layer in self.layers:
+            for n in layer.neurons:
+                out += n.w
+                out.append(n.b)
+        return out
 
     def add(self, layer: Dense) -> None:
         """Append a layer (built now if its input width is known)."""

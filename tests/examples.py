@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+
+import autograd
 from autograd import Value
 
 
@@ -16,3 +19,31 @@ def neuron(backward: bool = False) -> Value:
     if backward:
         o.backward()
     return o
+
+
+def mlp_graph(nin: int, nouts: list[int], x: list[float], seed: int = 0,
+              style: str = "dot") -> tuple[Value, list[Value]]:
+    """An nn-like MLP built by hand: parameters labelled with their paths, as nn does.
+
+    ``style="dot"``: ``dot(w, x) + b``; ``"chain"``: micrograd's ``sum(w*x, b)`` chain.
+    Returns the single output and the inputs.
+    """
+    rng = random.Random(seed)
+    sizes = [nin] + nouts
+    inputs = [Value(v, label=f"x{i}") for i, v in enumerate(x)]
+    xs = inputs
+    for i in range(len(nouts)):
+        outs = []
+        for j in range(sizes[i + 1]):
+            path = f"layers.{i}.neurons.{j}"
+            ws = [Value(rng.uniform(-1, 1), label=f"{path}.w.{k}") for k in range(sizes[i])]
+            b = Value(0.1, label=f"{path}.b")
+            if style == "dot":
+                act = autograd.dot(ws, xs) + b
+            else:
+                act = b
+                for w, xi in zip(ws, xs):
+                    act = act + w * xi
+            outs.append(act.relu() if i < len(nouts) - 1 else act)
+        xs = outs
+    return xs[0], inputs

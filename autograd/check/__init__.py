@@ -1,0 +1,17 @@
+"""Checking gradients: finite differences, gradcheck tables, per-op blame, higher order.
+
+Everything here reads a graph the core built and compares it with numbers computed
+another way; nothing here changes how gradients are computed.
+"""
+
+from .anomaly import detect_anomaly
+from .blame import GraphReport, check_graph
+from .functional import grad, hessian
+from .gradcheck import GradcheckReport, gradcheck, gradgradcheck
+from .models import check_model_gradients
+from .numeric import numeric_grad
+
+__all__ = [
+    "numeric_grad", "gradcheck", "gradgradcheck", "GradcheckReport", "check_graph",
+    "GraphReport", "grad", "hessian", "detect_anomaly", "check_model_gradients",
+]

@@ -1,0 +1,185 @@
+"""The ``autograd`` command: step through backward, draw a graph, check gradients, run demos.
+
+    autograd step "n = x1*w1 + x2*w2 + b; o = tanh(n)" x1=2 x2=0 w1=-3 w2=1 b=6.8814
+    autograd graph "tanh(x*w + b)" x=2 w=-3 b=6.88 -o neuron.svg
+    autograd check "x**3 / y" x=1.5 y=2
+    autograd demo moons
+
+Exit status: 0 done, 1 a gradient check failed, 2 bad usage or input (one message on
+stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .. import __version__
+from ..errors import AutogradError, ExpressionError
+from ..expr.parser import format_error
+from .inputs import read_inputs
+from .step import HELP as HELP
+from .step import KEYS, cmd_step
+from .step import _window as _window
+
+__all__ = ["build_parser", "main"]
+
+DESCRIPTION = """Step through backward, draw graphs, check gradients and run demos.
+
+examples:
+  autograd step "n = x1*w1 + x2*w2 + b; o = tanh(n)" x1=2 x2=0 w1=-3 w2=1 b=6.8814
+  autograd graph "tanh(x*w + b)" x=2 w=-3 b=6.88 -o neuron.svg
+  autograd check "x**3 / y" x=1.5 y=2
+  autograd demo moons
+
+Each COMMAND has --help with an example. Exit status: 0 done, 1 a gradient check
+failed, 2 bad usage or input (one message on stderr)."""
+NEURON = '"n = x1*w1 + x2*w2 + b; o = tanh(n)" x1=2 x2=0 w1=-3 w2=1 b=6.8814'
+
+
+class UsageError(Exception):
+    """Bad command-line usage that is not about the expression (exit status 2)."""
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from ..viz import save_graph
+
+    _, root, _ = read_inputs(args.expr, args.vars)
+    html = Path(args.output).suffix.lower() == ".html"
+    if not args.no_backward and not html:  # the animation runs backward itself
+        root.backward()
+    kwargs = {"rankdir": args.rankdir} if args.rankdir else {}
+    if args.color_by:
+        kwargs["color_by"] = args.color_by
+    print(f"wrote {save_graph(root, args.output, **kwargs)}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from ..check.gradcheck import gradcheck
+
+    expr, _, values = read_inputs(args.expr, args.vars)
+    if not expr.variables:
+        raise UsageError("nothing to check: the expression has no variables")
+    names = list(expr.variables)
+    report = gradcheck(expr.function(), [values[n] for n in names], eps=args.eps,
+                       atol=args.atol, rtol=args.rtol, raise_on_failure=False, names=names)
+    print(report)
+    return 0 if report.ok else 1
+
+
+def _demos() -> tuple[Path | None, dict[str, str]]:
+    """The demos folder (next to the package, else importable) and name -> first doc line."""
+    import importlib.util
+    import pkgutil
+
+    folder = Path(__file__).resolve().parent.parent / "demos"
+    if not folder.is_dir():
+        spec = importlib.util.find_spec("demos")
+        paths = list(spec.submodule_search_locations or []) if spec else []
+        folder = Path(paths[0]) if paths else None
+    if folder is None:
+        return None, {}
+    found = {}
+    for info in pkgutil.iter_modules([str(folder)]):
+        if not info.name.startswith("_"):
+            try:  # read the docstring without running anything
+                doc = ast.get_docstring(ast.parse((folder / f"{info.name}.py").read_text()))
+            except (OSError, SyntaxError, ValueError):
+                doc = None
+            found[info.name] = (doc or "").strip().split("\n")[0]
+    return folder, dict(sorted(found.items()))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    folder, demos = _demos()
+    if folder is None:
+        raise UsageError("no demos found: they live in the demos/ folder of a source "
+                         "checkout of scalar-autograd, which is not here")
+    if not demos:
+        raise UsageError(f"no demos found in {folder}")
+    if args.name is None:
+        print(f"demos in {folder} (run one with: autograd demo NAME):")
+        width = max(map(len, demos))
+        for name, doc in demos.items():
+            print(f"  {name.ljust(width)}  {doc}".rstrip())
+        return 0
+    if args.name not in demos:
+        raise UsageError(f"unknown demo {args.name!r}; expected one of: {', '.join(demos)}")
+    extra = args.args[1:] if args.args[:1] == ["--"] else args.args
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(folder.parent),
+                                                      env.get("PYTHONPATH")]))
+    return subprocess.run([sys.executable, "-m", f"demos.{args.name}", *extra], env=env).returncode
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser: one subcommand per job, each with an example in its help."""
+    raw = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(prog="autograd", formatter_class=raw, description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"autograd {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    vars_help = "input values as NAME=NUMBER (x1=2 w1=-3)"
+
+    def command(name: str, run, help: str, example: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help, formatter_class=raw,
+                           epilog=f"example:\n  autograd {name} {example}")
+        p.set_defaults(run=run)
+        if name != "demo":
+            p.add_argument("expr", metavar="EXPR", help="expression, e.g. 'o = tanh(x*w + b)' "
+                           "(write -- before a bare -x)")
+            p.add_argument("vars", metavar="NAME=NUMBER", nargs="*", help=vars_help)
+        return p
+
+    p = command("step", cmd_step, "step through backward, one chain-rule step per key",
+                NEURON + "\n  keys: " + KEYS)
+    p.add_argument("--all", action="store_true", help="print every step and the final "
+                   "gradients, then exit (the default when stdin is not a terminal)")
+    p.add_argument("--graph-dir", default=".", help="where the g key writes (default: .)")
+    p = command("graph", cmd_graph, "draw the graph with data and gradients to a file",
+                '"o = tanh(x*w + b)" x=2 w=-3 b=6.88 -o neuron.svg --color-by grad')
+    p.add_argument("-o", "--output", required=True,
+                   help="output file: .svg .png .pdf (need Graphviz), .dot, or .html (animation)")
+    p.add_argument("--color-by", choices=["grad"], help="shade nodes by |grad|")
+    p.add_argument("--rankdir", choices=["LR", "TB", "RL", "BT"], help="layout direction")
+    p.add_argument("--no-backward", action="store_true", help="draw before running backward")
+    p = command("check", cmd_check, "compare gradients with finite differences",
+                '"x**3 / y + log(x)" x=1.5 y=2')
+    p.add_argument("--eps", type=float, default=1e-6, help="finite-difference step")
+    p.add_argument("--atol", type=float, default=1e-5, help="absolute tolerance")
+    p.add_argument("--rtol", type=float, default=1e-3, help="relative tolerance")
+    p = command("demo", cmd_demo, "run a demo (no NAME: list them)", "moons")
+    p.add_argument("name", metavar="NAME", nargs="?", help="the demo to run")
+    p.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the demo, after --")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 ok, 1 check failed, 2 bad input)."""
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # "-x**2" is an expression, not an option: a leading space keeps argparse off it
+    argv = [" " + a if a[:1] == "-" and any(c in a for c in " *+/()") else a for a in argv]
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return 2
+        return args.run(args)
+    except SystemExit as done:  # argparse: --help, --version, usage errors
+        return done.code if isinstance(done.code, int) else 2
+    except ExpressionError as err:
+        print("autograd: error: " + format_error(err), file=sys.stderr)
+    except (UsageError, AutogradError, ValueError, TypeError, ArithmeticError, OSError) as err:
+        if isinstance(err, BrokenPipeError):  # e.g. `autograd step ... --all | head`
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            return 0
+        print(f"autograd: error: {err}", file=sys.stderr)
+    except KeyboardInterrupt:
+        return 130
+    return 2

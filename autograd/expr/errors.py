@@ -1,0 +1,75 @@
+"""Expression errors that point: one-line messages naming the position (line and 1-based
+column), what was found and what was expected, and ``format_error``'s caret under it.
+
+>>> err = fail("x * * y", 4, "found '*'; expected a number")
+>>> print(format_error(err))
+column 5: found '*'; expected a number
+  x * * y
+      ^
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import ExpressionError
+
+__all__ = ["EXPECTED", "fail", "format_error", "snippet", "syntax_error"]
+
+EXPECTED = "a number, a name, + - * / **, parentheses or a function call"
+
+
+def _where(text: str, pos: int) -> str:
+    line = text.count("\n", 0, pos) + 1
+    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return f"line {line}, column {col}" if "\n" in text else f"column {col}"
+
+
+def fail(text: str, pos: int | None, message: str) -> ExpressionError:
+    """The error to raise: ``message`` after where it happened (None: the whole text)."""
+    where = "expression" if pos is None else _where(text, pos)
+    return ExpressionError(f"{where}: {message}", text, pos)
+
+
+def snippet(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` on one line, quoted, cut to 30 characters: what was found."""
+    piece = " ".join(text[start:end].split())
+    return repr(piece if len(piece) <= 30 else piece[:27] + "...")
+
+
+def format_error(err: ExpressionError, width: int = 72) -> str:
+    """The error's one-line message, then the text's line with a caret under the position."""
+    text, pos = err.text, err.position
+    if pos is None or not text:
+        return str(err)
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = "".join(c if c >= " " else " " for c in text[start:len(text) if end < 0 else end])
+    col = pos - start
+    lo = max(0, min(col - width // 2, len(line) - width))
+    shown = ("..." if lo else "") + line[lo:lo + width] + ("..." if lo + width < len(line) else "")
+    return f"{err}\n  {shown}\n  {' ' * (col - lo + (3 if lo else 0))}^"
+
+
+def syntax_error(text: str, starts: list[int], shifts: list[int],
+                 err: SyntaxError) -> ExpressionError:
+    """Python's ``SyntaxError`` from ``ast.parse`` said our way: the token found and what fits."""
+    row = min(max((err.lineno or 1) - 1, 0), len(starts) - 1)
+    line_len = len(text.split("\n")[row])
+    pos = min(starts[row] + shifts[row] + max((err.offset or 1) - 1, 0), starts[row] + line_len)
+    token = re.match(r"[\w.]+|\*\*|//|==|\S", text[pos:].lstrip(" \t"))
+    found = repr(token.group()[:20]) if token else "the end of the text"
+    msg = (err.msg or "invalid syntax").split(" - ")[0].split(": value has")[0]
+    if "never closed" in msg:
+        return fail(text, pos, f"found {found} that is never closed; expected a matching ')'")
+    if msg.startswith("unmatched"):
+        return fail(text, pos, f"found {found} without a matching opening bracket; "
+                               "expected an operator or the end")
+    if msg.startswith("invalid syntax") and found != "the end of the text":
+        before = text[:pos].rstrip()
+        if not before or before[-1] in "+-*/(,=;":  # an operand is missing here
+            return fail(text, pos, f"found {found}; expected a number, a name, '(' or a "
+                                   "function call")
+        return fail(text, pos, f"found {found}; expected an operator (+ - * / **), "
+                               "';' or the end")
+    return fail(text, pos, f"found {found}; expected {EXPECTED} ({msg})")

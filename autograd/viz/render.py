@@ -1,0 +1,76 @@
+"""Rendering drawings to files with Graphviz's ``dot`` program, and saying how to get it.
+
+DOT text needs nothing installed; SVG/PNG/PDF need the ``dot`` binary, and when it is
+missing :class:`~autograd.errors.GraphvizNotFound` says how to install it. Files are
+written atomically (a temporary file, then ``os.replace``), so a failure leaves no
+half-written picture behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import AutogradError, GraphvizNotFound
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = ["FORMATS", "INSTALL_HINT", "find_dot", "render", "write_atomic"]
+
+FORMATS = (".svg", ".png", ".pdf", ".dot", ".html")
+INSTALL_HINT = (
+    "Install Graphviz, then try again:\n"
+    "  Debian/Ubuntu:  sudo apt-get install graphviz\n"
+    "  macOS:          brew install graphviz\n"
+    "  conda:          conda install -c conda-forge graphviz\n"
+    "Saving to a .dot file needs no binary: save_graph(root, 'graph.dot') writes the DOT "
+    "text, which any Graphviz viewer can show; draw_text(root) prints the graph as text.")
+
+
+def find_dot(purpose: str = "render the graph") -> str:
+    """The path of Graphviz's ``dot`` program, or ``GraphvizNotFound`` saying how to install it."""
+    found = shutil.which("dot")
+    if found is None:
+        raise GraphvizNotFound(
+            f"Graphviz's 'dot' program was not found on PATH, and it is needed to {purpose}.\n"
+            + INSTALL_HINT)
+    return found
+
+
+def render(source: str, fmt: str) -> bytes:
+    """DOT text laid out and rendered by ``dot -T<fmt>`` (``svg``, ``png``, ``pdf``)."""
+    dot = find_dot(f"render the graph as {fmt.upper()}")
+    done = subprocess.run([dot, f"-T{fmt}"], input=source.encode("utf-8"),
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip()
+        raise AutogradError(f"dot -T{fmt} failed (exit status {done.returncode}): {message}")
+    return done.stdout
+
+
+def _file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder + ``os.replace``."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                               dir=target.parent if str(target.parent) else ".")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, _file_mode())  # mkstemp makes 0600; give what open() would give
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return target
