@@ -163,3 +163,17 @@ def test_a_cleaner_racing_a_new_writer_never_loses_its_file(tmp_path, monkeypatc
     monkeypatch.undo()
     assert removed and target.read_text() == "kept"
     _only(tmp_path, "model.json")
+
+
+def test_drawings_share_the_writer_and_name_the_target_on_error(tmp_path):
+    from autograd import Value, save_graph
+
+    x = Value(2.0, label="x")
+    y = x * x
+    target = tmp_path / "nowhere" / "graph.dot"
+    with pytest.raises(FileNotFoundError) as info:
+        save_graph(y, target)
+    assert info.value.filename == os.fspath(target) and ".tmp" not in str(info.value)
+    (tmp_path / ".graph.dot.q1w2e3r4.tmp").write_text("left by a killed run")
+    save_graph(y, tmp_path / "graph.dot")
+    _only(tmp_path, "graph.dot")  # the stale temporary of the same target is gone
