@@ -31,6 +31,7 @@ FORMAT = "scalar-autograd.model"
 VERSION = 1
 DEFAULT_MAX_BYTES = 256 * 2**20  # when the caller does not know the architecture
 _MAX_DIGITS = 400  # an integer past ~309 digits is beyond any float
+_MAX_NESTING = 32  # of the architecture; a real one is a few levels deep
 _O_READ = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
            | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
 
@@ -41,7 +42,10 @@ class _Refused(ValueError):
 
 def short(x: Any, limit: int = 60) -> str:
     """``repr(x)`` cut to ``limit`` characters, for messages about hostile content."""
-    text = repr(x)
+    try:
+        text = repr(x)
+    except RecursionError:
+        return f"a deeply nested {type(x).__name__}"
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
@@ -179,4 +183,20 @@ def read_model_file(path: str | os.PathLike[str],
     for key, kind in (("architecture", dict), ("state", dict)):
         if not isinstance(doc.get(key), kind):
             raise ModelFileError(f"model file {name!r} has no {key!r} object")
+    if _nesting(doc["architecture"]) > _MAX_NESTING:
+        raise ModelFileError(f"model file {name!r} has an architecture nested more than "
+                             f"{_MAX_NESTING} levels deep: not one this library writes")
     return doc
+
+
+def _nesting(obj: Any) -> int:
+    """How deeply lists and objects nest in ``obj``, found without recursion."""
+    deepest, stack = 0, [(obj, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            if depth <= _MAX_NESTING:
+                stack += [(x, depth + 1) for x in (item.values() if isinstance(item, dict)
+                                                   else item)]
+    return deepest

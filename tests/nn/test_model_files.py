@@ -68,6 +68,17 @@ def test_100000_deep_nesting_is_refused_not_a_recursion_error(tmp_path):
     _refused(path, "model.json")  # a small model refuses it by size already
 
 
+@pytest.mark.parametrize("depth", [33, 500, 990])
+def test_nesting_just_under_the_parsers_limit_is_refused_too(tmp_path, depth):
+    deep = "[" * depth + "]" * depth
+    _refused(_with_state_text(tmp_path, deep), "must be a number")
+    doc = _doc(_model())
+    doc["architecture"]["config"]["nouts"] = "@@"
+    path = tmp_path / "arch.json"
+    path.write_text(json.dumps(doc).replace('"@@"', deep))
+    _refused(path, "arch.json", "nested more than 32 levels")
+
+
 @pytest.mark.parametrize("number, needle", [
     ("1" * 5000, "5,000 digits"),
     ("-" + "9" * 5000, "5,001 digits"),
