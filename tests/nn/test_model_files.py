@@ -71,7 +71,8 @@ def test_100000_deep_nesting_is_refused_not_a_recursion_error(tmp_path):
 @pytest.mark.parametrize("depth", [33, 500, 990])
 def test_nesting_just_under_the_parsers_limit_is_refused_too(tmp_path, depth):
     deep = "[" * depth + "]" * depth
-    _refused(_with_state_text(tmp_path, deep), "must be a number")
+    message = _refused(_with_state_text(tmp_path, deep))
+    assert "must be a number" in message or "nested too deeply" in message  # by the stack
     doc = _doc(_model())
     doc["architecture"]["config"]["nouts"] = "@@"
     path = tmp_path / "arch.json"
