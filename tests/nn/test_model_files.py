@@ -77,7 +77,8 @@ def test_nesting_just_under_the_parsers_limit_is_refused_too(tmp_path, depth):
     doc["architecture"]["config"]["nouts"] = "@@"
     path = tmp_path / "arch.json"
     path.write_text(json.dumps(doc).replace('"@@"', deep))
-    _refused(path, "arch.json", "nested more than 32 levels")
+    message = _refused(path, "arch.json")
+    assert "nested more than 32 levels" in message or "nested too deeply" in message
 
 
 @pytest.mark.parametrize("number, needle", [
