@@ -131,10 +131,10 @@ class Compiler:
                                       "another name for the variable")
         first, first_at = self.spelling.setdefault(name, (written, at))
         if written != first:
-            raise fail(self.text, at, f"found {written!r}, which Python reads as {name!r}, "
-                                      f"the name written {first!r} at "
-                                      f"{where(self.text, first_at)}; expected one "
-                                      "spelling per name (plain ASCII names are safest)")
+            raise fail(self.text, at, f"found {written!r} here and {first!r} at "
+                                      f"{where(self.text, first_at)}, which Python reads as "
+                                      f"one name {name!r}; expected one spelling per name "
+                                      "(plain ASCII names are safest)")
         return name
 
     def call(self, node: ast.Call) -> list[ast.expr]:

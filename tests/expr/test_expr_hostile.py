@@ -65,12 +65,11 @@ def test_fullwidth_names_bind_as_the_expression_reads_them():
 
 def test_one_name_written_two_ways_is_refused_with_both_positions():
     err = _error("x+ｘ", x=1.0)
-    assert str(err).startswith("column 3: found 'ｘ', which Python reads as 'x', the name "
-                               "written 'x' at column 1; expected one spelling per name")
+    assert str(err).startswith("column 3: found 'ｘ' here and 'x' at column 1, which Python "
+                               "reads as one name 'x'; expected one spelling per name")
     assert format_error(err).splitlines()[2] == "    ^"
     err = _error("ｘ = 2\ny = x*ｘ")
-    assert str(err).startswith("line 2, column 5: found 'x', which Python reads as 'x', the "
-                               "name written 'ｘ' at line 1, column 1")
+    assert str(err).startswith("line 2, column 5: found 'x' here and 'ｘ' at line 1, column 1")
 
 
 def test_a_lookalike_from_another_script_is_named_in_the_message():
