@@ -39,6 +39,7 @@ from .errors import (
     InputTypeError,
     MissingDependency,
     ModelFileError,
+    ModelFileNotFound,
     NodeNotFound,
     OpDefinitionError,
     OptionError,
@@ -76,4 +77,5 @@ __all__ = [
     "ExpressionError", "GradcheckError", "GraphTooLargeError", "GraphvizNotFound",
     "HookError", "InputTypeError", "MissingDependency", "ModelFileError", "NodeNotFound",
     "OpDefinitionError", "OptionError",
+    "ModelFileNotFound",
 ]

@@ -15,6 +15,7 @@ Each class also derives from the built-in exception a Python user would expect, 
     ├── GraphvizNotFound    (RuntimeError)       rendering SVG/PNG/PDF without ``dot``
     ├── CompileError        (ValueError)         a graph the batch compiler cannot lower
     ├── ModelFileError      (ValueError)         a model file that is corrupt or does not fit
+    │   └── ModelFileNotFound (FileNotFoundError) loading a model file that does not exist
     ├── ConfigError         (ValueError)         nn: unknown name, bad setting, wrong data shape
     ├── MissingDependency   (ImportError)        an optional extra (scikit-learn...) not installed
     ├── OptionError         (ValueError)         viz: bad rankdir/color_by/collapse, file extension
@@ -40,6 +41,7 @@ __all__ = [
     "HookError",
     "InputTypeError",
     "ModelFileError",
+    "ModelFileNotFound",
     "OpDefinitionError",
     "ConfigError",
     "MissingDependency",
@@ -104,6 +106,10 @@ class CompileError(AutogradError, ValueError):
 
 class ModelFileError(AutogradError, ValueError):
     """A saved model that is corrupt, truncated or of another architecture."""
+
+
+class ModelFileNotFound(ModelFileError, FileNotFoundError):
+    """A model file that does not exist: both a ``ModelFileError`` and a ``FileNotFoundError``."""
 
 
 # -- nn (networks, losses, optimizers, datasets) ----------------------------------------

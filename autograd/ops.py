@@ -72,8 +72,9 @@ def _div(a: float, b: float) -> float:
 def _pow(a: float, b: float) -> float:
     try:
         r = a**b
-    except ZeroDivisionError:  # 0 ** negative
-        return INF
+    except ZeroDivisionError:  # 0 ** negative: inf, signed like -0.0 ** odd (IEEE, numpy)
+        odd = b == int(b) and int(b) % 2 == 1
+        return -INF if (math.copysign(1.0, a) < 0 and odd) else INF
     except OverflowError:
         odd = b == int(b) and int(b) % 2 == 1
         return -INF if (a < 0 and odd) else INF
@@ -189,9 +190,11 @@ def _powc_partials(F, x, out, n: float):
 
 
 def _powv_partials(F, a, b, out):
-    # At a == 0, b == 0 this is 0 * inf: masked to 0 like x ** 0. Only there, so that with
-    # create_graph the derivative keeps its dependence on b (d2/da db at b == 0, a != 0).
-    da = 0.0 if F.data(b) == 0 and F.data(a) == 0 else b * F.pow(a, b - 1)
+    # At b == 0 PyTorch gives 0 for any a. Masked only where b * a**(b-1) is 0 * inf or
+    # 0 * nan (a zero, tiny or nan), so that with create_graph the derivative keeps its
+    # dependence on b elsewhere (d2/da db at b == 0).
+    da = 0.0 if F.data(b) == 0 and not math.isfinite(_pow(F.data(a), -1.0)) else (
+        b * F.pow(a, b - 1))
     # d/db a**b = a**b * log(a); PyTorch masks it to 0 where a == 0 and b >= 0.
     db = 0.0 if F.data(a) == 0 and F.data(b) >= 0 else out * F.log(a)
     return da, db
@@ -215,9 +218,9 @@ def _logsumexp(xs: list[float]) -> float:
     """log(sum(exp(x))) without overflow: shifted by the largest input."""
     if not xs:
         return -INF
-    m = max(xs)
+    m = max(xs)  # skips a nan unless it comes first; a finite m carries nan through exp
     if m != m or m in (INF, -INF):
-        return m if m == m else NAN
+        return NAN if any(x != x for x in xs) else m  # nan wins over inf, as in PyTorch
     return m + math.log(math.fsum(math.exp(x - m) for x in xs))
 
 
@@ -248,8 +251,8 @@ _ROWS = [
     Op("sigmoid", 1, _sigmoid, lambda F, x, out: (out * (1.0 - out),), "sigmoid",
        domain=((-5.0, 5.0),), method=True, doc="1 / (1 + e ** -x)"),
     Op("relu", 1, lambda x: 0.0 if x <= 0 else x,
-       lambda F, x, out: (1.0 if F.data(x) > 0 else 0.0,), "ReLU", kinks=(0.0,),
-       method=True, doc="max(x, 0); relu'(0) = 0 as in PyTorch"),
+       lambda F, x, out: (0.0 if F.data(x) <= 0 else 1.0,), "ReLU", kinks=(0.0,),
+       method=True, doc="max(x, 0); relu'(0) = 0 and relu'(nan) = 1 as in PyTorch"),
     Op("leaky_relu", 1, lambda x, s: x if x > 0 else s * x,
        lambda F, x, out, s: (1.0 if F.data(x) > 0 else s,), "LeakyReLU", kinks=(0.0,),
        method=True, param="slope", default=0.01, examples=(0.01, 0.2),

@@ -30,7 +30,7 @@ from typing import Any
 from autograd import Value
 from autograd.errors import ModelFileError
 
-from .serialize import model_json, read_model_file, write_atomic
+from .serialize import file_limit, finite_state, read_model_file, save_model_file, short
 
 __all__ = ["Module"]
 
@@ -138,26 +138,38 @@ class Module:
             if isinstance(x, bool) or not isinstance(x, numbers.Real):
                 raise ModelFileError(
                     f"load_state_dict: parameter {name!r} must be a number, "
-                    f"got {x!r} ({type(x).__name__})")
-            values.append(float(x))
+                    f"got {short(x)} ({type(x).__name__})")
+            try:
+                values.append(float(x))
+            except (OverflowError, ValueError):
+                raise ModelFileError(f"load_state_dict: parameter {name!r} is {short(x)}, "
+                                     "beyond the range of a float") from None
+        finite_state(dict(zip((name for name, _ in named), values)), "load_state_dict")
         for (_, p), x in zip(named, values):
             p.data = x
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write architecture and parameters as JSON, atomically (never pickle)."""
-        write_atomic(path, model_json(self.architecture(), self.state_dict()))
+        """Write architecture and parameters as JSON, atomically (never pickle).
+
+        A NaN/inf parameter is refused with ``ModelFileError`` (strict JSON has no such
+        number); the file gets the permissions ``open()`` would give it.
+        """
+        save_model_file(path, self.architecture(), self.state_dict())
 
     def load(self, path: str | os.PathLike[str]) -> Module:
         """Load parameters saved by ``save`` in place; returns ``self``.
 
-        A corrupt or truncated file, or one of another architecture, raises
-        ``ModelFileError`` naming the problem, and the model is left unchanged.
+        Anything wrong -- a missing, corrupt, truncated or hostile file (a FIFO, a device,
+        one far larger than this architecture needs, NaN/inf numbers), or one of another
+        architecture -- raises ``ModelFileError`` naming the problem, and the model is left
+        unchanged.
         """
-        doc = read_model_file(path)
-        mine, theirs = self.architecture(), doc["architecture"]
+        mine, named = self.architecture(), self.named_parameters()
+        doc = read_model_file(path, file_limit(mine, (name for name, _ in named)))
+        theirs = doc["architecture"]
         if theirs.get("class") != mine["class"]:
             raise ModelFileError(
-                f"model file {os.fspath(path)!r} holds a {theirs.get('class')!r}, "
+                f"model file {os.fspath(path)!r} holds a {short(theirs.get('class'))}, "
                 f"this model is a {mine['class']!r}")
         if theirs.get("config") != mine["config"]:
             raise ModelFileError(
@@ -171,13 +183,15 @@ class Module:
 
 
 def _some(keys: list[str], limit: int = 3) -> str:
-    shown = ", ".join(repr(k) for k in keys[:limit])
+    shown = ", ".join(short(k) for k in keys[:limit])
     return f"{len(keys)} key(s): {shown}" + (", ..." if len(keys) > limit else "")
 
 
-def _describe(arch: Mapping[str, Any]) -> str:
+def _describe(arch: Mapping[str, Any], limit: int = 200) -> str:
     config = arch.get("config")
     if not isinstance(config, Mapping):
-        return f"{arch.get('class')}({config!r})"
-    args = ", ".join(f"{k}={v!r}" for k, v in config.items())
-    return f"{arch.get('class')}({args})"
+        text = f"{arch.get('class')}({config!r})"
+    else:
+        args = ", ".join(f"{k}={v!r}" for k, v in config.items())
+        text = f"{arch.get('class')}({args})"
+    return text if len(text) <= limit else text[:limit - 3] + "..."

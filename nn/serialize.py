@@ -1,8 +1,11 @@
 """Model files: JSON with a format tag, a version, the architecture and the parameters.
 
 Never pickle: a model file is plain text a reader can open, and loading it runs no code.
-Files are written atomically (a temporary file in the same folder, then ``os.replace``),
-so a crash mid-write never leaves a half-written model behind.
+Saving refuses NaN/inf parameters (strict JSON has no such numbers) and writes through
+:func:`autograd.files.write_atomic`. Reading is defensive: only a regular file (never a
+FIFO, device or folder: checked before anything is read), at most ``max_bytes`` of it,
+strict JSON (no ``NaN``/``Infinity``, no duplicate keys, no number beyond a float), and
+every refusal is a ``ModelFileError`` naming the file.
 
 >>> import json
 >>> sorted(json.loads(model_json({"class": "Neuron", "config": {}}, {"b": 0.5})))
@@ -12,62 +15,167 @@ so a crash mid-write never leaves a half-written model behind.
 from __future__ import annotations
 
 import json
+import math
 import os
-import tempfile
-from collections.abc import Mapping
-from pathlib import Path
+import stat
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from autograd.errors import ModelFileError
+from autograd.errors import ModelFileError, ModelFileNotFound
+from autograd.files import write_atomic
 
-__all__ = ["FORMAT", "VERSION", "model_json", "read_model_file", "write_atomic"]
+__all__ = ["DEFAULT_MAX_BYTES", "FORMAT", "VERSION", "file_limit", "finite_state",
+           "model_json", "read_model_file", "save_model_file", "write_atomic"]
 
 FORMAT = "scalar-autograd.model"
 VERSION = 1
+DEFAULT_MAX_BYTES = 256 * 2**20  # when the caller does not know the architecture
+_MAX_DIGITS = 400  # an integer past ~309 digits is beyond any float
+_MAX_NESTING = 32  # of the architecture; a real one is a few levels deep
+_O_READ = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+           | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+
+
+class _Refused(ValueError):
+    """A strict-JSON refusal from inside the parser; re-raised naming the file."""
+
+
+def short(x: Any, limit: int = 60) -> str:
+    """``repr(x)`` cut to ``limit`` characters, for messages about hostile content."""
+    try:
+        text = repr(x)
+    except RecursionError:
+        return f"a deeply nested {type(x).__name__}"
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def finite_state(state: Mapping[str, float], doing: str, hint: str = "") -> None:
+    """Refuse a NaN/inf parameter, naming the first one: model files hold finite numbers."""
+    for name, x in state.items():
+        if not math.isfinite(x):
+            raise ModelFileError(f"{doing}: parameter {name!r} is {x!r}; model parameters "
+                                 f"must be finite numbers{hint}")
 
 
 def model_json(architecture: Mapping[str, Any], state: Mapping[str, float]) -> str:
     """The text of a model file: one parameter per line, so a diff reads well."""
     doc = {"format": FORMAT, "version": VERSION, "architecture": architecture, "state": state}
-    return json.dumps(doc, indent=1) + "\n"
-
-
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        return json.dumps(doc, indent=1, allow_nan=False) + "\n"
+    except ValueError as err:  # a NaN/inf inside the architecture's config
+        raise ModelFileError(f"cannot write a model file: {err}") from None
 
 
-def read_model_file(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Parse and check a model file's envelope; the ``ModelFileError`` says what is wrong."""
-    name = os.fspath(path)
+def save_model_file(path: str | os.PathLike[str], architecture: Mapping[str, Any],
+                    state: Mapping[str, float]) -> None:
+    """Check every parameter is finite, then write the model file atomically."""
+    finite_state(state, f"cannot save {os.fspath(path)!r}",
+                 " (did training diverge? lower the learning rate or restore a checkpoint)")
+    write_atomic(path, model_json(architecture, state))
+
+
+def file_limit(architecture: Mapping[str, Any], names: Iterable[str]) -> int:
+    """The largest file a model of this architecture could plausibly be saved as, in bytes.
+
+    Generous (4x the widest numbers, plus 64 KiB for hand edits), yet a 2 GB file or a
+    parameter list meant for a far bigger network is refused before a byte is read.
+    """
+    need = len(json.dumps(architecture)) + sum(len(n) + 32 for n in names) + 256
+    return 4 * need + 65536
+
+
+def _read_bytes(name: str, path: str | os.PathLike[str], max_bytes: int) -> bytes:
+    """The file's bytes, if it is a regular file of at most ``max_bytes``; never blocks."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        st = os.stat(path)  # before opening: opening a device or FIFO can block or act
+        if stat.S_ISREG(st.st_mode):
+            fd = os.open(path, _O_READ)  # O_NONBLOCK: a FIFO swapped in now cannot block
+            try:
+                st = os.fstat(fd)
+                if stat.S_ISREG(st.st_mode) and st.st_size <= max_bytes:
+                    with os.fdopen(fd, "rb", closefd=False) as f:
+                        data = f.read(max_bytes + 1)
+                    if len(data) <= max_bytes:
+                        return data
+            finally:
+                os.close(fd)
+    except FileNotFoundError:
+        raise ModelFileNotFound(f"model file {name!r} does not exist") from None
+    except OSError as err:
+        raise ModelFileError(f"model file {name!r} cannot be read: {err.strerror}") from None
+    if not stat.S_ISREG(st.st_mode):
+        link = f" (a link to {os.path.realpath(path)!r})" if os.path.islink(path) else ""
+        raise ModelFileError(
+            f"model file {name!r}{link} is {_kind(st.st_mode)}, not a regular file")
+    raise ModelFileError(
+        f"model file {name!r} is {max(st.st_size, max_bytes + 1):,} bytes or more, far larger "
+        f"than a model file of this architecture (at most {max_bytes:,} bytes)")
+
+
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+             (stat.S_ISSOCK, "a socket"))
+    return next((text for test, text in kinds if test(mode)), "not a file")
+
+
+def _constant(text: str) -> Any:
+    raise _Refused(f"holds {text}, which strict JSON forbids; model files hold finite numbers")
+
+
+def _float(text: str) -> float:
+    x = float(text)
+    if not math.isfinite(x):
+        raise _Refused(f"holds the number {short(text, 30)}, beyond the range of a float")
+    return x
+
+
+def _int(text: str) -> int:
+    if len(text) > _MAX_DIGITS:
+        raise _Refused(f"holds a number of {len(text):,} digits, beyond the range of a float")
+    return int(text)
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) < len(pairs):
+        seen: set[str] = set()
+        dup = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise _Refused(f"has the key {short(dup)} twice in one object")
+    return obj
+
+
+def _parse(name: str, data: bytes) -> Any:
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise ModelFileError(f"model file {name!r} is not a text (JSON) file: {e}") from None
     try:
-        doc = json.loads(text)
+        return json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int,
+                          object_pairs_hook=_object)
+    except _Refused as e:
+        raise ModelFileError(f"model file {name!r} {e}") from None
     except json.JSONDecodeError as e:
         raise ModelFileError(
             f"model file {name!r} is not valid JSON (truncated or corrupt?): {e}") from None
+    except RecursionError:
+        raise ModelFileError(
+            f"model file {name!r} is nested too deeply to be a model file") from None
+
+
+def read_model_file(path: str | os.PathLike[str],
+                    max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
+    """Read, parse and check a model file's envelope; ``ModelFileError`` says what is wrong."""
+    name = os.fspath(path)
+    doc = _parse(name, _read_bytes(name, path, max_bytes))
     if not isinstance(doc, dict) or "format" not in doc:
         raise ModelFileError(f"model file {name!r} has no format tag: not a {FORMAT} file")
     if doc["format"] != FORMAT:
         raise ModelFileError(
-            f"model file {name!r} has format tag {doc['format']!r}, expected {FORMAT!r}")
+            f"model file {name!r} has format tag {short(doc['format'])}, expected {FORMAT!r}")
     version = doc.get("version")
     if type(version) is not int or version < 1:
-        raise ModelFileError(f"model file {name!r} has a bad version {version!r}")
+        raise ModelFileError(f"model file {name!r} has a bad version {short(version)}")
     if version > VERSION:
         raise ModelFileError(
             f"model file {name!r} is version {version}, newer than this library reads "
@@ -75,4 +183,20 @@ def read_model_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     for key, kind in (("architecture", dict), ("state", dict)):
         if not isinstance(doc.get(key), kind):
             raise ModelFileError(f"model file {name!r} has no {key!r} object")
+    if _nesting(doc["architecture"]) > _MAX_NESTING:
+        raise ModelFileError(f"model file {name!r} has an architecture nested more than "
+                             f"{_MAX_NESTING} levels deep: not one this library writes")
     return doc
+
+
+def _nesting(obj: Any) -> int:
+    """How deeply lists and objects nest in ``obj``, found without recursion."""
+    deepest, stack = 0, [(obj, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            if depth <= _MAX_NESTING:
+                stack += [(x, depth + 1) for x in (item.values() if isinstance(item, dict)
+                                                   else item)]
+    return deepest

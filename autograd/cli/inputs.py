@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from ..engine import Value
 from ..errors import ExpressionError
+from ..expr.names import unicode_note
 from ..expr.parser import Expression, parse, parse_assignment
 
 __all__ = ["read_inputs"]
@@ -24,7 +25,7 @@ def read_inputs(text: str,
                                   "per variable")
         if name not in expr.variables:
             uses = ", ".join(expr.variables) or "no variables"
-            raise ExpressionError(f"variable {name!r} is not used by the expression; it uses "
-                                  f"{uses}")
+            raise ExpressionError(f"variable {name!r}{unicode_note(name)} is not used by the "
+                                  f"expression; it uses {uses}")
         values[name] = number
     return expr, expr.evaluate(values), values

@@ -80,7 +80,8 @@ def _powc_partials(args: list[Array], out: Any, n: float) -> tuple[Any, ...]:
 def _powv_partials(args: list[Array], out: Array, _: Any) -> tuple[Array, Array]:
     a, b = args
     db = np.where((a == 0) & (b >= 0), 0.0, out * np.log(a))  # PyTorch's mask at a == 0
-    return b * np.power(a, b - 1), db
+    da = b * np.power(a, b - 1)
+    return np.where((b == 0) & ~np.isfinite(np.power(a, -1.0)), 0.0, da), db  # as ops.py
 
 
 def _row(name: str, forward: Callable, partials: Callable, bad: Callable | None = None,
@@ -106,7 +107,7 @@ _ROWS = [
     _row("tanh", lambda a, v: np.tanh(a[0]), lambda a, o, v: (1.0 - o * o,)),
     _row("sigmoid", lambda a, v: _sigmoid(a[0]), lambda a, o, v: (o * (1.0 - o),)),
     _row("relu", lambda a, v: np.maximum(a[0], 0.0),  # nan stays nan, as in the scalar rule
-         lambda a, o, v: ((a[0] > 0).astype(a[0].dtype),)),
+         lambda a, o, v: ((~(a[0] <= 0)).astype(a[0].dtype),)),  # relu'(nan) = 1
     _row("leaky_relu", lambda a, s: np.where(a[0] > 0, a[0], s * a[0]),
          lambda a, o, s: (np.where(a[0] > 0, 1.0, s),)),
     _row("sin", lambda a, v: np.sin(a[0]), lambda a, o, v: (np.cos(a[0]),)),

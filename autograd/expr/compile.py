@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..errors import ExpressionError
 from ..ops import OPS
-from .errors import EXPECTED, fail, snippet
+from .errors import EXPECTED, fail, snippet, where
 
 __all__ = ["Compiler", "Statement", "functions"]
 
@@ -49,6 +49,7 @@ class Compiler:
         self.free: dict[str, int] = {}  # input name -> position of first use
         self.bound: set[str] = set()
         self.known = functions()
+        self.spelling: dict[str, tuple[str, int]] = {}  # name -> (as first written, where)
 
     def pos(self, node: ast.AST, end: bool = False) -> int:
         row = (node.end_lineno if end else node.lineno) - 1
@@ -74,7 +75,7 @@ class Compiler:
         if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
             raise self.refuse(node.targets[-1], "one name to assign to, as in 'n = x*w + b'")
         code = self.expression(node.value)
-        name, at = node.targets[0].id, self.pos(node.targets[0])
+        name, at = self.name(node.targets[0]), self.pos(node.targets[0])
         if name in self.free or name in self.bound:
             what = "an input variable" if name in self.free else "already assigned"
             raise fail(self.text, at, f"found assignment to {name!r}, which is {what}; "
@@ -101,9 +102,10 @@ class Compiler:
             if isinstance(node, ast.Constant):
                 code.append(("const", self.number(node), at, at))
             elif isinstance(node, ast.Name):
-                if node.id not in self.bound:
-                    self.free.setdefault(node.id, at)
-                code.append(("load", node.id, at, at))
+                name = self.name(node)
+                if name not in self.bound:
+                    self.free.setdefault(name, at)
+                code.append(("load", name, at, at))
             elif isinstance(node, ast.UnaryOp) and type(node.op) in (ast.USub, ast.UAdd):
                 stack += [(node, True), (node.operand, False)]
             elif isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
@@ -118,6 +120,22 @@ class Compiler:
             else:
                 raise self.refuse(node)
         return tuple(code)
+
+    def name(self, node: ast.Name) -> str:
+        """A variable's name; refuse a function name, or one name spelled two ways."""
+        name, at = node.id, self.pos(node)
+        written = self.text[at:self.pos(node, end=True)]
+        if name in self.known:
+            raise fail(self.text, at, f"found the function name {written!r} used as a "
+                                      f"variable; expected a call such as {name}(x), or "
+                                      "another name for the variable")
+        first, first_at = self.spelling.setdefault(name, (written, at))
+        if written != first:
+            raise fail(self.text, at, f"found {written!r} here and {first!r} at "
+                                      f"{where(self.text, first_at)}, which Python reads as "
+                                      f"one name {name!r}; expected one spelling per name "
+                                      "(plain ASCII names are safest)")
+        return name
 
     def call(self, node: ast.Call) -> list[ast.expr]:
         func = node.func

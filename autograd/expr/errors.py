@@ -11,15 +11,17 @@ column 5: found '*'; expected a number
 from __future__ import annotations
 
 import re
+import sys
 
 from ..errors import ExpressionError
 
-__all__ = ["EXPECTED", "fail", "format_error", "snippet", "syntax_error"]
+__all__ = ["EXPECTED", "fail", "format_error", "snippet", "syntax_error", "where"]
 
 EXPECTED = "a number, a name, + - * / **, parentheses or a function call"
 
 
-def _where(text: str, pos: int) -> str:
+def where(text: str, pos: int) -> str:
+    """``column 5``, or ``line 2, column 5`` for text of several lines."""
     line = text.count("\n", 0, pos) + 1
     col = pos - (text.rfind("\n", 0, pos) + 1) + 1
     return f"line {line}, column {col}" if "\n" in text else f"column {col}"
@@ -27,8 +29,8 @@ def _where(text: str, pos: int) -> str:
 
 def fail(text: str, pos: int | None, message: str) -> ExpressionError:
     """The error to raise: ``message`` after where it happened (None: the whole text)."""
-    where = "expression" if pos is None else _where(text, pos)
-    return ExpressionError(f"{where}: {message}", text, pos)
+    place = "expression" if pos is None else where(text, pos)
+    return ExpressionError(f"{place}: {message}", text, pos)
 
 
 def snippet(text: str, start: int, end: int) -> str:
@@ -44,11 +46,26 @@ def format_error(err: ExpressionError, width: int = 72) -> str:
         return str(err)
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
-    line = "".join(c if c >= " " else " " for c in text[start:len(text) if end < 0 else end])
+    line = "".join(" " if c < " " else "\ufffd" if "\ud800" <= c <= "\udfff" else c
+                   for c in text[start:len(text) if end < 0 else end])  # printable, same width
     col = pos - start
     lo = max(0, min(col - width // 2, len(line) - width))
     shown = ("..." if lo else "") + line[lo:lo + width] + ("..." if lo + width < len(line) else "")
     return f"{err}\n  {shown}\n  {' ' * (col - lo + (3 if lo else 0))}^"
+
+
+def _long_integer(text: str) -> tuple[int | None, int]:
+    """Where the first integer literal with too many digits for Python is, and its digits."""
+    limit = getattr(sys, "get_int_max_str_digits", lambda: 4300)() or 4300
+    at = 0
+    for line in text.split("\n"):
+        code = line.split("#", 1)[0]
+        for m in re.finditer(r"(?<![\w.])\d[\d_]*(?![\w.])", code):
+            digits = len(m.group().replace("_", ""))
+            if digits > limit:
+                return at + m.start(), digits
+        at += len(line) + 1
+    return None, 0
 
 
 def syntax_error(text: str, starts: list[int], shifts: list[int],
@@ -60,6 +77,10 @@ def syntax_error(text: str, starts: list[int], shifts: list[int],
     token = re.match(r"[\w.]+|\*\*|//|==|\S", text[pos:].lstrip(" \t"))
     found = repr(token.group()[:20]) if token else "the end of the text"
     msg = (err.msg or "invalid syntax").split(" - ")[0].split(": value has")[0]
+    if "integer string conversion" in msg:  # Python's own position and words are off here
+        at, digits = _long_integer(text)
+        return fail(text, at, f"found a number of {digits:,} digits, too large for a float; "
+                              "expected a finite number")
     if "never closed" in msg:
         return fail(text, pos, f"found {found} that is never closed; expected a matching ')'")
     if msg.startswith("unmatched"):

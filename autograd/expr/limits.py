@@ -1,5 +1,6 @@
 """What the expression language accepts before parsing: at most so many characters,
-nested parentheses and statements, printable text, and something to compute."""
+nested parentheses (not counting comments) and statements, printable Unicode text, and
+something to compute."""
 
 from __future__ import annotations
 
@@ -18,11 +19,16 @@ def check_shape(text: str) -> None:
     if len(text) > MAX_LENGTH:
         raise fail(text, None, f"found {len(text):,} characters; expected at most "
                                f"{MAX_LENGTH:,}")
-    depth = 0
+    depth, comment = 0, False
     for i, ch in enumerate(text):
         if ch < " " and ch not in "\n\t\f":
             raise fail(text, i, f"found the control character {ch!r}; expected printable text")
-        if ch in "([{":
+        if "\ud800" <= ch <= "\udfff":
+            raise fail(text, i, f"found the lone surrogate {ch!r}, half of a character that "
+                                "is not there; expected valid Unicode text")
+        if comment or ch == "#":  # brackets in a comment are not nesting
+            comment = ch != "\n"
+        elif ch in "([{":
             depth += 1
             if depth > MAX_DEPTH:
                 raise fail(text, i, f"found more than {MAX_DEPTH} nested parentheses; "

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import difflib
 import keyword
+import math
 import operator
 import warnings
 from collections.abc import Callable, Mapping
@@ -31,6 +32,7 @@ from .errors import fail, format_error, syntax_error
 from .limits import MAX_DEPTH as MAX_DEPTH
 from .limits import MAX_EXPONENT, MAX_STATEMENTS, check_shape
 from .limits import MAX_LENGTH as MAX_LENGTH
+from .names import normalize, read_bindings, unicode_note
 
 __all__ = ["Expression", "evaluate", "format_error", "functions", "parse", "parse_assignment"]
 
@@ -54,10 +56,11 @@ class Expression:
     """Parsed text: its statements and the free variables, ready to ``evaluate``."""
 
     def __init__(self, text: str, statements: tuple[Statement, ...],
-                 variables: dict[str, int]) -> None:
+                 variables: dict[str, int], spelling: Mapping[str, str] | None = None) -> None:
         self.text = text
         self.statements = statements
         self._first_use = variables
+        self._spelling = dict(spelling or {})  # name -> as written, where that differs
         self.variables: tuple[str, ...] = tuple(variables)  # inputs, in order of first use
 
     def __repr__(self) -> str:
@@ -68,16 +71,19 @@ class Expression:
 
         Names assigned in the text label their nodes (``n = ...`` gives the node label n).
         """
-        values = dict(values or {})
+        values = read_bindings(values)
         env: dict[str, Value] = {}
         for name in self.variables:
             if name not in values:
                 close = difflib.get_close_matches(name, list(values), n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
+                written = self._spelling.get(name, name)
+                note = (f" (written {written!r})" if written != name else "") + \
+                    unicode_note(name)
                 given = ", ".join(values) or "none"
                 raise fail(self.text, self._first_use[name],
-                           f"found variable {name!r} without a value{hint}; expected a value "
-                           f"for each of {', '.join(self.variables)} (given: {given})")
+                           f"found variable {name!r}{note} without a value{hint}; expected a "
+                           f"value for each of {', '.join(self.variables)} (given: {given})")
             env[name] = _leaf(name, values[name])
         result: float | Value = 0.0
         for statement in self.statements:
@@ -114,12 +120,12 @@ def _run(text: str, code: tuple[tuple, ...], env: dict[str, Value]) -> float | V
                 stack.append(-x)
             elif kind == "bin":
                 b, a = stack.pop(), stack.pop()
-                if arg == "**" and type(b) is float and abs(b) > MAX_EXPONENT:
+                if arg == "**" and type(b) is float and not abs(b) <= MAX_EXPONENT:
                     raise fail(text, at2, f"found exponent {b:g}; expected a constant exponent "
                                           f"between -{MAX_EXPONENT} and {MAX_EXPONENT}")
                 folded = type(a) is float and type(b) is float
                 out = _APPLY[arg](Value(a) if folded else a, b)
-                stack.append(out.data if folded else out)
+                stack.append(_finite(text, at, out.data) if folded else out)
             elif kind == "call":
                 name, nargs = arg
                 args = stack[-nargs:]
@@ -129,7 +135,7 @@ def _run(text: str, code: tuple[tuple, ...], env: dict[str, Value]) -> float | V
                     raise fail(text, at, f"found a {OPS[name].param} that depends on a "
                                          f"variable in {name}(); expected a constant number")
                 out = getattr(Value(x) if type(x) is float else x, name)(*params)
-                stack.append(out.data if type(x) is float else out)
+                stack.append(_finite(text, at, out.data) if type(x) is float else out)
             else:  # store
                 x = stack.pop()
                 node = Value(x, label=arg) if type(x) is float else x
@@ -142,6 +148,14 @@ def _run(text: str, code: tuple[tuple, ...], env: dict[str, Value]) -> float | V
         except (AutogradError, ArithmeticError, ValueError) as err:
             raise fail(text, at, str(err)) from None
     return stack[-1]
+
+
+def _finite(text: str, at: int, x: float) -> float:
+    """A folded constant, refused when it is inf or nan as a literal 1e999 would be."""
+    if not math.isfinite(x):
+        raise fail(text, at, f"found a constant part that evaluates to {x!r}; expected "
+                             "finite numbers (write the number itself, within a float)")
+    return x
 
 
 def parse(text: str) -> Expression:
@@ -157,16 +171,19 @@ def parse(text: str) -> Expression:
     except SyntaxError as err:
         raise syntax_error(text, starts, shifts, err) from None
     except (RecursionError, MemoryError, ValueError) as err:
-        detail = "a NUL character" if isinstance(err, ValueError) else "too deeply nested"
-        raise fail(text, None, f"found text the parser cannot handle ({detail}); expected "
-                               "shorter chains: split them with 'name = ...;' statements") \
-            from None
+        if isinstance(err, ValueError):
+            raise fail(text, None, "found text the parser cannot handle (characters it "
+                                   "cannot read); expected printable text") from None
+        raise fail(text, None, "found text the parser cannot handle (too deeply nested); "
+                               "expected shorter chains: split them with 'name = ...;' "
+                               "statements") from None
     if len(tree.body) > MAX_STATEMENTS:
         raise fail(text, None, f"found {len(tree.body):,} statements; expected at most "
                                f"{MAX_STATEMENTS:,}")
     compiler = Compiler(text, shifts, starts)
     statements = tuple(compiler.statement(node) for node in tree.body)
-    return Expression(text, statements, compiler.free)
+    spelling = {n: w for n, (w, _) in compiler.spelling.items() if w != n}
+    return Expression(text, statements, compiler.free, spelling)
 
 
 def evaluate(text: str, /, **variables: float | Value) -> Value:
@@ -177,12 +194,13 @@ def evaluate(text: str, /, **variables: float | Value) -> Value:
 def parse_assignment(item: str) -> tuple[str, float]:
     """Read a command-line ``name=number`` (``x1=2``, ``w1=-3``, ``b=6.88``)."""
     name, eq, number = item.partition("=")
-    name, number = name.strip(), number.strip()
+    name, number = normalize(name.strip()), number.strip()  # as the expression reads it
     example = "expected NAME=NUMBER, e.g. x1=2"
     if not eq:
         raise ExpressionError(f"variable {item!r}: found no '='; {example}", item, None)
     if not name.isidentifier() or keyword.iskeyword(name) or name in functions():
-        raise ExpressionError(f"variable {item!r}: found {name!r}, not a variable name; "
+        what = " (it is a function name)" if name in functions() else ""
+        raise ExpressionError(f"variable {item!r}: found {name!r}, not a variable name{what}; "
                               f"{example}", item, 0)
     try:
         return name, float(number)

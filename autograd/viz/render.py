@@ -2,23 +2,17 @@
 
 DOT text needs nothing installed; SVG/PNG/PDF need the ``dot`` binary, and when it is
 missing :class:`~autograd.errors.GraphvizNotFound` says how to install it. Files are
-written atomically (a temporary file, then ``os.replace``), so a failure leaves no
-half-written picture behind.
+written by :func:`autograd.files.write_atomic`, so a failure leaves no half-written
+picture behind.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import tempfile
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import AutogradError, GraphvizNotFound
-
-if TYPE_CHECKING:
-    pass
+from ..files import write_atomic
 
 __all__ = ["FORMATS", "INSTALL_HINT", "find_dot", "render", "write_atomic"]
 
@@ -51,26 +45,3 @@ def render(source: str, fmt: str) -> bytes:
         message = done.stderr.decode("utf-8", "replace").strip()
         raise AutogradError(f"dot -T{fmt} failed (exit status {done.returncode}): {message}")
     return done.stdout
-
-
-def _file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder + ``os.replace``."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                               dir=target.parent if str(target.parent) else ".")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, _file_mode())  # mkstemp makes 0600; give what open() would give
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return target
