@@ -57,3 +57,16 @@ def test_ci_runs_the_wheel_check() -> None:
     run = (ROOT / ".ci" / "run").read_text()
     assert "bash .ci/wheel-check" in run
     assert run.index("bash .ci/wheel-check") < run.index("CI=true make test")  # pytest ends the log
+
+
+def test_no_tracked_file_is_ignored() -> None:
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    ignored = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-ci", "--exclude-standard"],
+                             capture_output=True, text=True, check=True).stdout.split()
+    assert ignored == [], f".gitignore matches tracked files: {ignored}"
