@@ -22,7 +22,8 @@ from pathlib import Path
 from .. import __version__
 from ..errors import AutogradError, ExpressionError, GraphTooLargeError
 from ..expr.parser import format_error
-from .fixes import command_line, guard_expression, misplaced_options, repair
+from ..graph import topo_order
+from . import fixes
 from .inputs import read_inputs
 from .step import HELP as HELP
 from .step import KEYS, cmd_step
@@ -53,10 +54,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
     _, root, _ = read_inputs(args.expr, args.vars)
     html = Path(args.output).suffix.lower() == ".html"
     if html and args.color_by:
-        args.color_by = None
-        raise UsageError("--color-by shades still drawings (.svg .png .pdf .dot); the .html "
-                         "animation highlights each step instead: "
-                         + command_line(args.sub, args, args.expr, args.vars))
+        raise UsageError(fixes.html_color_by(args))
     if not args.no_backward and not html:  # the animation runs backward itself
         root.backward()
     kwargs = {"rankdir": args.rankdir} if args.rankdir else {}
@@ -65,18 +63,9 @@ def cmd_graph(args: argparse.Namespace) -> int:
     try:
         path = save_graph(root, args.output, max_nodes=args.max_nodes, **kwargs)
     except GraphTooLargeError:
-        raise UsageError(too_large(args, root)) from None
+        raise UsageError(fixes.too_large(args, len(topo_order(root)))) from None
     print(f"wrote {path}")
     return 0
-
-
-def too_large(args: argparse.Namespace, root) -> str:
-    """One line for a graph past ``--max-nodes``: its size and the command that draws it."""
-    from ..graph import topo_order
-
-    limit, args.max_nodes = args.max_nodes, len(topo_order(root))
-    return (f"the graph has {args.max_nodes:,} nodes, more than --max-nodes {limit:,}; draw "
-            f"it anyway with: {command_line(args.sub, args, args.expr, args.vars)}")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -90,14 +79,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                        atol=args.atol, rtol=args.rtol, raise_on_failure=False, names=names)
     print(report)
     if report.rows and all(row.status == NOT_DIFF for row in report.rows):
-        if args.eps != 1e-6:
-            args.eps = 1e-6
-            fix = "use a smaller step: " + command_line(args.sub, args, args.expr, args.vars)
-        else:
-            fix = "check at another point"
-        print(f"autograd: check failed: nothing was checked (at eps={report.eps:g} every input "
-              f"is next to a point where f is not differentiable or undefined); {fix}",
-              file=sys.stderr)
+        print("autograd: check failed: " + fixes.nothing_checked(args), file=sys.stderr)
         return 1
     return 0 if report.ok else 1
 
@@ -196,9 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 1 check failed, 2 bad input)."""
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    subs = next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    argv = guard_expression(argv, {name: p for name, p in subs.items()
-                                   if any(a.dest == "expr" for a in p._actions)})
+    argv = fixes.guard_expression(argv, fixes.expression_commands(parser))
     args = None
     try:
         args = parser.parse_args(argv)
@@ -207,16 +187,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         if hasattr(args, "expr"):
             args.expr = args.expr.lstrip(" ")  # the space guard_expression added
-            if line := misplaced_options(args.sub, args):
+            if line := fixes.misplaced_options(args.sub, args):
                 raise UsageError(line)
         return args.run(args)
     except SystemExit as done:  # argparse: --help, --version, usage errors
         return done.code if isinstance(done.code, int) else 2
     except ExpressionError as err:
-        fixed = repair(args.expr, args.vars) if hasattr(args, "vars") else None
+        fixed = fixes.repair(args.expr, args.vars) if hasattr(args, "vars") else None
         if fixed:
             why, expr, inputs = fixed
-            line = f"{why}: {command_line(args.sub, args, expr, inputs)}"
+            line = f"{why}: {fixes.command_line(args.sub, args, expr, inputs)}"
         else:
             line = format_error(err)
         print("autograd: error: " + line, file=sys.stderr)

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from ..errors import ExpressionError
 from ..expr.parser import parse, parse_assignment
 
-__all__ = ["command_line", "guard_expression", "misplaced_options", "repair"]
+__all__ = ["command_line", "expression_commands", "guard_expression", "html_color_by",
+           "misplaced_options", "nothing_checked", "repair", "too_large"]
 
 _OPERATORS = set(" *+-/()=;")
 
@@ -26,6 +27,12 @@ _OPERATORS = set(" *+-/()=;")
 def _options(sub: argparse.ArgumentParser) -> dict[str, bool]:
     """Each option string of a subcommand -> whether it takes a value."""
     return {flag: action.nargs != 0 for action in sub._actions for flag in action.option_strings}
+
+
+def expression_commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The subcommands that take an EXPR, by name."""
+    subs = next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return {name: p for name, p in subs.items() if any(a.dest == "expr" for a in p._actions)}
 
 
 def guard_expression(argv: list[str], subs: dict[str, argparse.ArgumentParser]) -> list[str]:
@@ -141,3 +148,31 @@ def repair(expr: str, words: Sequence[str]) -> tuple[str, str, list[str]] | None
     else:
         why = "write each input as one word, NAME=NUMBER with no spaces around '='"
     return why, text, inputs
+
+
+def _rerun(args: argparse.Namespace, **changes: object) -> str:
+    """The same command with some options changed."""
+    fixed = copy.copy(args)
+    for name, value in changes.items():
+        setattr(fixed, name, value)
+    return command_line(args.sub, fixed, args.expr, args.vars)
+
+
+def too_large(args: argparse.Namespace, count: int) -> str:
+    """A graph of ``count`` nodes past ``--max-nodes``, and the command that draws it."""
+    return (f"the graph has {count:,} nodes, more than --max-nodes {args.max_nodes:,}; draw it "
+            f"anyway with: {_rerun(args, max_nodes=count)}")
+
+
+def html_color_by(args: argparse.Namespace) -> str:
+    """``--color-by`` asked of the animation, and the command without it."""
+    return ("--color-by shades still drawings (.svg .png .pdf .dot); the .html animation "
+            f"highlights each step instead: {_rerun(args, color_by=None)}")
+
+
+def nothing_checked(args: argparse.Namespace, default_eps: float = 1e-6) -> str:
+    """A check in which every input was skipped, and what to do instead."""
+    fix = ("check at another point" if args.eps == default_eps else
+           f"use a smaller step: {_rerun(args, eps=default_eps)}")
+    return (f"nothing was checked (at eps={args.eps:g} every input is next to a point where f "
+            f"is not differentiable or undefined); {fix}")
