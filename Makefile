@@ -7,6 +7,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 
 .PHONY: demo test bench lint dot clean
+.PHONY: chromium wheel-check
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +29,18 @@ dot:
 		echo "Graphviz 'dot' is missing; install it with: sudo apt-get install graphviz  (macOS: brew install graphviz)"; \
 	fi
 
+# The browser tests drive Debian's chromium (/usr/bin/chromium): installed the same way.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing chromium (for the browser tests)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	else \
+		echo "chromium is missing, so the browser tests will skip; install it with: sudo apt-get install chromium"; \
+	fi
+
+test: chromium
+
 demo: dot $(VENV)/.installed-plot
 	$(PY) -m demos.tour
 
@@ -36,6 +49,10 @@ test: dot $(VENV)/.installed-dev+plot+data
 
 lint: $(VENV)/.installed-dev+plot+data
 	$(VENV)/bin/ruff check .
+
+# Build the sdist and wheel, install the wheel in a fresh venv and use it from elsewhere.
+wheel-check: $(VENV)/.installed-dev+plot+data
+	bash .ci/wheel-check $(PY)
 
 bench: dot $(VENV)/.installed-bench+data
 	$(PY) -m benchmarks

@@ -14,7 +14,7 @@ from .backward import _run_hooks
 from .engine import Value, as_real
 from .graph import children_of, local_partials, topo_order
 
-__all__ = ["BackwardStep", "ChildUpdate", "node_name", "trace_backward"]
+__all__ = ["BackwardStep", "ChildUpdate", "node_name", "this_pass_only", "trace_backward"]
 
 
 def fmt(x: float) -> str:
@@ -25,6 +25,11 @@ def fmt(x: float) -> str:
 def node_name(node: Value, number: int) -> str:
     """A node's label, else ``#k`` from its position in ``topo_order``."""
     return node.label or f"#{number}"
+
+
+def this_pass_only(grad: float | None, upstream: float) -> bool:
+    """Whether the accumulated grad is this pass's alone (unknown counts as yes)."""
+    return grad is None or grad == upstream or (grad != grad and upstream != upstream)
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class BackwardStep:
     symbol: str
     upstream: float
     updates: tuple[ChildUpdate, ...]
+    grad: float | None = None  # the node's accumulated .grad: upstream plus earlier passes
 
     def __repr__(self) -> str:
         return (f"BackwardStep({self.position}: {self.name} ({self.op}), "
@@ -61,10 +67,12 @@ class BackwardStep:
 
     def lines(self) -> list[str]:
         out = []
+        # this pass's gradient of the node is ``node.grad`` unless earlier passes added to it
+        up = f"{self.name}.grad" if this_pass_only(self.grad, self.upstream) else "upstream"
         for u in self.updates:
             note = f"  (contribution {u.nth} of {u.of})" if u.of > 1 else ""
             out.append(
-                f"{u.name}.grad += {self.name}.grad * d{self.name}/d{u.name} = "
+                f"{u.name}.grad += {up} * d{self.name}/d{u.name} = "
                 f"{fmt(self.upstream)} * {fmt(u.local)} = {fmt(u.contribution)}"
                 f"  -> {fmt(u.grad_after)}{note}")
         return out
@@ -113,4 +121,4 @@ def trace_backward(root: Value, grad: float = 1.0) -> Iterator[BackwardStep]:
         position += 1
         k = number[node]
         yield BackwardStep(position, node, k, node_name(node, k), node.op, node._fn.symbol,
-                           upstream, tuple(updates))
+                           upstream, tuple(updates), node.grad)

@@ -15,7 +15,9 @@ from typing import Any
 
 __all__ = ["DEFAULT_OUT", "Run", "section", "start"]
 
-DEFAULT_OUT = Path(__file__).resolve().parent / "out"
+_HERE = Path(__file__).resolve().parent
+# demos/out/ in a source checkout; an installed copy writes below the working folder instead
+DEFAULT_OUT = _HERE / "out" if (_HERE.parent / "pyproject.toml").is_file() else Path("demos-out")
 PLOT_HINT = "matplotlib is not installed, so no pictures: pip install scalar-autograd[plot]"
 
 
@@ -102,7 +104,7 @@ def start(doc: str | None, argv: Sequence[str] | None = None,
     parser.add_argument("--quick", action="store_true",
                         help="a smoke version that runs in a few seconds")
     parser.add_argument("--out", metavar="DIR", default=str(DEFAULT_OUT),
-                        help="folder for the pictures (default: demos/out/)")
+                        help=f"folder for the pictures (default: {shown(DEFAULT_OUT)}/)")
     if options is not None:
         options(parser)
     run = Run(parser.parse_args(argv))

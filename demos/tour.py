@@ -9,11 +9,13 @@ gradients checked against finite differences; (4) micrograd's moons MLP trained 
 
 from __future__ import annotations
 
+import pkgutil
 from collections.abc import Sequence
 
 import autograd
 from autograd import Value
 
+from . import __path__ as demos_path
 from . import moons
 from ._common import Run, section, start
 
@@ -27,16 +29,11 @@ def _leaf(x: float | Value, name: str) -> Value:
 
 def neuron(x1: float | Value, x2: float | Value, w1: float | Value, w2: float | Value,
            b: float | Value) -> Value:
-    """``o = tanh(x1*w1 + x2*w2 + b)``, every node labelled as in micrograd's notebook."""
+    """``o = tanh(x1*w1 + x2*w2 + b)``, labelled as ``autograd step "n = x1*w1 + x2*w2 + b;
+    o = tanh(n)"`` labels it: the inputs, n and o by name, the other nodes as ``#k``."""
     x1v, x2v = _leaf(x1, "x1"), _leaf(x2, "x2")
     w1v, w2v, bv = _leaf(w1, "w1"), _leaf(w2, "w2"), _leaf(b, "b")
-    x1w1 = x1v * w1v
-    x1w1.label = "x1w1"
-    x2w2 = x2v * w2v
-    x2w2.label = "x2w2"
-    x1w1x2w2 = x1w1 + x2w2
-    x1w1x2w2.label = "x1w1x2w2"
-    n = x1w1x2w2 + bv
+    n = x1v * w1v + x2v * w2v + bv
     n.label = "n"
     o = n.tanh()
     o.label = "o"
@@ -49,7 +46,9 @@ def step_through(o: Value) -> None:
     print(stepper.header())
     while (step := stepper.step()) is not None:
         print(f"\n{stepper.header()}\n{step}")
-    print(f"\nall gradients after the last step (same as o.backward()):\n{stepper.table()}")
+    print("\nall gradients after the last step (same as o.backward()); #k numbers the nodes,"
+          "\n> marks the last step's node and * the inputs that step updated:")
+    print(stepper.table())
 
 
 def save_drawings(run: Run, o: Value) -> None:
@@ -62,6 +61,14 @@ def save_drawings(run: Run, o: Value) -> None:
         run.saved(autograd.save_graph(o, run.path("neuron.dot")), "graph (DOT text)")
         print("Graphviz's 'dot' is not installed, so no SVG or animation; install it with: "
               "sudo apt-get install graphviz  (macOS: brew install graphviz)")
+
+
+def next_steps() -> str:
+    """The closing pointer to every other demo (read from this package) and the tutorial."""
+    others = [m.name for m in pkgutil.iter_modules(demos_path)
+              if not m.name.startswith("_") and m.name != "tour"]
+    return (f"next: python -m demos.NAME for NAME in {', '.join(others)} "
+            "(or: autograd demo NAME); docs/tutorial.md")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -90,8 +97,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"final train accuracy {result.accuracy:.0%}")
     moons.plot_boundary(run, result, grid)
 
-    print("\nnext: python -m demos.xor, regression, moons, digits, vanishing "
-          "(or: autograd demo NAME); docs/tutorial.md")
+    print("\n" + next_steps())
     run.finish(f"moons train accuracy: {result.accuracy:.3f}, neuron gradcheck: "
                f"{'ok' if report.ok else 'FAILED'}")
 

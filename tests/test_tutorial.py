@@ -1,5 +1,6 @@
-"""The tutorials' code runs as doctests (``--doctest-glob='*.md'`` over ``docs``); these
-tests keep that wiring in place and the English and Chinese versions in step."""
+"""The tutorials' code runs as doctests (``--doctest-glob='*.md'`` over ``docs``, and block
+by block in ``test_docs.py``); these tests keep that wiring in place and the English and
+Chinese versions in step."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def test_pytest_runs_the_tutorials_as_doctests() -> None:
 
 def test_both_languages_run_the_same_code() -> None:
     english, chinese = code_blocks(ENGLISH), code_blocks(CHINESE)
-    assert len(english) >= 20
+    assert len(english) >= 14
     assert english == chinese
 
 

@@ -20,8 +20,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__
-from ..errors import AutogradError, ExpressionError
+from ..errors import AutogradError, ExpressionError, GraphTooLargeError
 from ..expr.parser import format_error
+from ..graph import topo_order
+from . import fixes
 from .inputs import read_inputs
 from .step import HELP as HELP
 from .step import KEYS, cmd_step
@@ -51,17 +53,23 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
     _, root, _ = read_inputs(args.expr, args.vars)
     html = Path(args.output).suffix.lower() == ".html"
+    if html and args.color_by:
+        raise UsageError(fixes.html_color_by(args))
     if not args.no_backward and not html:  # the animation runs backward itself
         root.backward()
     kwargs = {"rankdir": args.rankdir} if args.rankdir else {}
     if args.color_by:
         kwargs["color_by"] = args.color_by
-    print(f"wrote {save_graph(root, args.output, **kwargs)}")
+    try:
+        path = save_graph(root, args.output, max_nodes=args.max_nodes, **kwargs)
+    except GraphTooLargeError:
+        raise UsageError(fixes.too_large(args, len(topo_order(root)))) from None
+    print(f"wrote {path}")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from ..check.gradcheck import gradcheck
+    from ..check.gradcheck import NOT_DIFF, gradcheck
 
     expr, _, values = read_inputs(args.expr, args.vars)
     if not expr.variables:
@@ -70,6 +78,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     report = gradcheck(expr.function(), [values[n] for n in names], eps=args.eps,
                        atol=args.atol, rtol=args.rtol, raise_on_failure=False, names=names)
     print(report)
+    if report.rows and all(row.status == NOT_DIFF for row in report.rows):
+        print("autograd: check failed: " + fixes.nothing_checked(args), file=sys.stderr)
+        return 1
     return 0 if report.ok else 1
 
 
@@ -129,10 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, run, help: str, example: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help, formatter_class=raw,
                            epilog=f"example:\n  autograd {name} {example}")
-        p.set_defaults(run=run)
+        p.set_defaults(run=run, sub=p)
         if name != "demo":
             p.add_argument("expr", metavar="EXPR", help="expression, e.g. 'o = tanh(x*w + b)' "
-                           "(write -- before a bare -x)")
+                           "(quote it: one argument)")
             p.add_argument("vars", metavar="NAME=NUMBER", nargs="*", help=vars_help)
         return p
 
@@ -140,7 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
                 NEURON + "\n  keys: " + KEYS)
     p.add_argument("--all", action="store_true", help="print every step and the final "
                    "gradients, then exit (the default when stdin is not a terminal)")
-    p.add_argument("--graph-dir", default=".", help="where the g key writes (default: .)")
+    p.add_argument("--out", "--graph-dir", dest="graph_dir", metavar="DIR", default=".",
+                   help="folder the g key writes its graph files to (default: .)")
+    p.add_argument("--max-nodes", type=int, default=1000, help="largest graph g draws")
     p = command("graph", cmd_graph, "draw the graph with data and gradients to a file",
                 '"o = tanh(x*w + b)" x=2 w=-3 b=6.88 -o neuron.svg --color-by grad')
     p.add_argument("-o", "--output", required=True,
@@ -148,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--color-by", choices=["grad"], help="shade nodes by |grad|")
     p.add_argument("--rankdir", choices=["LR", "TB", "RL", "BT"], help="layout direction")
     p.add_argument("--no-backward", action="store_true", help="draw before running backward")
+    p.add_argument("--max-nodes", type=int, default=1000,
+                   help="largest graph to draw (default: 1000)")
     p = command("check", cmd_check, "compare gradients with finite differences",
                 '"x**3 / y + log(x)" x=1.5 y=2')
     p.add_argument("--eps", type=float, default=1e-6, help="finite-difference step")
@@ -163,18 +178,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 1 check failed, 2 bad input)."""
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    # "-x**2" is an expression, not an option: a leading space keeps argparse off it
-    argv = [" " + a if a[:1] == "-" and any(c in a for c in " *+/()") else a for a in argv]
+    argv = fixes.guard_expression(argv, fixes.expression_commands(parser))
+    args = None
     try:
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help(sys.stderr)
             return 2
+        if hasattr(args, "expr"):
+            args.expr = args.expr.lstrip(" ")  # the space guard_expression added
+            if line := fixes.misplaced_options(args.sub, args):
+                raise UsageError(line)
         return args.run(args)
     except SystemExit as done:  # argparse: --help, --version, usage errors
         return done.code if isinstance(done.code, int) else 2
     except ExpressionError as err:
-        print("autograd: error: " + format_error(err), file=sys.stderr)
+        fixed = fixes.repair(args.expr, args.vars) if hasattr(args, "vars") else None
+        if fixed:
+            why, expr, inputs = fixed
+            line = f"{why}: {fixes.command_line(args.sub, args, expr, inputs)}"
+        else:
+            line = format_error(err)
+        print("autograd: error: " + line, file=sys.stderr)
     except (UsageError, AutogradError, ValueError, TypeError, ArithmeticError, OSError) as err:
         if isinstance(err, BrokenPipeError):  # e.g. `autograd step ... --all | head`
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..engine import Value
-from ..errors import AutogradError
+from ..errors import AutogradError, GraphTooLargeError
 from ..expr.parser import Expression
 from ..graph import topo_order
 from ..step.stepper import Stepper, gradient_table
@@ -26,7 +26,8 @@ HELP = """keys (no Enter needed):
   n, space, ->   apply the next chain-rule step
   b, <-          undo the last step (every .grad goes back exactly)
   c              continue to the end (what backward() leaves)
-  g              write the graph as of this step to autograd-step-<k>.svg (.dot without Graphviz)
+  g              write the graph as of this step to autograd-step-<k>.svg (.dot without
+                 Graphviz) in the --out folder, and say where
   t              show the graph as a text tree (again: back to the table)
   q              quit
   ?              this help"""
@@ -84,9 +85,17 @@ def _tree(root: Value) -> str:
     return draw_text(root)
 
 
-def _write_graph(stepper: Stepper, directory: str) -> Path:
-    drawing = stepper.graph()
-    base = Path(directory) / f"autograd-step-{stepper.position}"
+def _write_graph(stepper: Stepper, directory: str, max_nodes: int = 1000) -> Path:
+    """The graph as of this step in ``directory`` (made if missing); its absolute path."""
+    try:
+        drawing = stepper.graph(max_nodes=max_nodes)
+    except GraphTooLargeError:
+        count = len(topo_order(stepper.root))
+        raise GraphTooLargeError(f"the graph has {count:,} nodes, more than --max-nodes "
+                                 f"{max_nodes:,}; start again with --max-nodes {count}") from None
+    folder = Path(directory).expanduser().resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    base = folder / f"autograd-step-{stepper.position}"
     if shutil.which("dot"):
         path, data = base.with_suffix(".svg"), drawing.pipe(format="svg")
     else:
@@ -99,7 +108,8 @@ _MOVES = {"n": "step", " ": "step", "\x1b[C": "step", "b": "back", "\x1b[D": "ba
           "c": "finish"}
 
 
-def _press(stepper: Stepper, key: str, view: str, graph_dir: str) -> tuple[str, str] | None:
+def _press(stepper: Stepper, key: str, view: str, graph_dir: str,
+           max_nodes: int = 1000) -> tuple[str, str] | None:
     """Act on one key: the next (view, message), or None to quit."""
     view = "table" if view == "help" else view
     if key in ("q", "Q", "\x04"):
@@ -111,7 +121,7 @@ def _press(stepper: Stepper, key: str, view: str, graph_dir: str) -> tuple[str, 
         return view, ""
     if key == "g":
         try:
-            return view, f"wrote {_write_graph(stepper, graph_dir)}"
+            return view, f"wrote {_write_graph(stepper, graph_dir, max_nodes)}"
         except (ImportError, OSError, RuntimeError, AutogradError) as err:
             return view, f"could not write the graph: {err}"
     if key == "t":
@@ -121,7 +131,8 @@ def _press(stepper: Stepper, key: str, view: str, graph_dir: str) -> tuple[str, 
     return view, f"unknown key {key!r}: press ? for help"
 
 
-def interactive(stepper: Stepper, expr: Expression, graph_dir: str) -> int:
+def interactive(stepper: Stepper, expr: Expression, graph_dir: str,
+                max_nodes: int = 1000) -> int:
     """Redraw the screen after each key until q; the terminal mode is restored on exit."""
     import termios
     import tty
@@ -138,7 +149,7 @@ def interactive(stepper: Stepper, expr: Expression, graph_dir: str) -> int:
             if not data:
                 return 0
             for key in re.findall(r"\x1b\[[A-D]|.", data, re.S):  # arrows are 3 bytes
-                state = _press(stepper, key, view, graph_dir)
+                state = _press(stepper, key, view, graph_dir, max_nodes)
                 if state is None:
                     return 0
                 view, message = state
@@ -154,4 +165,4 @@ def cmd_step(args: argparse.Namespace) -> int:
     if args.all or not (sys.stdin.isatty() and sys.stdout.isatty()):
         print_all(stepper, expr, values, sys.stdout)
         return 0
-    return interactive(stepper, expr, args.graph_dir)
+    return interactive(stepper, expr, args.graph_dir, args.max_nodes)

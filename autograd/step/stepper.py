@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ..engine import as_real
 from ..errors import AutogradError, NodeNotFound
 from ..graph import topo_order
-from ..trace import BackwardStep, fmt, node_name, trace_backward
+from ..trace import BackwardStep, fmt, node_name, this_pass_only, trace_backward
 
 if TYPE_CHECKING:
     from ..engine import Value
@@ -70,6 +70,7 @@ class Stepper:
     def __init__(self, root: Value, grad: float = 1.0) -> None:
         seed = as_real(grad, "Stepper(grad=...)")
         self.root = root
+        self._seed = seed
         self._order = order = topo_order(root)
         before = [node.grad for node in order]
         hooked = [node for node in order if node._meta is not None and node._meta.hooks]
@@ -212,13 +213,25 @@ class Stepper:
         return f"Stepper(position={self._position}/{self.total}, current={name!r})"
 
     def header(self, step: BackwardStep | None = None) -> str:
-        """``step 3/7: n (add)`` for a step (the current one by default)."""
+        """``step 3/7: n (add)`` for a step (the current one by default).
+
+        When earlier ``backward()`` calls left gradients behind, it says so: the steps
+        then multiply this pass's ``upstream``, while ``.grad`` also holds the earlier sum.
+        """
         step = self.current if step is None else step
         if step is None:
             root = node_name(self.root, len(self._order) - 1)
-            return f"step 0/{self.total}: {root}.grad = {fmt(self.root.grad)} (seed)"
-        return f"step {step.position}/{self.total}: {step.name} ({step.op})"
-
+            seeded = self._start[-1]
+            if this_pass_only(seeded, self._seed):
+                return f"step 0/{self.total}: {root}.grad = {fmt(seeded)} (seed)"
+            return (f"step 0/{self.total}: {root} seeded with {fmt(self._seed)} (this pass); "
+                    f"{root}.grad = {fmt(seeded)} includes {fmt(seeded - self._seed)} from "
+                    "earlier backward calls")
+        head = f"step {step.position}/{self.total}: {step.name} ({step.op})"
+        if this_pass_only(step.grad, step.upstream):
+            return head
+        return (f"{head}  [upstream = {fmt(step.upstream)} from this pass; {step.name}.grad = "
+                f"{fmt(step.grad)} includes earlier backward calls]")
 
 def _record(nodes: Any, current: dict[Value, float]) -> tuple[Change, ...]:
     """Each node's grad before (from ``current``) and now; ``current`` moves to now."""

@@ -88,7 +88,7 @@ def test_tour_with_graphviz(tmp_path: Path, dot_binary: str) -> None:
         assert header in text
     # micrograd's numbers: o = 0.7071, x1.grad = -1.5, w1.grad = 1.0
     assert "forward: o = 0.7071" in text
-    assert "x1.grad += x1w1.grad * dx1w1/dx1 = 0.5000 * -3.0000 = -1.5000  -> -1.5000" in text
+    assert "x1.grad += #2.grad * d#2/dx1 = 0.5000 * -3.0000 = -1.5000  -> -1.5000" in text
     assert "ok: 5 of 5 inputs agree" in text
 
 
