@@ -59,13 +59,17 @@ def recording() -> Iterator[list[Record]]:
 
 
 def record(name: str, out: Any, link: Any = None) -> None:
-    """Add an operation's output to the active tape, if there is one."""
+    """Add an operation's output (an object array, or one Value) to the active tape."""
     tape = getattr(_state, "tape", None)
     if tape is None:
         return
-    arr = np.asarray(out, dtype=object) if not isinstance(out, np.ndarray) else out
-    if arr.shape == () and not isinstance(out, np.ndarray):
+    if isinstance(out, np.ndarray):
+        if out.dtype != object:
+            return
+        arr = out.view(np.ndarray)
+    elif hasattr(out, "grad") and hasattr(out, "children"):
         arr = np.empty((), dtype=object)
         arr[()] = out
-    tape.append(Record(len(tape), name, arr.view(np.ndarray),
-                       None if link is None else np.asarray(link).view(np.ndarray)))
+    else:
+        return
+    tape.append(Record(len(tape), name, arr, None if link is None else np.asarray(link)))
