@@ -12,8 +12,11 @@ package; the tools that read its graphs live in ``check/``, ``viz/``, ``step/``,
 ``expr/``, ``compiled/`` and ``cli/`` (``docs/architecture.md`` draws the layers).
 """
 
+from .arrays import np_grads, np_values
 from .check import (
+    BackpropReport,
     GradcheckReport,
+    check_backprop,
     check_graph,
     detect_anomaly,
     grad,
@@ -27,6 +30,7 @@ from .custom import custom_op
 from .engine import Value
 from .errors import (
     AutogradError,
+    BackpropError,
     CompileError,
     ConfigError,
     DivisionByZero,
@@ -71,6 +75,8 @@ __all__ = [
     "Stepper", "parse_expression", "evaluate_expression",
     # compiled batch execution
     "compile_batch", "BatchProgram", "register_vectorized",
+    # numpy code on Values, and checking hand-derived backprop
+    "np_values", "np_grads", "check_backprop", "BackpropReport", "BackpropError",
     # errors
     "AutogradError", "CompileError", "ConfigError", "DivisionByZero", "DomainError",
     "ExpressionError", "GradcheckError", "GraphTooLargeError", "GraphvizNotFound",

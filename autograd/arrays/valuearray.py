@@ -22,6 +22,8 @@ from .tape import record
 
 __all__ = ["ValueArray", "np_grads", "np_values"]
 
+_REDUCED = {"add": "sum", "maximum": "max", "minimum": "min", "fmax": "max", "fmin": "min",
+            "multiply": "prod"}
 _REDUCE: dict[str, Callable[..., Any]] = {
     "add": reduce.reduce_sum, "maximum": reduce.reduce_max, "minimum": reduce.reduce_min,
     "fmax": reduce.reduce_max, "fmin": reduce.reduce_min, "multiply": reduce.reduce_prod,
@@ -84,7 +86,8 @@ class ValueArray(np.ndarray):
                                      "supported on Values")
             extra = {} if initial is np._NoValue or name != "add" else {"initial": initial}
             result = _REDUCE[name](inputs[0], axis, keepdims, **extra)
-            link = None
+            link, name = None, _REDUCED[name]
+            options = {"axis": axis, "keepdims": keepdims}
         elif method != "__call__":
             raise unsupported(f"np.{name}.{method}")
         else:
@@ -92,6 +95,7 @@ class ValueArray(np.ndarray):
             if kwargs:
                 raise InputTypeError(f"np.{name}: options {sorted(kwargs)} are not supported "
                                      "on Values")
+            options = {}
             if name in DATA:
                 return ufunc(*[as_numbers(as_operand(x)) for x in inputs])
             if name == "matmul":
@@ -103,7 +107,7 @@ class ValueArray(np.ndarray):
                 raise unsupported(f"np.{name}")
         if out is not None:
             result = _store(result, out, name)
-        record("matmul" if name == "matmul" else name, result, link)
+        record(name, result, link, inputs, options)
         return _wrap(result)
 
     def __array_function__(self, func: Callable[..., Any], types: Any, args: Any,
@@ -111,7 +115,7 @@ class ValueArray(np.ndarray):
         impl = IMPLEMENTED.get(func)
         if impl is not None:
             result = impl(*args, **kwargs)
-            record(func.__name__, result)
+            record(func.__name__, result, None, args, kwargs)
             return _wrap(result)
         if func in MOVING:
             return _wrap(super().__array_function__(func, types, args, kwargs))

@@ -1,0 +1,260 @@
+"""``check_backprop``: a hand-derived numpy backward pass against autograd, diagnosed.
+
+The user's numpy forward (``loss_fn``) runs once on arrays of Values, which gives the
+true gradients and the graph; finite differences of the same ``loss_fn`` on numbers
+confirm them. The user's gradients (``grad_fn``, or the step a training function takes)
+are then compared per parameter, and each wrong one gets the simplest exact explanation
+(:mod:`.diagnose`): a flipped sign, a factor 2 or 1/N, a transpose, an activation
+derivative applied in the wrong place, a dropped term.
+
+>>> import numpy as np
+>>> X = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]]); y = np.array([[1.0], [0.0], [2.0]])
+>>> def loss(theta, X, y):
+...     return np.mean((X @ theta - y) ** 2)
+>>> def grads(theta, X, y):  # the sign is wrong: this is -gradient / 2
+...     return X.T @ (y - X @ theta) / len(X)
+>>> report = check_backprop(loss, grads, [np.zeros((2, 1))], X, y)
+>>> report.ok, report["theta"].kinds, report.descends
+(False, ('sign', 'factor'), False)
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..arrays import np_values, recording
+from ..errors import BackpropError, InputTypeError
+from .backprop_args import (
+    as_loss,
+    call_user,
+    data_counts,
+    data_names,
+    describe_data,
+    grad_arrays,
+    param_arrays,
+    scalar_loss,
+)
+from .backprop_report import FAIL, OK, BackpropReport, BackpropRow
+from .diagnose import OK as RIGHT
+from .diagnose import Diagnosis, diagnose
+from .gradcheck import check_tols
+from .mistakes import Graph
+from .numeric import check_eps
+
+__all__ = ["check_backprop"]
+
+SEARCH_LIMIT = 3_000_000  # node visits the mistake search may take (each mistake: a backward)
+
+
+def check_backprop(loss_fn: Callable[..., Any], grad_fn: Callable[..., Any], params: Any,
+                   *data: Any, update: str = "-=", lr: float | None = None, step: bool = False,
+                   names: Sequence[str] | None = None, atol: float = 1e-6, rtol: float = 1e-4,
+                   eps: float = 1e-6, max_fd: int = 200, seed: int = 0,
+                   raise_on_failure: bool = False) -> BackpropReport:
+    """Check hand-derived gradients of ``loss_fn(*params, *data)`` and say what is wrong.
+
+    ``grad_fn(*params, *data)`` returns one gradient per parameter (a list, or a dict by
+    name), to be applied as ``params {update} lr * grads`` (``update`` is ``"-="`` or
+    ``"+="``). With ``step=True`` it is a training step instead: it returns the updated
+    parameters (or updates them in place) with learning rate ``lr``. ``params`` is a list
+    of arrays or a dict by name. A gradient passes when it is within ``atol + rtol * |true|``
+    entry by entry; ``max_fd`` entries (seeded sample) are confirmed by central differences.
+    Raises ``BackpropError`` with the report if it fails and ``raise_on_failure`` is set.
+    """
+    names, arrays = param_arrays(params, names, loss_fn)
+    atol, rtol = check_tols(atol, rtol, "check_backprop")
+    eps = check_eps(eps, "check_backprop")
+    if update not in ("-=", "+="):
+        raise InputTypeError(f"check_backprop: update must be '-=' or '+=', got {update!r}")
+    if lr is not None and not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
+        raise InputTypeError(f"check_backprop: lr must be a positive number, got {lr!r}")
+    if step and lr is None:
+        raise InputTypeError("check_backprop: step=True needs the step's learning rate lr=")
+    arg_names = names + data_names(loss_fn, len(names), len(data))
+    graph = _graph(loss_fn, names, arrays, data, arg_names)  # the truth, and the tape
+    true = graph.gradients()
+    loss = scalar_loss(call_user(loss_fn, "loss_fn", [*arrays, *data], arg_names))
+    notes = [] if math.isclose(loss, graph.loss.data, rel_tol=1e-9, abs_tol=1e-12) else [
+        f"note: loss_fn gives {loss:.6g} on numbers but {graph.loss.data:.6g} on Values"]
+    yours, sign = _yours(grad_fn, arrays, data, arg_names, names, step, lr, update)
+    counts = data_counts(loss_fn, len(names), data)
+    search = _Search(graph)
+    fd = _finite_differences(loss_fn, arrays, data, true, eps, max_fd, seed)
+    rows = [_row(k, names[k], arrays[k], true[k], yours[k], sign, fd[k], search, counts, atol,
+                 rtol) for k in range(len(names))]
+    if search.skipped:
+        notes.append(f"note: the search for misplaced derivatives and dropped terms was "
+                     f"skipped: the graph has {graph.size:,} nodes (try a smaller batch)")
+    slope, after = _descent(loss_fn, arrays, data, true, yours, sign, lr)
+    report = BackpropReport(
+        rows, dict(zip(names, true)), dict(zip(names, yours)), loss, graph.loss, update, lr,
+        step, slope, after, describe_data(loss_fn, len(names), data), atol, rtol, eps, notes)
+    if raise_on_failure and not report.ok:
+        raise BackpropError(str(report), report)
+    return report
+
+
+def _graph(loss_fn: Callable[..., Any], names: list[str], arrays: list[np.ndarray],
+           data: tuple[Any, ...], arg_names: list[str]) -> Graph:
+    """Run ``loss_fn`` on Values (recording its array operations)."""
+    leaves = [np_values(a, label=n) for n, a in zip(names, arrays)]
+    data_ids = {id(d): n for n, d in zip(arg_names[len(names):], data)}
+    with recording(data_ids) as tape:
+        out = call_user(loss_fn, "loss_fn", [*leaves, *data], arg_names)
+    return Graph(as_loss(out), [p.view(np.ndarray) for p in leaves], tape)
+
+
+def _yours(grad_fn: Callable[..., Any], arrays: list[np.ndarray], data: tuple[Any, ...],
+           arg_names: list[str], names: list[str], step: bool, lr: float | None, update: str
+           ) -> tuple[list[np.ndarray | None], float]:
+    """The user's gradients as given (``sign`` turns them into ``-=`` gradients), or for a
+    training step the gradient it implies, ``(old - new) / lr``."""
+    copies = [a.copy() for a in arrays]
+    fname = "the training step" if step else "grad_fn"
+    out = call_user(grad_fn, "grad_fn", [*copies, *data], arg_names)
+    if not step:
+        return grad_arrays(out, names, fname), (-1.0 if update == "+=" else 1.0)
+    new = copies if out is None else grad_arrays(out, names, fname)
+    implied: list[np.ndarray | None] = []
+    for old, moved in zip(arrays, new):
+        try:
+            implied.append((old - moved) / lr)
+        except ValueError:  # a step whose result does not broadcast with the parameter
+            implied.append(moved * np.nan)
+    return implied, 1.0
+
+
+class _Search:
+    """The mistake variants of the graph, computed once, on first need, within a budget."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph, self.items = graph, None
+        self.skipped = False
+
+    def __call__(self) -> list[Any]:
+        if self.items is None:
+            self.skipped = self.graph.cost() > SEARCH_LIMIT
+            self.items = [] if self.skipped else list(self.graph.variants())
+        return self.items
+
+
+def _entry(name: str, index: tuple[int, ...]) -> str:
+    return f"{name}[{','.join(map(str, index))}]" if index else name
+
+
+def _row(k: int, name: str, P: np.ndarray, T: np.ndarray, g: np.ndarray | None, sign: float,
+         fd: tuple[float, int, str], search: _Search, counts: dict[str, int], atol: float,
+         rtol: float) -> BackpropRow:
+    """Compare one parameter's gradient, shape first."""
+    G = sign * g
+    transposed = False
+    note = ""
+    if G.shape != P.shape:
+        if G.ndim == 2 and P.ndim == 2 and G.shape == P.shape[::-1]:
+            G, transposed = G.T, True
+        elif G.size == P.size:
+            note = f"the gradient has shape {G.shape}, the parameter {P.shape}"
+            G = G.reshape(P.shape)
+        else:
+            return _shape_row(name, P, T, G, fd, atol, rtol)
+    diff = np.abs(G - T)
+    agree = bool(np.all(diff <= atol + rtol * np.abs(T)))
+    max_abs = float(diff.max())
+    max_rel = float((diff / np.maximum(np.maximum(np.abs(G), np.abs(T)), 1e-300)).max())
+    worst = [(_entry(name, tuple(int(i) for i in np.unravel_index(j, P.shape))),
+              float(sign * G.flat[j]), float(sign * T.flat[j]))
+             for j in np.argsort(-diff, axis=None, kind="stable")[:3] if diff.flat[j] > 0]
+    if agree and not transposed and not note:
+        diagnosis, status = RIGHT, OK
+    elif agree and note and np.broadcast_shapes(P.shape, g.shape) == P.shape:
+        diagnosis, status = RIGHT, OK
+        note += " (fine: the update broadcasts it)"
+    else:
+        diagnosis = diagnose(G, T, k, search, counts, atol, rtol, transposed)
+        if note and not transposed:
+            diagnosis = Diagnosis(("shape",) + diagnosis.kinds, diagnosis.factor,
+                                  "shape" + (f", {diagnosis.short}" if diagnosis.short else ""),
+                                  f"{note}; " + (diagnosis.detail or "reshaped, it matches"))
+            note = ""
+        status = FAIL
+    err, checked, fd_note = fd
+    return BackpropRow(name, P.shape, g.shape, max_abs, max_rel, status, diagnosis, worst,
+                       err, checked, "; ".join(x for x in (note, fd_note) if x))
+
+
+def _shape_row(name: str, P: np.ndarray, T: np.ndarray, G: np.ndarray,
+               fd: tuple[float, int, str], atol: float, rtol: float) -> BackpropRow:
+    """A gradient of another size: say what the update would do with it."""
+    detail = f"yours has shape {G.shape} but {name} has {P.shape}"
+    try:
+        fits = np.broadcast_shapes(P.shape, G.shape) == P.shape
+    except ValueError:
+        fits = False
+    if fits:
+        detail += (f": `{name} -= lr * grad` would broadcast it, moving whole rows or columns "
+                   "of it by the same amount")
+    elif G.ndim >= P.ndim and G.size > P.size:
+        axes = tuple(i for i in range(G.ndim) if i < G.ndim - P.ndim or (
+            P.shape[i - (G.ndim - P.ndim)] == 1 and G.shape[i] > 1))
+        summed = G.sum(axis=axes).reshape(P.shape) if axes and math.prod(
+            s for i, s in enumerate(G.shape) if i not in axes) == P.size else None
+        if summed is not None and np.allclose(summed, T, rtol=rtol, atol=atol):
+            detail += f": summed over axis {axes[0] if len(axes) == 1 else axes} it matches " \
+                      "(the per-sample gradients are not added up)"
+    return BackpropRow(name, P.shape, G.shape, math.nan, math.nan, FAIL,
+                       Diagnosis(("shape",), 1.0, "wrong shape", detail), [], *fd)
+
+
+def _finite_differences(loss_fn: Callable[..., Any], arrays: list[np.ndarray],
+                        data: tuple[Any, ...], true: list[np.ndarray], eps: float,
+                        max_fd: int, seed: int) -> list[tuple[float, int, str]]:
+    """Per parameter: the worst |central difference - autograd|, the entries checked, and
+    a note when they disagree (a kink, or loss_fn treating Values and numbers apart)."""
+    entries = [(k, i) for k, a in enumerate(arrays) for i in np.ndindex(*a.shape)]
+    if len(entries) > max_fd:
+        entries = sorted(random.Random(seed).sample(entries, max(0, max_fd)))
+    worst = [[0.0, 0, ""] for _ in arrays]
+    for k, i in entries:
+        moved = list(arrays)
+        values = []
+        for d in (eps, -eps):
+            moved[k] = arrays[k].copy()
+            moved[k][i] += d
+            values.append(scalar_loss(loss_fn(*moved, *data)))
+        numeric = (values[0] - values[1]) / (2 * eps)
+        err = abs(numeric - true[k][i])
+        row = worst[k]
+        row[1] += 1
+        if err > row[0]:
+            row[0] = err
+        if err > 1e-5 + 1e-3 * abs(numeric) and not row[2]:
+            row[2] = (f"finite differences disagree with autograd at {i} ({numeric:.6g} vs "
+                      f"{true[k][i]:.6g}): a kink (relu, abs, max at a tie) at this point, or "
+                      "loss_fn treats Values and numbers differently")
+    return [(float(e), int(n), str(note)) for e, n, note in worst]
+
+
+def _descent(loss_fn: Callable[..., Any], arrays: list[np.ndarray], data: tuple[Any, ...],
+             true: list[np.ndarray], yours: list[np.ndarray], sign: float, lr: float | None
+             ) -> tuple[float | None, float | None]:
+    """First-order change of the loss along the update, and the loss after one step."""
+    moves = []
+    for P, g in zip(arrays, yours):
+        try:
+            if np.broadcast_shapes(P.shape, g.shape) != P.shape:
+                return None, None
+        except ValueError:
+            return None, None
+        moves.append(np.broadcast_to(sign * g, P.shape))
+    if not all(np.all(np.isfinite(m)) for m in moves):
+        return None, None
+    slope = float(sum(np.vdot(T, m) for T, m in zip(true, moves)))
+    if lr is None:
+        return slope, None
+    after = scalar_loss(loss_fn(*[P - lr * m for P, m in zip(arrays, moves)], *data))
+    return slope, after

@@ -1,0 +1,221 @@
+"""What the gradient would be under each classic backprop mistake, computed on the graph.
+
+The forward pass ran on Values with a tape of its array operations, so each mistake can
+be replayed exactly: backward with hooks that change the gradient at one array. An
+activation derivative applied where none belongs multiplies an array's gradient by,
+say, ``a * (1 - a)``; a missing or wrong derivative replaces the chain from ``z`` to
+``a = sigmoid(z)``; a dropped term zeroes one term of the loss. ``diagnose`` compares
+the user's gradient with each variant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..arrays import Record
+from ..backward import propagate
+from ..engine import Value
+from ..graph import children_of, topo_order
+
+__all__ = ["Graph", "Variant", "activation_name"]
+
+Hooks = dict[Value, Callable[[float], Any]]
+
+
+def _sigmoid(a: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+# derivative formulas a user may write, evaluated on one array's numbers, and whose they are
+FORMULAS: list[tuple[str, str, Callable[[np.ndarray], np.ndarray]]] = [
+    ("the sigmoid derivative a*(1-a)", "sigmoid", lambda a: a * (1.0 - a)),
+    ("the tanh derivative 1-a**2", "tanh", lambda a: 1.0 - a * a),
+    ("sigmoid'(a) = sigmoid(a)*(1-sigmoid(a))", "sigmoid",
+     lambda a: _sigmoid(a) * (1.0 - _sigmoid(a))),
+    ("the relu derivative (a > 0)", "relu", lambda a: (a > 0).astype(float)),
+]
+
+_ACTIVATIONS = {("negative", "exp", "add", "divide"): "sigmoid",
+                ("negative", "exp", "add", "true_divide"): "sigmoid",
+                ("expit",): "sigmoid", ("tanh",): "tanh", ("maximum",): "relu"}
+
+
+def activation_name(ops: tuple[str, ...]) -> str:
+    """What a chain of element-wise ops computes: ``sigmoid`` for ``1/(1+np.exp(-z))``."""
+    return _ACTIVATIONS.get(ops, " then ".join(f"np.{op}" for op in ops))
+
+
+@dataclass
+class Variant:
+    """The gradients (one array per parameter) that one mistake would give."""
+
+    kind: str  # "derivative" or "dropped"
+    text: str  # what the mistake is, as a clause: "applies ... at ..."
+    grads: list[np.ndarray]
+
+
+class Graph:
+    """The loss graph with its parameters and tape: true gradients and their variants."""
+
+    def __init__(self, loss: Value, params: list[np.ndarray], tape: list[Record]) -> None:
+        self.loss, self.params, self.tape = loss, params, tape
+        self.order = topo_order(loss)
+        self.leaves = {v for p in params for v in p.flat}
+
+    @property
+    def size(self) -> int:
+        return len(self.order)
+
+    def gradients(self, hooks: Hooks | None = None) -> list[np.ndarray]:
+        """d loss / d parameter, one float array per parameter, backward run with ``hooks``."""
+        handles = [node.register_hook(fn) for node, fn in (hooks or {}).items()]
+        try:
+            grads = propagate(self.order, self.loss, 1.0)
+        finally:
+            for handle in handles:
+                handle.remove()
+        return [np.array([float(grads.get(v, 0.0)) for v in p.flat]).reshape(p.shape)
+                for p in self.params]
+
+    def variants(self) -> Iterator[Variant]:
+        """Every mistake this graph allows, simplest first."""
+        yield from self._misapplied()
+        yield from self._replaced()
+        yield from self._dropped()
+
+    # -- a derivative applied where none belongs ---------------------------------------
+
+    def _records(self) -> list[Record]:
+        """Records of arrays (not scalars) whose entries they made themselves (``np.max``
+        returns entries of its input)."""
+        made: set[Value] = set()
+        fresh = []
+        for rec in self.tape:
+            nodes = [v for v in rec.out.flat if type(v) is Value]
+            if rec.out.ndim and nodes and not any(v in made for v in nodes):
+                fresh.append(rec)
+            made.update(nodes)
+        return fresh
+
+    def cost(self) -> int:
+        """How many node visits the whole search takes (each variant is one backward)."""
+        chains = sum(1 for _ in self._chains())
+        passes = len(FORMULAS) * len(self._records()) + (2 * len(FORMULAS) + 1) * chains
+        return (passes + 2 * len(self.terms())) * self.size
+
+    def _misapplied(self) -> Iterator[Variant]:
+        ends: dict[Record, set[str]] = {}
+        for _, _, chain in self._chains():
+            ends.setdefault(chain[-1], set()).add(activation_name(tuple(r.name for r in chain)))
+        for rec in reversed(self._records()):  # the arrays nearest the loss first
+            a = _numbers(rec.out)
+            for formula, act, phi in FORMULAS:
+                why = (f": the {act} derivative counted twice" if act in ends.get(rec, ())
+                       else f", but the forward pass applies no {act} there")
+                yield Variant("derivative", f"multiplies by {formula} with a = {rec}{why}",
+                              self.gradients(_scale(rec.out, phi(a))))
+
+    # -- a missing or wrong derivative of an element-wise chain -------------------------
+
+    def _chains(self) -> Iterator[tuple[np.ndarray, Record, list[Record]]]:
+        """(input array, first record, records) for every run of element-wise records,
+        the runs ending nearest the loss first."""
+        producer: dict[Value, Record] = {}
+        for rec in self.tape:
+            for v in rec.out.flat:
+                producer.setdefault(v, rec)
+        for rec in reversed(self.tape):
+            chain = [rec]
+            while chain[0].link is not None and chain[0].link.size:
+                yield chain[0].link, chain[0], list(chain)
+                prev = producer.get(chain[0].link.flat[0])
+                if prev is None or prev.link is None or not _same(prev.out, chain[0].link):
+                    break
+                chain.insert(0, prev)
+                if len(chain) > 6:
+                    break
+
+    def _replaced(self) -> Iterator[Variant]:
+        for z, _, chain in self._chains():
+            out = chain[-1].out
+            where = f"{activation_name(tuple(r.name for r in chain))} at {chain[-1]}"
+            yield Variant("derivative", f"leaves out the derivative of the {where}",
+                          self.gradients(_replace(z, out, np.ones(out.shape))))
+            for formula, _, phi in FORMULAS:
+                for name, arr in (("its input", z), ("its output", out)):
+                    factor = phi(_numbers(arr))
+                    yield Variant("derivative", f"uses {formula} with a = {name} as the "
+                                  f"derivative of the {where}",
+                                  self.gradients(_replace(z, out, factor)))
+
+    # -- a term of the loss left out ------------------------------------------------------
+
+    def terms(self) -> list[Value]:
+        """The loss as a sum of terms (through +, -, sum, and scaling by constants)."""
+        frontier = [self.loss]
+        while len(frontier) == 1:
+            node = frontier[0]
+            kids = children_of(node)
+            consts = [c for c in kids if not c.op and c not in self.leaves]
+            if node.op in ("add", "sub", "sum"):
+                frontier = [c for c in kids if c not in consts]
+            elif node.op in ("mul", "div", "neg") and len(kids) - len(consts) == 1 and (
+                    node.op != "div" or kids[1] in consts):
+                frontier = [c for c in kids if c not in consts]
+            else:
+                break
+        return frontier if 2 <= len(frontier) <= 12 else []
+
+    def _dropped(self) -> Iterator[Variant]:
+        terms = self.terms()
+        zero: Callable[[float], float] = lambda g: 0.0
+        for k, term in enumerate(terms):
+            what = f"term {k + 1} of {len(terms)} of the loss ({_describe(term, self.tape)})"
+            yield Variant("dropped", f"leaves out the gradient of {what}",
+                          self.gradients({term: zero}))
+            others = {t: zero for t in terms if t is not term}
+            yield Variant("dropped", f"keeps only the gradient of {what}",
+                          self.gradients(others))
+
+
+def _numbers(arr: np.ndarray) -> np.ndarray:
+    return np.array([float(v) for v in arr.flat]).reshape(arr.shape)
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and all(x is y for x, y in zip(a.flat, b.flat))
+
+
+def _scale(arr: np.ndarray, factor: np.ndarray) -> Hooks:
+    """Hooks multiplying each entry's gradient by its factor."""
+    return {v: (lambda g, f=float(f): g * f) for v, f in zip(arr.flat, factor.flat)
+            if type(v) is Value}
+
+
+def _replace(z: np.ndarray, a: np.ndarray, factor: np.ndarray) -> Hooks:
+    """Hooks making d loss / d z_i = (d loss / d a_i) * factor_i: the chain's own
+    derivative replaced by ``factor``."""
+    seen: dict[int, float] = {}
+    hooks: Hooks = {}
+    for i, v in enumerate(a.flat):
+        if type(v) is not Value:
+            continue
+
+        def capture(g: float, i: int = i) -> None:
+            seen[i] = g
+        hooks[v] = capture
+    for i, (v, f) in enumerate(zip(z.flat, factor.flat)):
+        if type(v) is Value and v not in hooks:
+            hooks[v] = lambda g, i=i, f=float(f): seen.get(i, 0.0) * f
+    return hooks
+
+
+def _describe(term: Value, tape: list[Record]) -> str:
+    for rec in tape:
+        if rec.out.shape == () and rec.out[()] is term:
+            return f"{rec.expr}, worth {term.data:.4g}"
+    return f"a {term.op or 'leaf'} worth {term.data:.4g}"
