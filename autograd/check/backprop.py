@@ -39,9 +39,8 @@ from .backprop_args import (
     param_arrays,
     scalar_loss,
 )
-from .backprop_report import FAIL, OK, BackpropReport, BackpropRow
-from .diagnose import OK as RIGHT
-from .diagnose import Diagnosis, diagnose
+from .backprop_report import BackpropReport
+from .backprop_rows import compare
 from .gradcheck import check_tols
 from .mistakes import Graph
 from .numeric import check_eps
@@ -85,8 +84,8 @@ def check_backprop(loss_fn: Callable[..., Any], grad_fn: Callable[..., Any], par
     counts = data_counts(loss_fn, len(names), data)
     search = _Search(graph)
     fd = _finite_differences(loss_fn, arrays, data, true, eps, max_fd, seed)
-    rows = [_row(k, names[k], arrays[k], true[k], yours[k], sign, fd[k], search, counts, atol,
-                 rtol) for k in range(len(names))]
+    rows = [compare(k, names[k], arrays[k], true[k], yours[k], sign, fd[k], search, counts,
+                    atol, rtol) for k in range(len(names))]
     if search.skipped:
         notes.append(f"note: the search for misplaced derivatives and dropped terms was "
                      f"skipped: the graph has {graph.size:,} nodes (try a smaller batch)")
@@ -94,9 +93,19 @@ def check_backprop(loss_fn: Callable[..., Any], grad_fn: Callable[..., Any], par
     report = BackpropReport(
         rows, dict(zip(names, true)), dict(zip(names, yours)), loss, graph.loss, update, lr,
         step, slope, after, describe_data(loss_fn, len(names), data), atol, rtol, eps, notes)
+    if sign_of(update, step) < 0:
+        notes.append("note: with `+=`, grad_fn must return the negative gradient")
+    if step:
+        notes.append("note: yours = the gradient the training step implies, "
+                     "(old params - new params) / lr")
     if raise_on_failure and not report.ok:
         raise BackpropError(str(report), report)
     return report
+
+
+def sign_of(update: str, step: bool) -> float:
+    """-1 when the user's gradients are added (``+=``), so they are minus the gradient."""
+    return -1.0 if update == "+=" and not step else 1.0
 
 
 def _graph(loss_fn: Callable[..., Any], names: list[str], arrays: list[np.ndarray],
@@ -118,7 +127,7 @@ def _yours(grad_fn: Callable[..., Any], arrays: list[np.ndarray], data: tuple[An
     fname = "the training step" if step else "grad_fn"
     out = call_user(grad_fn, "grad_fn", [*copies, *data], arg_names)
     if not step:
-        return grad_arrays(out, names, fname), (-1.0 if update == "+=" else 1.0)
+        return grad_arrays(out, names, fname), sign_of(update, step)
     new = copies if out is None else grad_arrays(out, names, fname)
     implied: list[np.ndarray | None] = []
     for old, moved in zip(arrays, new):
@@ -141,73 +150,6 @@ class _Search:
             self.skipped = self.graph.cost() > SEARCH_LIMIT
             self.items = [] if self.skipped else list(self.graph.variants())
         return self.items
-
-
-def _entry(name: str, index: tuple[int, ...]) -> str:
-    return f"{name}[{','.join(map(str, index))}]" if index else name
-
-
-def _row(k: int, name: str, P: np.ndarray, T: np.ndarray, g: np.ndarray | None, sign: float,
-         fd: tuple[float, int, str], search: _Search, counts: dict[str, int], atol: float,
-         rtol: float) -> BackpropRow:
-    """Compare one parameter's gradient, shape first."""
-    G = sign * g
-    transposed = False
-    note = ""
-    if G.shape != P.shape:
-        if G.ndim == 2 and P.ndim == 2 and G.shape == P.shape[::-1]:
-            G, transposed = G.T, True
-        elif G.size == P.size:
-            note = f"the gradient has shape {G.shape}, the parameter {P.shape}"
-            G = G.reshape(P.shape)
-        else:
-            return _shape_row(name, P, T, G, fd, atol, rtol)
-    diff = np.abs(G - T)
-    agree = bool(np.all(diff <= atol + rtol * np.abs(T)))
-    max_abs = float(diff.max())
-    max_rel = float((diff / np.maximum(np.maximum(np.abs(G), np.abs(T)), 1e-300)).max())
-    worst = [(_entry(name, tuple(int(i) for i in np.unravel_index(j, P.shape))),
-              float(sign * G.flat[j]), float(sign * T.flat[j]))
-             for j in np.argsort(-diff, axis=None, kind="stable")[:3] if diff.flat[j] > 0]
-    if agree and not transposed and not note:
-        diagnosis, status = RIGHT, OK
-    elif agree and note and np.broadcast_shapes(P.shape, g.shape) == P.shape:
-        diagnosis, status = RIGHT, OK
-        note += " (fine: the update broadcasts it)"
-    else:
-        diagnosis = diagnose(G, T, k, search, counts, atol, rtol, transposed)
-        if note and not transposed:
-            diagnosis = Diagnosis(("shape",) + diagnosis.kinds, diagnosis.factor,
-                                  "shape" + (f", {diagnosis.short}" if diagnosis.short else ""),
-                                  f"{note}; " + (diagnosis.detail or "reshaped, it matches"))
-            note = ""
-        status = FAIL
-    err, checked, fd_note = fd
-    return BackpropRow(name, P.shape, g.shape, max_abs, max_rel, status, diagnosis, worst,
-                       err, checked, "; ".join(x for x in (note, fd_note) if x))
-
-
-def _shape_row(name: str, P: np.ndarray, T: np.ndarray, G: np.ndarray,
-               fd: tuple[float, int, str], atol: float, rtol: float) -> BackpropRow:
-    """A gradient of another size: say what the update would do with it."""
-    detail = f"yours has shape {G.shape} but {name} has {P.shape}"
-    try:
-        fits = np.broadcast_shapes(P.shape, G.shape) == P.shape
-    except ValueError:
-        fits = False
-    if fits:
-        detail += (f": `{name} -= lr * grad` would broadcast it, moving whole rows or columns "
-                   "of it by the same amount")
-    elif G.ndim >= P.ndim and G.size > P.size:
-        axes = tuple(i for i in range(G.ndim) if i < G.ndim - P.ndim or (
-            P.shape[i - (G.ndim - P.ndim)] == 1 and G.shape[i] > 1))
-        summed = G.sum(axis=axes).reshape(P.shape) if axes and math.prod(
-            s for i, s in enumerate(G.shape) if i not in axes) == P.size else None
-        if summed is not None and np.allclose(summed, T, rtol=rtol, atol=atol):
-            detail += f": summed over axis {axes[0] if len(axes) == 1 else axes} it matches " \
-                      "(the per-sample gradients are not added up)"
-    return BackpropRow(name, P.shape, G.shape, math.nan, math.nan, FAIL,
-                       Diagnosis(("shape",), 1.0, "wrong shape", detail), [], *fd)
 
 
 def _finite_differences(loss_fn: Callable[..., Any], arrays: list[np.ndarray],

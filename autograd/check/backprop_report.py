@@ -39,7 +39,7 @@ class BackpropRow:
     max_rel: float
     status: str  # "ok" or "FAIL"
     diagnosis: Diagnosis
-    worst: list[tuple[str, float, float]] = field(default_factory=list)  # entry, yours, true
+    worst: list[tuple[str, float, float]] = field(default_factory=list)  # entry, yours, right
     fd_err: float = math.nan  # worst |finite difference - autograd| on the checked entries
     fd_checked: int = 0
     note: str = ""
@@ -159,7 +159,7 @@ class BackpropReport:
         for r in self.failures:
             if r.worst and r.max_abs > self.atol + self.rtol * max(abs(t) for _, _, t in r.worst):
                 lines.append(f"  worst {r.name}: " + "; ".join(
-                    f"{e} yours {y:.6g}, true {t:.6g}" for e, y, t in r.worst))
+                    f"{e} yours {y:.6g}, right {t:.6g}" for e, y, t in r.worst))
         lines += [f"{r.name}: {r.note}" for r in self.rows if r.note]
         lines += self.notes
         lines.append(self.step_line())

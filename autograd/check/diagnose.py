@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Diagnosis", "diagnose", "factor_name", "fit"]
+__all__ = ["Diagnosis", "diagnose", "factor_name", "fit", "in_terms"]
 
 _SNAP = 1e-3  # a fitted factor within 0.1% of a named one is that one
 
@@ -160,6 +160,11 @@ def diagnose(G: np.ndarray, T: np.ndarray, index: int, variants: Any, counts: di
     if c is not None:  # a single number: any factor fits, name it anyway
         return _factor(c, counts, pre, short, text)
     return _unknown(G, T, pre, short, atol, rtol)
+
+
+def in_terms(d: Diagnosis, truth: str) -> Diagnosis:
+    """The diagnosis with "the true gradient" said as ``truth`` (what the update needs)."""
+    return Diagnosis(d.kinds, d.factor, d.short, d.detail.replace("the true gradient", truth))
 
 
 def _unknown(G: np.ndarray, T: np.ndarray, pre: tuple[str, ...], short: str, atol: float,

@@ -177,9 +177,10 @@ class Graph:
             what = f"term {k + 1} of {len(terms)} of the loss ({_describe(term, self.tape)})"
             yield Variant("dropped", f"leaves out the gradient of {what}",
                           self.gradients({term: zero}))
-            others = {t: zero for t in terms if t is not term}
-            yield Variant("dropped", f"keeps only the gradient of {what}",
-                          self.gradients(others))
+            if len(terms) > 2:  # with two terms, keeping one is leaving out the other
+                others = {t: zero for t in terms if t is not term}
+                yield Variant("dropped", f"keeps only the gradient of {what}",
+                              self.gradients(others))
 
 
 def _numbers(arr: np.ndarray) -> np.ndarray:
@@ -215,7 +216,10 @@ def _replace(z: np.ndarray, a: np.ndarray, factor: np.ndarray) -> Hooks:
 
 
 def _describe(term: Value, tape: list[Record]) -> str:
-    for rec in tape:
-        if rec.out.shape == () and rec.out[()] is term:
-            return f"{rec.expr}, worth {term.data:.4g}"
-    return f"a {term.op or 'leaf'} worth {term.data:.4g}"
+    """A term by the expression that made it (or its op and what it reads), and its value."""
+    made = {rec.out[()]: rec.expr for rec in tape if rec.out.shape == ()}
+    if term in made:
+        return f"`{made[term]}`, worth {term.data:.4g}"
+    inner = [made[c] for c in children_of(term) if c in made]
+    reads = f" of `{inner[0]}`" if len(inner) == 1 else ""
+    return f"a {term.op or 'leaf'}{reads}, worth {term.data:.4g}"
