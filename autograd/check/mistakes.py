@@ -20,6 +20,7 @@ from ..arrays import Record
 from ..backward import propagate
 from ..engine import Value
 from ..graph import children_of, topo_order
+from .terms import drop, keep_only, term_tree
 
 __all__ = ["Graph", "Variant", "activation_name"]
 
@@ -154,33 +155,20 @@ class Graph:
 
     # -- a term of the loss left out ------------------------------------------------------
 
-    def terms(self) -> list[Value]:
-        """The loss as a sum of terms (through +, -, sum, and scaling by constants)."""
-        frontier = [self.loss]
-        while len(frontier) == 1:
-            node = frontier[0]
-            kids = children_of(node)
-            consts = [c for c in kids if not c.op and c not in self.leaves]
-            if node.op in ("add", "sub", "sum"):
-                frontier = [c for c in kids if c not in consts]
-            elif node.op in ("mul", "div", "neg") and len(kids) - len(consts) == 1 and (
-                    node.op != "div" or kids[1] in consts):
-                frontier = [c for c in kids if c not in consts]
-            else:
-                break
-        return frontier if 2 <= len(frontier) <= 12 else []
+    def terms(self) -> dict[Value, Value]:
+        """The loss's terms, each mapped to the term it is part of (:mod:`.terms`)."""
+        return term_tree(self.loss, self.leaves)
 
     def _dropped(self) -> Iterator[Variant]:
-        terms = self.terms()
-        zero: Callable[[float], float] = lambda g: 0.0
-        for k, term in enumerate(terms):
-            what = f"term {k + 1} of {len(terms)} of the loss ({_describe(term, self.tape)})"
+        tree = self.terms()
+        for term, parent in tree.items():
+            what = f"the loss term {_describe(term, self.tape)}"
             yield Variant("dropped", f"leaves out the gradient of {what}",
-                          self.gradients({term: zero}))
-            if len(terms) > 2:  # with two terms, keeping one is leaving out the other
-                others = {t: zero for t in terms if t is not term}
+                          self.gradients(drop(term)))
+            siblings = sum(p is parent for p in tree.values())
+            if parent is not self.loss or siblings > 2:  # else: leaving out its sibling
                 yield Variant("dropped", f"keeps only the gradient of {what}",
-                              self.gradients(others))
+                              self.gradients(keep_only(term, tree)))
 
 
 def _numbers(arr: np.ndarray) -> np.ndarray:
@@ -216,10 +204,18 @@ def _replace(z: np.ndarray, a: np.ndarray, factor: np.ndarray) -> Hooks:
 
 
 def _describe(term: Value, tape: list[Record]) -> str:
-    """A term by the expression that made it (or its op and what it reads), and its value."""
+    """A term by the expression that made it (a recorded one, maybe scaled by a
+    constant), and its value."""
     made = {rec.out[()]: rec.expr for rec in tape if rec.out.shape == ()}
+    kids = children_of(term)
+    inner = [made[c] for c in kids if c in made]
+    consts = [c.data for c in kids if not c.op and not c.label]
     if term in made:
-        return f"`{made[term]}`, worth {term.data:.4g}"
-    inner = [made[c] for c in children_of(term) if c in made]
-    reads = f" of `{inner[0]}`" if len(inner) == 1 else ""
-    return f"a {term.op or 'leaf'}{reads}, worth {term.data:.4g}"
+        text = made[term]
+    elif term.op == "neg" and inner:
+        text = f"-{inner[0]}"
+    elif term.op in ("mul", "div") and len(inner) == 1 and len(consts) == 1:
+        text = f"{consts[0]:g} * {inner[0]}" if term.op == "mul" else f"{inner[0]} / {consts[0]:g}"
+    else:
+        return f"a {term.op or 'leaf'} worth {term.data:.4g}"
+    return f"`{text}` (worth {term.data:.4g})"
