@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -84,8 +84,15 @@ def check_backprop(loss_fn: Callable[..., Any], grad_fn: Callable[..., Any], par
     counts = data_counts(loss_fn, len(names), data)
     search = _Search(graph)
     fd = _finite_differences(loss_fn, arrays, data, true, eps, max_fd, seed)
-    rows = [compare(k, names[k], arrays[k], true[k], yours[k], sign, fd[k], search, counts,
-                    atol, rtol) for k in range(len(names))]
+    def row(k: int, preferred: tuple[Any, ...] = ()) -> Any:
+        return compare(k, names[k], arrays[k], true[k], yours[k], sign, fd[k], search, counts,
+                       atol, rtol, preferred)
+
+    rows = [row(k) for k in range(len(names))]
+    # a mistake that explains some parameters exactly beats a coincidental factor elsewhere
+    found = tuple(dict.fromkeys(r.diagnosis.variant for r in rows if r.diagnosis.variant))
+    rows = [row(k, found) if found and r.kinds and set(r.kinds) <= {"sign", "factor"} else r
+            for k, r in enumerate(rows)]
     if search.skipped:
         notes.append(f"note: the search for misplaced derivatives and dropped terms was "
                      f"skipped: the graph has {graph.size:,} nodes (try a smaller batch)")
@@ -139,17 +146,22 @@ def _yours(grad_fn: Callable[..., Any], arrays: list[np.ndarray], data: tuple[An
 
 
 class _Search:
-    """The mistake variants of the graph, computed once, on first need, within a budget."""
+    """The mistake variants of the graph, made one at a time as a diagnosis asks for them,
+    kept for the next parameter, within a budget of node visits."""
 
     def __init__(self, graph: Graph) -> None:
-        self.graph, self.items = graph, None
+        self.graph, self.made = graph, []
+        self.pending: Iterator[Any] | None = None
         self.skipped = False
 
-    def __call__(self) -> list[Any]:
-        if self.items is None:
+    def __call__(self) -> Iterator[Any]:
+        if self.pending is None:
             self.skipped = self.graph.cost() > SEARCH_LIMIT
-            self.items = [] if self.skipped else list(self.graph.variants())
-        return self.items
+            self.pending = iter(()) if self.skipped else self.graph.variants()
+        yield from self.made
+        for variant in self.pending:
+            self.made.append(variant)
+            yield variant
 
 
 def _finite_differences(loss_fn: Callable[..., Any], arrays: list[np.ndarray],

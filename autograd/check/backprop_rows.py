@@ -23,7 +23,8 @@ def _entry(name: str, index: tuple[int, ...]) -> str:
 
 def compare(k: int, name: str, P: np.ndarray, T: np.ndarray, g: np.ndarray, sign: float,
             fd: tuple[float, int, str], search: Callable[[], list[Any]],
-            counts: dict[str, int], atol: float, rtol: float) -> BackpropRow:
+            counts: dict[str, int], atol: float, rtol: float,
+            preferred: tuple[Any, ...] = ()) -> BackpropRow:
     """Compare parameter ``k``'s gradient ``g`` (``sign * g`` is the ``-=`` gradient) with
     the true ``T``: shape first, then values, then the diagnosis."""
     G = sign * g
@@ -50,13 +51,14 @@ def compare(k: int, name: str, P: np.ndarray, T: np.ndarray, g: np.ndarray, sign
         diagnosis, status = RIGHT, OK
         note += " (fine: the update broadcasts it)"
     else:
-        diagnosis = diagnose(G, T, k, search, counts, atol, rtol, transposed)
+        diagnosis = diagnose(G, T, k, search, counts, atol, rtol, transposed, preferred)
         if sign < 0:  # with `+=`, the gradient is meant to be minus the true one
             diagnosis = in_terms(diagnosis, "the negative gradient")
         if note and not transposed:
             diagnosis = Diagnosis(("shape",) + diagnosis.kinds, diagnosis.factor,
                                   "shape" + (f", {diagnosis.short}" if diagnosis.short else ""),
-                                  f"{note}; " + (diagnosis.detail or "reshaped, it matches"))
+                                  f"{note}; " + (diagnosis.detail or "reshaped, it matches"),
+                                  diagnosis.variant)
             note = ""
         status = FAIL
     err, checked, fd_note = fd

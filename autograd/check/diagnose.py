@@ -1,10 +1,10 @@
 """Why a hand-derived gradient is wrong: the simplest explanation that fits it exactly.
 
 Given the user's gradient ``G`` and the true one ``T`` (same shape), try in order: all
-zeros; a constant factor (``G = c * T``: the sign, 2, 1/2, the batch size ``N`` and their
-products, named); the transpose; then each classic mistake replayed on the graph
-(:mod:`.mistakes`), up to such a factor. A fit is exact up to the tolerances, so a
-diagnosis is a statement, not a guess.
+zeros; a named constant factor (``G = c * T``: the sign, 2, 1/2, the batch size ``N`` and
+their products); the transpose; each classic mistake replayed on the graph
+(:mod:`.mistakes`), up to such a factor; then any other constant factor. A fit is exact
+up to the tolerances, so a diagnosis is a statement, not a guess.
 
 >>> symbol, reasons = factor_name(-0.5, {"N": 4})
 >>> symbol, reasons[0]
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -36,6 +36,7 @@ class Diagnosis:
     factor: float = 1.0
     short: str = ""
     detail: str = ""
+    variant: Any = field(default=None, compare=False, repr=False)  # the mistake that fits
 
     @property
     def kind(self) -> str:
@@ -122,11 +123,14 @@ def _factor(c: float, counts: dict[str, int], kinds: tuple[str, ...], short: str
 
 
 def diagnose(G: np.ndarray, T: np.ndarray, index: int, variants: Any, counts: dict[str, int],
-             atol: float, rtol: float, transposed: bool = False) -> Diagnosis:
+             atol: float, rtol: float, transposed: bool = False,
+             preferred: Iterable[Any] = ()) -> Diagnosis:
     """Explain ``G`` (the user's gradient of parameter ``index``, same shape as ``T``).
 
     ``variants()`` gives the mistakes to try (:class:`~.mistakes.Variant`, made on first use);
-    ``transposed`` says ``G`` was transposed to fit, which every diagnosis then names.
+    ``transposed`` says ``G`` was transposed to fit, which every diagnosis then names;
+    ``preferred`` mistakes (those that explain other parameters) win over a factor when
+    they fit exactly.
     """
     pre = ("transposed",) if transposed else ()
     short = "transposed" if transposed else ""
@@ -135,6 +139,11 @@ def diagnose(G: np.ndarray, T: np.ndarray, index: int, variants: Any, counts: di
     if float(np.max(np.abs(G), initial=0.0)) <= atol:
         if float(np.max(np.abs(T), initial=0.0)) <= atol:
             return Diagnosis(pre, 1.0, short, text)
+        for variant in variants():  # a dropped term may leave exactly nothing
+            if variant.kind == "dropped" and variant.text.startswith("leaves out") and \
+                    not np.any(np.abs(variant.grads[index]) > atol):
+                return Diagnosis(pre + ("dropped", "zero"), 0.0, "dropped term",
+                                 f"yours is all zeros: it {variant.text}")
         return Diagnosis(pre + ("zero",), 0.0, "all zero", "yours is all zeros but the true "
                          "gradient is not: a term (or the whole path to this parameter) is "
                          "dropped")
@@ -142,8 +151,13 @@ def diagnose(G: np.ndarray, T: np.ndarray, index: int, variants: Any, counts: di
         return Diagnosis(pre + ("unused",), 0.0, "unused", "the loss does not depend on this "
                          f"parameter here (its true gradient is 0, within {big:.1e}), but "
                          "yours is not zero")
+    for variant in preferred:
+        cv = fit(G, variant.grads[index], atol, rtol)
+        if cv is not None and _is_one(cv) and not np.allclose(variant.grads[index], T,
+                                                              rtol=rtol, atol=atol):
+            return _mistake(variant, 1.0, counts, pre, short, text)
     c = fit(G, T, atol, rtol)
-    if c is not None and (G.size > 1 or factor_name(c, counts)):
+    if c is not None and (factor_name(c, counts) or (transposed and _is_one(c))):
         return _factor(c, counts, pre, short, text)
     if not transposed and G.ndim == 2 and G.shape[0] == G.shape[1] > 1:
         ct = fit(G.T, T, atol, rtol)
@@ -151,20 +165,29 @@ def diagnose(G: np.ndarray, T: np.ndarray, index: int, variants: Any, counts: di
             return _factor(ct, counts, ("transposed",), "transposed",
                            "yours is the transpose of the true gradient")
     for variant in variants():
-        cv = fit(G, variant.grads[index], atol, rtol)
+        X = variant.grads[index]
+        if np.allclose(X, T, rtol=rtol, atol=atol):
+            continue  # this mistake would not change this gradient
+        cv = fit(G, X, atol, rtol)
         if cv is not None and (_is_one(cv) or factor_name(cv, counts)):
-            label = "dropped term" if variant.kind == "dropped" else "misplaced derivative"
-            return _factor(cv, counts, pre + (variant.kind,), f"{short}, {label}" if short
-                           else label, f"{text}, and {variant.text}" if text else
-                           f"yours {variant.text}")
-    if c is not None:  # a single number: any factor fits, name it anyway
+            return _mistake(variant, cv, counts, pre, short, text)
+    if c is not None and not _is_one(c):  # no mistake explains it (a single number: any does)
         return _factor(c, counts, pre, short, text)
     return _unknown(G, T, pre, short, atol, rtol)
 
 
+def _mistake(variant: Any, c: float, counts: dict[str, int], pre: tuple[str, ...], short: str,
+             text: str) -> Diagnosis:
+    """A diagnosis for ``G = c * (the gradient this mistake gives)``."""
+    label = "dropped term" if variant.kind == "dropped" else "misplaced derivative"
+    d = _factor(c, counts, pre + (variant.kind,), f"{short}, {label}" if short else label,
+                f"{text}, and {variant.text}" if text else f"yours {variant.text}")
+    return replace(d, variant=variant)
+
+
 def in_terms(d: Diagnosis, truth: str) -> Diagnosis:
     """The diagnosis with "the true gradient" said as ``truth`` (what the update needs)."""
-    return Diagnosis(d.kinds, d.factor, d.short, d.detail.replace("the true gradient", truth))
+    return replace(d, detail=d.detail.replace("the true gradient", truth))
 
 
 def _unknown(G: np.ndarray, T: np.ndarray, pre: tuple[str, ...], short: str, atol: float,

@@ -40,6 +40,16 @@ FORMULAS: list[tuple[str, str, Callable[[np.ndarray], np.ndarray]]] = [
     ("the relu derivative (a > 0)", "relu", lambda a: (a > 0).astype(float)),
 ]
 
+# what a chain's derivative may be replaced by: (formula, evaluated on, factor)
+REPLACEMENTS: list[tuple[str | None, str, Callable[[np.ndarray], np.ndarray]]] = [
+    (None, "output", np.ones_like),
+    ("the sigmoid derivative a*(1-a)", "output", FORMULAS[0][2]),
+    ("the tanh derivative 1-a**2", "output", FORMULAS[1][2]),
+    ("the sigmoid derivative a*(1-a)", "input", FORMULAS[0][2]),
+    ("sigmoid'(a)", "input", FORMULAS[2][2]),
+    ("the relu derivative (a > 0)", "input", FORMULAS[3][2]),
+]
+
 _ACTIVATIONS = {("negative", "exp", "add", "divide"): "sigmoid",
                 ("negative", "exp", "add", "true_divide"): "sigmoid",
                 ("expit",): "sigmoid", ("tanh",): "tanh", ("maximum",): "relu"}
@@ -50,7 +60,7 @@ def activation_name(ops: tuple[str, ...]) -> str:
     return _ACTIVATIONS.get(ops, " then ".join(f"np.{op}" for op in ops))
 
 
-@dataclass
+@dataclass(eq=False)
 class Variant:
     """The gradients (one array per parameter) that one mistake would give."""
 
@@ -83,75 +93,90 @@ class Graph:
                 for p in self.params]
 
     def variants(self) -> Iterator[Variant]:
-        """Every mistake this graph allows, simplest first."""
+        """Every mistake this graph allows, the arrays nearest the loss first."""
         yield from self._misapplied()
         yield from self._replaced()
         yield from self._dropped()
 
-    # -- a derivative applied where none belongs ---------------------------------------
-
-    def _records(self) -> list[Record]:
-        """Records of arrays (not scalars) whose entries they made themselves (``np.max``
-        returns entries of its input)."""
-        made: set[Value] = set()
-        fresh = []
-        for rec in self.tape:
-            nodes = [v for v in rec.out.flat if type(v) is Value]
-            if rec.out.ndim and nodes and not any(v in made for v in nodes):
-                fresh.append(rec)
-            made.update(nodes)
-        return fresh
-
     def cost(self) -> int:
         """How many node visits the whole search takes (each variant is one backward)."""
-        chains = sum(1 for _ in self._chains())
-        passes = len(FORMULAS) * len(self._records()) + (2 * len(FORMULAS) + 1) * chains
+        passes = len(FORMULAS) * len(self._arrays()) + len(REPLACEMENTS) * len(self._chains())
         return (passes + 2 * len(self.terms())) * self.size
 
-    def _misapplied(self) -> Iterator[Variant]:
-        ends: dict[Record, set[str]] = {}
-        for _, _, chain in self._chains():
-            ends.setdefault(chain[-1], set()).add(activation_name(tuple(r.name for r in chain)))
-        for rec in reversed(self._records()):  # the arrays nearest the loss first
-            a = _numbers(rec.out)
-            for formula, act, phi in FORMULAS:
-                why = (f": the {act} derivative counted twice" if act in ends.get(rec, ())
-                       else f", but the forward pass applies no {act} there")
-                yield Variant("derivative", f"multiplies by {formula} with a = {rec}{why}",
-                              self.gradients(_scale(rec.out, phi(a))))
-
-    # -- a missing or wrong derivative of an element-wise chain -------------------------
-
-    def _chains(self) -> Iterator[tuple[np.ndarray, Record, list[Record]]]:
-        """(input array, first record, records) for every run of element-wise records,
-        the runs ending nearest the loss first."""
+    def _links(self) -> tuple[dict[Value, Record], set[Record]]:
+        """Which record made each node, and the records an element-wise record reads."""
         producer: dict[Value, Record] = {}
         for rec in self.tape:
             for v in rec.out.flat:
                 producer.setdefault(v, rec)
+        continued = set()
+        for rec in self.tape:
+            if rec.link is not None and rec.link.size:
+                prev = producer.get(rec.link.flat[0])
+                if prev is not None and _same(prev.out, rec.link):
+                    continued.add(prev)
+        return producer, continued
+
+    def _arrays(self) -> list[Record]:
+        """The arrays a derivative formula is applied to: what a layer computes (products,
+        sums, activation outputs), not the steps inside ``1/(1+np.exp(-z))``; each made of
+        new nodes (``np.max`` returns entries of its input), nearest the loss first."""
+        _, continued = self._links()
+        made: set[Value] = set()
+        chosen = []
+        for rec in self.tape:
+            nodes = [v for v in rec.out.flat if type(v) is Value]
+            inner = rec.link is not None and rec in continued
+            if rec.out.ndim and nodes and not inner and not any(v in made for v in nodes):
+                chosen.append(rec)
+            made.update(nodes)
+        return chosen[::-1]
+
+    def _chains(self) -> list[tuple[np.ndarray, list[Record]]]:
+        """(input array, records) for the runs of element-wise records that end in an array
+        no element-wise op reads further (an activation's output), nearest the loss first."""
+        producer, continued = self._links()
+        chains = []
         for rec in reversed(self.tape):
+            if rec.link is None or not rec.link.size or rec in continued:
+                continue
             chain = [rec]
-            while chain[0].link is not None and chain[0].link.size:
-                yield chain[0].link, chain[0], list(chain)
+            while len(chain) <= 6:
+                chains.append((chain[0].link, list(chain)))
                 prev = producer.get(chain[0].link.flat[0])
                 if prev is None or prev.link is None or not _same(prev.out, chain[0].link):
                     break
                 chain.insert(0, prev)
-                if len(chain) > 6:
-                    break
+        return chains
+
+    # -- a derivative applied where none belongs ---------------------------------------
+
+    def _misapplied(self) -> Iterator[Variant]:
+        ends: dict[Record, set[str]] = {}
+        for _, chain in self._chains():
+            ends.setdefault(chain[-1], set()).add(activation_name(tuple(r.name for r in chain)))
+        for rec in self._arrays():
+            a = _numbers(rec.out)
+            for formula, act, phi in FORMULAS:
+                factor = phi(a)
+                if np.all(factor == factor.flat[0]):
+                    continue  # a constant factor: found as such
+                why = (f": the {act} derivative counted twice" if act in ends.get(rec, ())
+                       else f", but the forward pass applies no {act} there")
+                yield Variant("derivative", f"multiplies by {formula} with a = {rec}{why}",
+                              self.gradients(_scale(rec.out, factor)))
+
+    # -- a missing or wrong derivative of an element-wise chain -------------------------
 
     def _replaced(self) -> Iterator[Variant]:
-        for z, _, chain in self._chains():
+        for z, chain in self._chains():
             out = chain[-1].out
             where = f"{activation_name(tuple(r.name for r in chain))} at {chain[-1]}"
-            yield Variant("derivative", f"leaves out the derivative of the {where}",
-                          self.gradients(_replace(z, out, np.ones(out.shape))))
-            for formula, _, phi in FORMULAS:
-                for name, arr in (("its input", z), ("its output", out)):
-                    factor = phi(_numbers(arr))
-                    yield Variant("derivative", f"uses {formula} with a = {name} as the "
-                                  f"derivative of the {where}",
-                                  self.gradients(_replace(z, out, factor)))
+            for formula, source, phi in REPLACEMENTS:
+                factor = phi(_numbers(z if source == "input" else out))
+                text = (f"leaves out the derivative of the {where}" if formula is None else
+                        f"uses {formula} with a = its {source} as the derivative of the {where}")
+                yield Variant("derivative", text, self.gradients(_replace(z, out, factor)))
 
     # -- a term of the loss left out ------------------------------------------------------
 
@@ -204,18 +229,32 @@ def _replace(z: np.ndarray, a: np.ndarray, factor: np.ndarray) -> Hooks:
 
 
 def _describe(term: Value, tape: list[Record]) -> str:
-    """A term by the expression that made it (a recorded one, maybe scaled by a
-    constant), and its value."""
+    """A term by the expression that made it (recorded array expressions joined by the
+    scalar arithmetic around them), and its value."""
     made = {rec.out[()]: rec.expr for rec in tape if rec.out.shape == ()}
-    kids = children_of(term)
-    inner = [made[c] for c in kids if c in made]
-    consts = [c.data for c in kids if not c.op and not c.label]
-    if term in made:
-        text = made[term]
-    elif term.op == "neg" and inner:
-        text = f"-{inner[0]}"
-    elif term.op in ("mul", "div") and len(inner) == 1 and len(consts) == 1:
-        text = f"{consts[0]:g} * {inner[0]}" if term.op == "mul" else f"{inner[0]} / {consts[0]:g}"
-    else:
-        return f"a {term.op or 'leaf'} worth {term.data:.4g}"
-    return f"`{text}` (worth {term.data:.4g})"
+    text = _spell(term, made, 8)
+    return f"`{text}` (worth {term.data:.4g})" if text else \
+        f"a {term.op or 'leaf'} worth {term.data:.4g}"
+
+
+_SYMBOLS = {"add": " + ", "sub": " - ", "mul": " * ", "div": " / "}
+
+
+def _spell(node: Value, made: dict[Value, str], depth: int) -> str | None:
+    """``node`` as an expression over recorded ones, or None past ``depth`` levels."""
+    if node in made:
+        return made[node]
+    if not node.op:
+        return None if node.label else f"{node.data:g}"
+    kids = children_of(node)
+    if depth == 0 or node.op not in (*_SYMBOLS, "neg") or len(kids) > 2:
+        return None
+    parts = [_spell(c, made, depth - 1) for c in kids]
+    if any(p is None for p in parts):
+        return None
+    if node.op == "neg":
+        return f"-({parts[0]})"
+    if node.op == "add" and "0" in parts:  # Python's sum() starts from 0
+        return parts[1 - parts.index("0")]
+    inner = [f"({p})" if node.op in ("mul", "div") and " + " in p else p for p in parts]
+    return _SYMBOLS[node.op].join(inner)
