@@ -159,8 +159,8 @@ class Graph:
             a = _numbers(rec.out)
             for formula, act, phi in FORMULAS:
                 factor = phi(a)
-                if np.all(factor == factor.flat[0]):
-                    continue  # a constant factor: found as such
+                if np.all(factor == 1.0):
+                    continue  # changes nothing
                 why = (f": the {act} derivative counted twice" if act in ends.get(rec, ())
                        else f", but the forward pass applies no {act} there")
                 yield Variant("derivative", f"multiplies by {formula} with a = {rec}{why}",

@@ -73,7 +73,7 @@ def test_a_sigmoid_derivative_on_a_linear_output_is_named(program):
     assume(program.kink_free())
     report = check(program, "misplaced")
     last = f"W{len(program.acts)}"
-    assume(nonzero(report, last))
+    assume(not report[last].ok)  # (a dead relu layer can leave it unchanged)
     assert "derivative" in report[last].kinds, str(report)
     assert "a*(1-a)" in report[last].diagnosis.detail
     assert "applies no sigmoid there" in report[last].diagnosis.detail
