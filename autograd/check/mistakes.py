@@ -19,45 +19,13 @@ import numpy as np
 from ..arrays import Record
 from ..backward import propagate
 from ..engine import Value
-from ..graph import children_of, topo_order
-from .terms import drop, keep_only, term_tree
+from ..graph import topo_order
+from .formulas import FORMULAS, REPLACEMENTS, activation_name
+from .terms import describe, drop, keep_only, term_tree
 
-__all__ = ["Graph", "Variant", "activation_name"]
+__all__ = ["Graph", "Variant"]
 
 Hooks = dict[Value, Callable[[float], Any]]
-
-
-def _sigmoid(a: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-a))
-
-
-# derivative formulas a user may write, evaluated on one array's numbers, and whose they are
-FORMULAS: list[tuple[str, str, Callable[[np.ndarray], np.ndarray]]] = [
-    ("the sigmoid derivative a*(1-a)", "sigmoid", lambda a: a * (1.0 - a)),
-    ("the tanh derivative 1-a**2", "tanh", lambda a: 1.0 - a * a),
-    ("sigmoid'(a) = sigmoid(a)*(1-sigmoid(a))", "sigmoid",
-     lambda a: _sigmoid(a) * (1.0 - _sigmoid(a))),
-    ("the relu derivative (a > 0)", "relu", lambda a: (a > 0).astype(float)),
-]
-
-# what a chain's derivative may be replaced by: (formula, evaluated on, factor)
-REPLACEMENTS: list[tuple[str | None, str, Callable[[np.ndarray], np.ndarray]]] = [
-    (None, "output", np.ones_like),
-    ("the sigmoid derivative a*(1-a)", "output", FORMULAS[0][2]),
-    ("the tanh derivative 1-a**2", "output", FORMULAS[1][2]),
-    ("the sigmoid derivative a*(1-a)", "input", FORMULAS[0][2]),
-    ("sigmoid'(a)", "input", FORMULAS[2][2]),
-    ("the relu derivative (a > 0)", "input", FORMULAS[3][2]),
-]
-
-_ACTIVATIONS = {("negative", "exp", "add", "divide"): "sigmoid",
-                ("negative", "exp", "add", "true_divide"): "sigmoid",
-                ("expit",): "sigmoid", ("tanh",): "tanh", ("maximum",): "relu"}
-
-
-def activation_name(ops: tuple[str, ...]) -> str:
-    """What a chain of element-wise ops computes: ``sigmoid`` for ``1/(1+np.exp(-z))``."""
-    return _ACTIVATIONS.get(ops, " then ".join(f"np.{op}" for op in ops))
 
 
 @dataclass(eq=False)
@@ -187,7 +155,7 @@ class Graph:
     def _dropped(self) -> Iterator[Variant]:
         tree = self.terms()
         for term, parent in tree.items():
-            what = f"the loss term {_describe(term, self.tape)}"
+            what = f"the loss term {describe(term, self.tape)}"
             yield Variant("dropped", f"leaves out the gradient of {what}",
                           self.gradients(drop(term)))
             siblings = sum(p is parent for p in tree.values())
@@ -226,35 +194,3 @@ def _replace(z: np.ndarray, a: np.ndarray, factor: np.ndarray) -> Hooks:
         if type(v) is Value and v not in hooks:
             hooks[v] = lambda g, i=i, f=float(f): seen.get(i, 0.0) * f
     return hooks
-
-
-def _describe(term: Value, tape: list[Record]) -> str:
-    """A term by the expression that made it (recorded array expressions joined by the
-    scalar arithmetic around them), and its value."""
-    made = {rec.out[()]: rec.expr for rec in tape if rec.out.shape == ()}
-    text = _spell(term, made, 8)
-    return f"`{text}` (worth {term.data:.4g})" if text else \
-        f"a {term.op or 'leaf'} worth {term.data:.4g}"
-
-
-_SYMBOLS = {"add": " + ", "sub": " - ", "mul": " * ", "div": " / "}
-
-
-def _spell(node: Value, made: dict[Value, str], depth: int) -> str | None:
-    """``node`` as an expression over recorded ones, or None past ``depth`` levels."""
-    if node in made:
-        return made[node]
-    if not node.op:
-        return None if node.label else f"{node.data:g}"
-    kids = children_of(node)
-    if depth == 0 or node.op not in (*_SYMBOLS, "neg") or len(kids) > 2:
-        return None
-    parts = [_spell(c, made, depth - 1) for c in kids]
-    if any(p is None for p in parts):
-        return None
-    if node.op == "neg":
-        return f"-({parts[0]})"
-    if node.op == "add" and "0" in parts:  # Python's sum() starts from 0
-        return parts[1 - parts.index("0")]
-    inner = [f"({p})" if node.op in ("mul", "div") and " + " in p else p for p in parts]
-    return _SYMBOLS[node.op].join(inner)

@@ -17,10 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..arrays import Record
 from ..engine import Value
 from ..graph import children_of
 
-__all__ = ["drop", "keep_only", "term_tree"]
+__all__ = ["describe", "drop", "keep_only", "term_tree"]
 
 CAP = 16  # terms at most: a per-sample sum of a large batch is not split
 
@@ -67,3 +68,35 @@ def keep_only(term: Value, tree: dict[Value, Value]) -> dict[Value, Callable[[fl
         path.append(tree[path[-1]])
     on_path = set(path)
     return {t: _ZERO for t, p in tree.items() if p in on_path and t not in on_path}
+
+
+def describe(term: Value, tape: list[Record]) -> str:
+    """A term by the expression that made it (recorded array expressions joined by the
+    scalar arithmetic around them), and its value."""
+    made = {rec.out[()]: rec.expr for rec in tape if rec.out.shape == ()}
+    text = _spell(term, made, 8)
+    return f"`{text}` (worth {term.data:.4g})" if text else \
+        f"a {term.op or 'leaf'} worth {term.data:.4g}"
+
+
+_SYMBOLS = {"add": " + ", "sub": " - ", "mul": " * ", "div": " / "}
+
+
+def _spell(node: Value, made: dict[Value, str], depth: int) -> str | None:
+    """``node`` as an expression over recorded ones, or None past ``depth`` levels."""
+    if node in made:
+        return made[node]
+    if not node.op:
+        return None if node.label else f"{node.data:g}"
+    kids = children_of(node)
+    if depth == 0 or node.op not in (*_SYMBOLS, "neg") or len(kids) > 2:
+        return None
+    parts = [_spell(c, made, depth - 1) for c in kids]
+    if any(p is None for p in parts):
+        return None
+    if node.op == "neg":
+        return f"-({parts[0]})"
+    if node.op == "add" and "0" in parts:  # Python's sum() starts from 0
+        return parts[1 - parts.index("0")]
+    inner = [f"({p})" if node.op in ("mul", "div") and " + " in p else p for p in parts]
+    return _SYMBOLS[node.op].join(inner)
