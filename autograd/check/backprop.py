@@ -21,8 +21,8 @@ derivative applied in the wrong place, a dropped term.
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -39,6 +39,7 @@ from .backprop_args import (
     param_arrays,
     scalar_loss,
 )
+from .backprop_numeric import descent, finite_differences
 from .backprop_report import BackpropReport
 from .backprop_rows import compare
 from .gradcheck import check_tols
@@ -47,7 +48,7 @@ from .numeric import check_eps
 
 __all__ = ["check_backprop"]
 
-SEARCH_LIMIT = 3_000_000  # node visits the mistake search may take (each mistake: a backward)
+SEARCH_LIMIT = 800_000  # node visits the mistake search may take (each mistake: a backward)
 
 
 def check_backprop(loss_fn: Callable[..., Any], grad_fn: Callable[..., Any], params: Any,
@@ -81,22 +82,28 @@ def check_backprop(loss_fn: Callable[..., Any], grad_fn: Callable[..., Any], par
     notes = [] if math.isclose(loss, graph.loss.data, rel_tol=1e-9, abs_tol=1e-12) else [
         f"note: loss_fn gives {loss:.6g} on numbers but {graph.loss.data:.6g} on Values"]
     yours, sign = _yours(grad_fn, arrays, data, arg_names, names, step, lr, update)
+    fd = finite_differences(loss_fn, arrays, data, true, eps, max_fd, seed)
     counts = data_counts(loss_fn, len(names), data)
-    search = _Search(graph)
-    fd = _finite_differences(loss_fn, arrays, data, true, eps, max_fd, seed)
-    def row(k: int, preferred: tuple[Any, ...] = ()) -> Any:
-        return compare(k, names[k], arrays[k], true[k], yours[k], sign, fd[k], search, counts,
-                       atol, rtol, preferred)
-
-    rows = [row(k) for k in range(len(names))]
-    # a mistake that explains some parameters exactly beats a coincidental factor elsewhere
-    found = tuple(dict.fromkeys(r.diagnosis.variant for r in rows if r.diagnosis.variant))
-    rows = [row(k, found) if found and r.kinds and set(r.kinds) <= {"sign", "factor"} else r
-            for k, r in enumerate(rows)]
+    rows, search = _rows(graph, true, yours, sign, names, arrays, fd, counts, atol, rtol)
+    k = _subset(data) if search.skipped and any(_unexplained(r) for r in rows) else None
+    while k:  # search the first k samples instead, as many as the budget allows
+        sub = tuple(d[:k] for d in data)
+        small = _graph(loss_fn, names, arrays, sub, arg_names)
+        if small.cost() > SEARCH_LIMIT:
+            k = k // 2 if k > 2 else None
+            continue
+        mine, _ = _yours(grad_fn, arrays, sub, arg_names, names, step, lr, update)
+        found, search = _rows(small, small.gradients(), mine, sign, names, arrays, fd,
+                              data_counts(loss_fn, len(names), sub), atol, rtol)
+        rows = [_adopt(r, f, k) if _unexplained(r) and f.diagnosis.variant and
+                abs(f.factor - 1.0) < 1e-3 else r for r, f in zip(rows, found)]
+        notes.append(f"note: misplaced derivatives and dropped terms were searched on the "
+                     f"first {k} samples (the whole batch's graph has {graph.size:,} nodes)")
+        break
     if search.skipped:
         notes.append(f"note: the search for misplaced derivatives and dropped terms was "
                      f"skipped: the graph has {graph.size:,} nodes (try a smaller batch)")
-    slope, after = _descent(loss_fn, arrays, data, true, yours, sign, lr)
+    slope, after = descent(loss_fn, arrays, data, true, yours, sign, lr)
     report = BackpropReport(
         rows, dict(zip(names, true)), dict(zip(names, yours)), loss, graph.loss, update, lr,
         step, slope, after, describe_data(loss_fn, len(names), data), atol, rtol, eps, notes)
@@ -108,6 +115,46 @@ def check_backprop(loss_fn: Callable[..., Any], grad_fn: Callable[..., Any], par
     if raise_on_failure and not report.ok:
         raise BackpropError(str(report), report)
     return report
+
+
+def _rows(graph: Graph, true: list[np.ndarray], yours: list[np.ndarray], sign: float,
+          names: list[str], arrays: list[np.ndarray], fd: list[tuple[float, int, str]],
+          counts: dict[str, int], atol: float, rtol: float) -> tuple[list[Any], _Search]:
+    """Every parameter's row; a mistake that explains some parameters exactly then beats
+    a coincidental factor on the others."""
+    search = _Search(graph)
+
+    def row(k: int, preferred: tuple[Any, ...] = ()) -> Any:
+        return compare(k, names[k], arrays[k], true[k], yours[k], sign, fd[k], search, counts,
+                       atol, rtol, preferred)
+
+    rows = [row(k) for k in range(len(names))]
+    found = tuple(dict.fromkeys(r.diagnosis.variant for r in rows if r.diagnosis.variant))
+    rows = [row(k, found) if found and r.kinds and set(r.kinds) <= {"sign", "factor"} else r
+            for k, r in enumerate(rows)]
+    return rows, search
+
+
+def _unexplained(row: Any) -> bool:
+    return not row.ok and ("unknown" in row.kinds or row.diagnosis.short.startswith("off by"))
+
+
+def _subset(data: tuple[Any, ...]) -> int | None:
+    """How many leading samples to search first (at most 16), if every data argument is an
+    array with the same number of samples (None otherwise)."""
+    if not data or not all(isinstance(d, np.ndarray) and d.ndim for d in data):
+        return None
+    n = data[0].shape[0]
+    if any(d.shape[0] != n for d in data) or n <= 2:
+        return None
+    return min(n - 1, 16)
+
+
+def _adopt(row: Any, found: Any, k: int) -> Any:
+    """The whole batch's row with the diagnosis found on its first ``k`` samples."""
+    d = found.diagnosis
+    return replace(row, diagnosis=replace(d, detail=f"{d.detail} (found on the first {k} "
+                                          "samples)"))
 
 
 def sign_of(update: str, step: bool) -> float:
@@ -162,53 +209,3 @@ class _Search:
         for variant in self.pending:
             self.made.append(variant)
             yield variant
-
-
-def _finite_differences(loss_fn: Callable[..., Any], arrays: list[np.ndarray],
-                        data: tuple[Any, ...], true: list[np.ndarray], eps: float,
-                        max_fd: int, seed: int) -> list[tuple[float, int, str]]:
-    """Per parameter: the worst |central difference - autograd|, the entries checked, and
-    a note when they disagree (a kink, or loss_fn treating Values and numbers apart)."""
-    entries = [(k, i) for k, a in enumerate(arrays) for i in np.ndindex(*a.shape)]
-    if len(entries) > max_fd:
-        entries = sorted(random.Random(seed).sample(entries, max(0, max_fd)))
-    worst = [[0.0, 0, ""] for _ in arrays]
-    for k, i in entries:
-        moved = list(arrays)
-        values = []
-        for d in (eps, -eps):
-            moved[k] = arrays[k].copy()
-            moved[k][i] += d
-            values.append(scalar_loss(loss_fn(*moved, *data)))
-        numeric = (values[0] - values[1]) / (2 * eps)
-        err = abs(numeric - true[k][i])
-        row = worst[k]
-        row[1] += 1
-        if err > row[0]:
-            row[0] = err
-        if err > 1e-5 + 1e-3 * abs(numeric) and not row[2]:
-            row[2] = (f"finite differences disagree with autograd at {i} ({numeric:.6g} vs "
-                      f"{true[k][i]:.6g}): a kink (relu, abs, max at a tie) at this point, or "
-                      "loss_fn treats Values and numbers differently")
-    return [(float(e), int(n), str(note)) for e, n, note in worst]
-
-
-def _descent(loss_fn: Callable[..., Any], arrays: list[np.ndarray], data: tuple[Any, ...],
-             true: list[np.ndarray], yours: list[np.ndarray], sign: float, lr: float | None
-             ) -> tuple[float | None, float | None]:
-    """First-order change of the loss along the update, and the loss after one step."""
-    moves = []
-    for P, g in zip(arrays, yours):
-        try:
-            if np.broadcast_shapes(P.shape, g.shape) != P.shape:
-                return None, None
-        except ValueError:
-            return None, None
-        moves.append(np.broadcast_to(sign * g, P.shape))
-    if not all(np.all(np.isfinite(m)) for m in moves):
-        return None, None
-    slope = float(sum(np.vdot(T, m) for T, m in zip(true, moves)))
-    if lr is None:
-        return slope, None
-    after = scalar_loss(loss_fn(*[P - lr * m for P, m in zip(arrays, moves)], *data))
-    return slope, after

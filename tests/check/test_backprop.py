@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from numpy_programs import programs
+from numpy_programs import Program, programs
 
+import autograd.check.backprop as backprop
 from autograd import BackpropError, BackpropReport, InputTypeError, check_backprop
 
 
@@ -227,3 +228,16 @@ def test_user_errors_are_clear():
     with pytest.raises(ValueError) as info:
         check_backprop(mse, crashing, [np.ones((2, 1))], X4, Y4)
     assert "raised by grad_fn(theta: 2x1, X: 4x2, y: 4x1)" in "".join(info.value.__notes__)
+
+
+def test_a_large_batch_is_searched_on_its_first_samples(monkeypatch):
+    monkeypatch.setattr(backprop, "SEARCH_LIMIT", 25_000)  # as if the batch were huge
+    program = Program(40, (2, 3, 1), ("tanh", "linear"), "mse", 0.0, 3)
+    report = check(program, "missing")
+    assert "derivative" in report["W1"].kinds, str(report)
+    assert "(found on the first" in report["W1"].diagnosis.detail
+    assert any("were searched on the first" in note for note in report.notes)
+    monkeypatch.setattr(backprop, "SEARCH_LIMIT", 10)  # nothing fits: said so, not guessed
+    report = check(program, "missing")
+    assert report["W1"].kinds == ("unknown",)
+    assert any("was skipped" in note for note in report.notes)
