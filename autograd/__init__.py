@@ -9,7 +9,8 @@
 
 The core (the op table, ``Value``, the one walk, backward) sits at the top of this
 package; the tools that read its graphs live in ``check/``, ``viz/``, ``step/``,
-``expr/``, ``compiled/`` and ``cli/`` (``docs/architecture.md`` draws the layers).
+``expr/``, ``compiled/`` and ``cli/`` (``docs/architecture.md`` draws the layers);
+``arrays/`` runs numpy code on arrays of Values.
 """
 
 from .arrays import np_grads, np_values

@@ -53,16 +53,16 @@ def xor_grads(W1, b1, W2, b2, X, y, fixed: int = 0):
 
 
 def mse(theta, X, y):
-    return np.mean(np.square(y - X.dot(theta)))
+    return np.mean(np.square(y - X @ theta))
 
 
 def gradient_as_written(theta, X, y):
     m = len(X)
-    return (1 / m) * X.T.dot(y - X.dot(theta))  # for `theta -= lr * gradients`: wrong sign
+    return (1 / m) * X.T @ (y - X @ theta)  # for `theta -= lr * gradients`: the wrong sign
 
 
 def gradient_fixed(theta, X, y):
-    return (2 / len(X)) * X.T.dot(X.dot(theta) - y)
+    return (2 / len(X)) * X.T @ (X @ theta - y)
 
 
 def descend(params: list[np.ndarray], grads: Callable[..., Sequence[np.ndarray]],

@@ -70,6 +70,10 @@ class ValueArray(np.ndarray):
     Supported: ``+ - * / ** @``, ``.T``, indexing, broadcasting, the ufuncs of
     :data:`~autograd.arrays.elementwise.ELEMENTWISE` and the functions of
     :mod:`~autograd.arrays.functions`; anything else raises ``InputTypeError`` naming it.
+    A plain array's own method (``X.dot(W)``) never reaches this class: numpy's object loop
+    then builds a chain of ``*`` and ``+`` (right gradients, a longer graph); ``X @ W`` and
+    ``np.dot(X, W)`` give one ``dot`` node per entry. A lone Value on the left (``v * W``)
+    is refused by ``Value``; write ``W * v``.
     """
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:

@@ -81,6 +81,10 @@ def check_backprop(loss_fn: Callable[..., Any], grad_fn: Callable[..., Any], par
     loss = scalar_loss(call_user(loss_fn, "loss_fn", [*arrays, *data], arg_names))
     notes = [] if math.isclose(loss, graph.loss.data, rel_tol=1e-9, abs_tol=1e-12) else [
         f"note: loss_fn gives {loss:.6g} on numbers but {graph.loss.data:.6g} on Values"]
+    if not graph.tape:
+        notes.append("note: no numpy function saw the arrays of Values (a plain array's "
+                     "method such as X.dot(theta) runs numpy's own loop): the gradients are "
+                     "right, but misplaced derivatives cannot be searched; write X @ theta")
     yours, sign = _yours(grad_fn, arrays, data, arg_names, names, step, lr, update)
     fd = finite_differences(loss_fn, arrays, data, true, eps, max_fd, seed)
     counts = data_counts(loss_fn, len(names), data)

@@ -132,6 +132,8 @@ def test_the_sign_error_regression_is_diagnosed_and_climbs():
     plus = check_backprop(mse, sign_error_gradient, [np.zeros((2, 1))], X4, Y4, update="+=")
     assert plus["theta"].kinds == ("factor",) and plus.descends is True
     assert "the negative gradient" in plus["theta"].diagnosis.detail
+    # X.dot(theta) is a plain array's method: numpy's own loop, so no array was recorded
+    assert any("X.dot(theta) runs numpy's own loop" in note for note in report.notes)
 
 
 def test_a_training_step_is_checked_by_the_step_it_takes():
