@@ -9,11 +9,15 @@
 
 The core (the op table, ``Value``, the one walk, backward) sits at the top of this
 package; the tools that read its graphs live in ``check/``, ``viz/``, ``step/``,
-``expr/``, ``compiled/`` and ``cli/`` (``docs/architecture.md`` draws the layers).
+``expr/``, ``compiled/`` and ``cli/`` (``docs/architecture.md`` draws the layers);
+``arrays/`` runs numpy code on arrays of Values.
 """
 
+from .arrays import np_grads, np_values
 from .check import (
+    BackpropReport,
     GradcheckReport,
+    check_backprop,
     check_graph,
     detect_anomaly,
     grad,
@@ -27,6 +31,7 @@ from .custom import custom_op
 from .engine import Value
 from .errors import (
     AutogradError,
+    BackpropError,
     CompileError,
     ConfigError,
     DivisionByZero,
@@ -72,6 +77,8 @@ __all__ = [
     "Stepper", "parse_expression", "evaluate_expression",
     # compiled batch execution
     "compile_batch", "BatchProgram", "register_vectorized",
+    # numpy code on Values, and checking hand-derived backprop
+    "np_values", "np_grads", "check_backprop", "BackpropReport", "BackpropError",
     # errors
     "AutogradError", "CompileError", "ConfigError", "DivisionByZero", "DomainError",
     "ExpressionError", "GradcheckError", "GraphTooLargeError", "GraphvizNotFound",

@@ -10,6 +10,7 @@ Each class also derives from the built-in exception a Python user would expect, 
     ├── HookError           (TypeError)          a hook returned something that is not a number
     ├── OpDefinitionError   (ValueError)         a custom op that is ill-formed or misbehaves
     ├── GradcheckError      (AssertionError)     numeric and analytic gradients disagree
+    ├── BackpropError       (AssertionError)     a hand-derived gradient disagrees with autograd
     ├── ExpressionError     (ValueError)         bad text for the expression language
     ├── GraphTooLargeError  (ValueError)         a drawing past ``max_nodes``
     ├── GraphvizNotFound    (RuntimeError)       rendering SVG/PNG/PDF without ``dot``
@@ -31,6 +32,7 @@ from typing import Any
 
 __all__ = [
     "AutogradError",
+    "BackpropError",
     "CompileError",
     "DivisionByZero",
     "DomainError",
@@ -77,6 +79,14 @@ class OpDefinitionError(AutogradError, ValueError):
 
 class GradcheckError(AutogradError, AssertionError):
     """Analytic and numeric gradients disagree; ``.report`` holds the full table."""
+
+    def __init__(self, message: str, report: Any = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class BackpropError(AutogradError, AssertionError):
+    """Hand-derived gradients disagree with autograd; ``.report`` holds the diagnosis."""
 
     def __init__(self, message: str, report: Any = None) -> None:
         super().__init__(message)

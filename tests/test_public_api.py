@@ -22,6 +22,8 @@ AUTOGRAD = {
     "Stepper", "parse_expression", "evaluate_expression",
     # compiled batch execution
     "compile_batch", "BatchProgram", "register_vectorized", "logsumexp",
+    # numpy code on Values, hand-derived backprop
+    "np_values", "np_grads", "check_backprop", "BackpropReport", "BackpropError",
     # errors
     "AutogradError", "CompileError", "ConfigError", "DivisionByZero", "DomainError",
     "ExpressionError", "GradcheckError", "GraphTooLargeError", "GraphvizNotFound",

@@ -5,6 +5,8 @@ another way; nothing here changes how gradients are computed.
 """
 
 from .anomaly import detect_anomaly
+from .backprop import check_backprop
+from .backprop_report import BackpropReport
 from .blame import GraphReport, check_graph
 from .functional import grad, hessian
 from .gradcheck import GradcheckReport, gradcheck, gradgradcheck
@@ -14,4 +16,5 @@ from .numeric import numeric_grad
 __all__ = [
     "numeric_grad", "gradcheck", "gradgradcheck", "GradcheckReport", "check_graph",
     "GraphReport", "grad", "hessian", "detect_anomaly", "check_model_gradients",
+    "check_backprop", "BackpropReport",
 ]

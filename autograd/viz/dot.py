@@ -3,6 +3,8 @@
 Value boxes read ``label | data | grad``, small ellipses name the op, and node ids come
 from ``topo_order`` (``n0``, ``n1``...), so the DOT text is the same run to run.
 Rendering it to SVG/PNG/PDF is a separate step: :mod:`autograd.viz.render`.
+``collapse="neuron"`` draws one box per ``nn`` neuron, ``collapse="array"`` one per array
+of a graph that numpy code built on Values (:func:`autograd.np_values`).
 
 >>> from autograd import Value
 >>> x = Value(2.0, label="x")
@@ -24,7 +26,16 @@ from .colors import BAD_FILL as BAD_FILL
 from .colors import HOT, GradScale, node_style
 from .colors import PALETTE as PALETTE
 from .colors import ZERO_FILL as ZERO_FILL
-from .groups import box_grads, by_layer, group_neurons, param_grad, read_outside, summarize
+from .groups import (
+    array_groups,
+    array_shape,
+    box_grads,
+    by_layer,
+    group_neurons,
+    param_grad,
+    read_outside,
+    summarize,
+)
 from .groups import neuron_owners as neuron_owners
 from .labels import fmt_num, plain, record
 
@@ -35,6 +46,7 @@ __all__ = ["animation_dot", "draw_dot", "fmt_num", "neuron_owners"]
 
 _FONT = "Helvetica,Arial,sans-serif"
 _RANKDIRS, _COLOR_BY, _COLLAPSE = ("LR", "TB", "RL", "BT"), (None, "grad"), (None, "neuron")
+_COLLAPSE += ("array",)
 
 
 def draw_dot(root: Value, rankdir: str = "LR", show_grad: bool = True,
@@ -70,22 +82,24 @@ class _Drawing:
                 raise OptionError(f"draw_dot: {name}={value!r} is not one of {allowed}")
         self.order = order = topo_order(root)
         self.num = {node: k for k, node in enumerate(order)}
-        self.owner = neuron_owners(order)
-        self.collapse = collapse == "neuron"
+        self.arrays = collapse == "array"
+        self.owner = array_groups(order) if self.arrays else neuron_owners(order)
+        self.collapse = collapse in ("neuron", "array")
         self.sideways = rankdir in ("LR", "RL")  # record braces turn the other way there
         self.show_grad, self.animate = show_grad, animate
         self.fresh = show_grad and all(node.grad == 0.0 for node in order)
         self.hot = {self._number(h) for h in highlight}
         self.neurons = group_neurons(order, self.owner)
         self.read_outside = read_outside(order, self.owner)
-        grads = box_grads(order, self.owner, self.neurons, self.collapse)
+        grads = box_grads(order, self.owner, self.neurons, self.collapse, self.arrays)
         if (boxes := len(grads)) > max_nodes:
             hint = "" if self.collapse else 'draw nn models with collapse="neuron" or '
             where = f" under {root.label!r}" if root.label else ""
             raise GraphTooLargeError(
                 f"draw_dot: the graph{where} has {boxes:,} nodes, more than "
                 f"max_nodes={max_nodes:,}; {hint}pass a larger max_nodes (e.g. max_nodes={boxes})")
-        self.scale = GradScale(grads, self.collapse) if color_by == "grad" else None
+        neurons = self.collapse and not self.arrays
+        self.scale = GradScale(grads, neurons) if color_by == "grad" else None
         self.dot = graphviz.Digraph(format="svg", graph_attr={"rankdir": rankdir,
                                                               "fontname": _FONT},
                                     node_attr={"shape": "record", "fontsize": "11",
@@ -142,6 +156,23 @@ class _Drawing:
         hot = any(self.num[n] in self.hot for n in members)
         self._box(g, path, fields, pgrad, hot, across=False)
 
+    def _array(self, g: graphviz.Digraph, path: str, prefix: str) -> None:
+        """One box for an array's entries: how many, the range of their data, their
+        largest |grad| (what the colour shows)."""
+        members = self.neurons[path]
+        hot = any(self.num[n] in self.hot for n in members)
+        if len(members) == 1:
+            return self._box(g, path, self._fields(path, members[0]), members[0].grad, hot)
+        datas = [n.data for n in members]
+        shape = array_shape(members)
+        kind = f"params, {shape}" if shape else "values"
+        fields = [path, f"{len(members)} {kind}",
+                  f"data {fmt_num(min(datas))} .. {fmt_num(max(datas))}"]
+        grad = param_grad(members, every=True)
+        if self.show_grad:
+            fields.append("max |grad| " + ("—" if self.fresh else fmt_num(grad)))
+        self._box(g, path, fields, grad, hot, across=False)
+
     def _emit(self) -> None:
         dot = self.dot
         for node in self.order:
@@ -163,7 +194,7 @@ class _Drawing:
     def _neurons(self, g: graphviz.Digraph, neurons: dict[str, list[Value]], prefix: str) -> None:
         for path, members in neurons.items():
             if self.collapse:
-                self._neuron(g, path, prefix)
+                (self._array if self.arrays else self._neuron)(g, path, prefix)
                 continue
             with g.subgraph(name=f"cluster_{path}") as ng:
                 ng.attr(label=plain(path[len(prefix):]), style="rounded,dashed")

@@ -25,6 +25,9 @@ DEMOS = {
     "vanishing": (r"first/last layer gradient ratio: sigmoid (\S+), relu (\S+)",
                   ["vanishing.png"]),
     "tour": (r"moons train accuracy: [01]\.\d{3}, neuron gradcheck: ok", ["moons_boundary.png"]),
+    "handwritten": (r"diagnosed 3 mistakes; corrected derivations pass: xor accuracy 1\.000, "
+                    r"regression max weight error \d\.\de-0[4-9]",
+                    ["handwritten_graph.dot", "handwritten_loss.png"]),
 }
 
 
