@@ -18,15 +18,16 @@ ROOT = Path(__file__).resolve().parents[1]
 CORE = "core"
 ALLOWED = {
     CORE: {CORE},
-    "check": {CORE},
+    "arrays": {CORE},
+    "check": {CORE, "arrays"},
     "viz": {CORE},
     "expr": {CORE},
     "compiled": {CORE},
     "step": {CORE, "viz"},
-    "lab": {CORE, "check", "viz", "expr", "step", "compiled"},
-    "cli": {CORE, "check", "viz", "expr", "step", "compiled", "lab", "facade"},
-    "facade": {CORE, "check", "viz", "expr", "step", "compiled", "lab", "cli"},
-    "nn": {CORE, "check", "viz", "compiled", "lab", "facade"},
+    "lab": {CORE, "arrays", "check", "viz", "expr", "step", "compiled"},
+    "cli": {CORE, "arrays", "check", "viz", "expr", "step", "compiled", "lab", "facade"},
+    "facade": {CORE, "arrays", "check", "viz", "expr", "step", "compiled", "lab", "cli"},
+    "nn": {CORE, "arrays", "check", "viz", "compiled", "lab", "facade"},
 }
 
 
@@ -98,6 +99,7 @@ def test_imports_point_down(path: Path) -> None:
     ("autograd.check.numeric", "import nn\n"),  # a reader -> nn
     ("autograd.viz.dot", "from ..step.stepper import Stepper\n"),  # sideways, upwards
     ("nn.layers", "from autograd.cli import main\n"),  # nn -> the CLI
+    ("autograd.arrays.linalg", "from ..check import gradcheck\n"),  # the bridge -> a reader
 ])
 def test_the_rule_catches(name: str, source: str) -> None:
     assert violations(source, name)
