@@ -63,7 +63,8 @@ def lay_out(order: list[Value], rankdir: str = "LR", collapse: bool = False,
         raise GraphTooLargeError(f"the graph has {boxes:,} boxes, more than max_nodes="
                                  f"{max_nodes:,}; {hint}a larger max_nodes")
     sideways = rankdir in ("LR", "RL")
-    dot = graphviz.Digraph(graph_attr={"rankdir": rankdir, "fontname": _FONT, "ranksep": "0.3",
+    dot = graphviz.Digraph(graph_attr={"rankdir": rankdir, "fontname": _FONT,
+                                       "ranksep": "1.0" if neurons else "0.3",
                                        "nodesep": "0.18", "pad": "0.1"},
                            node_attr={"shape": "record", "fontsize": str(FONT_SIZE),
                                       "fontname": _FONT, "margin": "0.06,0.02", "height": "0.2"},

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..engine import as_real
-from ..errors import AutogradError, InputTypeError, NodeNotFound
+from ..errors import AutogradError, InputTypeError, NodeNotFound, OptionError
 from ..graph import topo_order
 from ..trace import node_name, trace_backward
 from ..viz.groups import neuron_owners
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["LabState"]
 
+ACTIONS = ("set_leaves", "gradient_step", "check")
 COLLAPSE_OVER = 120  # nn graphs with more nodes than this open collapsed, one box per neuron
 
 
@@ -164,6 +165,25 @@ class LabState:
         if not self.message.startswith("refused"):
             self.message = (f"gradient step with lr {self.lr:g}: {self.names[-1]} "
                             f"{fmt_num(before)} -> {fmt_num(self.root.data)}")
+
+    def act(self, action: str, args: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Run one action a page asked for (``set_leaves``, ``gradient_step``, ``check``)
+        and return the new scene without its SVG (the layout never changes)."""
+        args = args if isinstance(args, Mapping) else {}
+        if action == "set_leaves":
+            values = args.get("values")
+            if not isinstance(values, Mapping):
+                raise InputTypeError(f"lab: set_leaves needs values as a mapping of input "
+                                     f"names to numbers, got {values!r}")
+            self.set_leaves(values)
+        elif action == "gradient_step":
+            self.gradient_step(args.get("lr"))
+        elif action == "check":
+            self.check()
+        else:
+            raise OptionError(f"lab: unknown action {action!r}; expected one of "
+                              f"{', '.join(ACTIONS)}")
+        return self.scene(svg=False)
 
     def check(self) -> dict[str, Any]:
         """Gradient check per input (finite differences on this graph), with the blame

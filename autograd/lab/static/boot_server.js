@@ -27,6 +27,7 @@
   window.agLabViewer = AgLab.mount(document.getElementById("app"), {
     scene: data.scene,
     keys: "document",
+    start: "end",
     send: post,
     subscribe: function (onScene) {
       if (!window.EventSource) { return; }

@@ -258,6 +258,7 @@ var AgLab = (function () {
       var r = scene.inspector[k], parts = [];
       var what = r.op === "leaf" ? "input (leaf)" : r.op + " [" + r.symbol + "]";
       ui.inspect.innerHTML = "";
+      if (!r) { return; }
       ui.inspect.appendChild(h("div", {cls: "ag-title ag-inspect-head",
         text: (r.name === "#" + r.number ? r.name : r.name + "  \u00b7  #" + r.number) +
               "  \u00b7  " + what}));
@@ -495,7 +496,9 @@ var AgLab = (function () {
     showCheck();
     showPanels();
     fit();
-    show(0);
+    ui.inspect.appendChild(h("div", {cls: "ag-hint", text: "Click a node to see how it was "
+      + "computed, its local rule and its gradient as the chain-rule sum over its consumers."}));
+    show(host.start === "end" ? frames.length - 1 : 0);
     if (host.subscribe) { host.subscribe(update); }
     return {show: show, update: update, inspect: inspect, fit: fit,
             get position() { return current; }, get scene() { return scene; }};
