@@ -100,16 +100,44 @@ var AgLab = (function () {
         nodeOf[id + "op"] = Number(k);
       });
       Object.keys(scene.outputs || {}).forEach(function (id) { nodeOf[id] = scene.outputs[id]; });
+      placeLabels();
       svg.addEventListener("click", function (e) {
         var g = e.target.closest ? e.target.closest("g.node") : null;
         if (g && g.id in nodeOf) { inspect(nodeOf[g.id]); }
       });
     }
 
+    // Each edge label sits on its own edge: centred on a point of the edge's path (with a
+    // white halo), moved along the path until it overlaps no label placed before it.
+    function placeLabels() {
+      var placed = [], spots = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85];
+      Object.keys(edgeText).forEach(function (id) {
+        var t = edgeText[id], path = t.parentNode.querySelector("path");
+        if (!path) { return; }
+        var n = path.getTotalLength(), w = t.getBBox().width, hgt = t.getBBox().height, best = null;
+        t.setAttribute("text-anchor", "middle");
+        t.setAttribute("dominant-baseline", "central");
+        t.classList.add("ag-edgelabel");
+        spots.some(function (f) {
+          var q = path.getPointAtLength(n * f);
+          var box = {x: q.x - w / 2, y: q.y - hgt / 2, w: w, h: hgt};
+          var clear = placed.every(function (o) {
+            return box.x + box.w <= o.x || o.x + o.w <= box.x ||
+                   box.y + box.h <= o.y || o.y + o.h <= box.y;
+          });
+          if (best === null || clear) { best = {q: q, box: box}; }
+          return clear;
+        });
+        t.setAttribute("x", String(best.q.x));
+        t.setAttribute("y", String(best.q.y));
+        placed.push(best.box);
+      });
+    }
+
     function elementOf(k) { return boxes[scene.boxes[k]] || null; }
 
     // -- fitting, zooming, panning (all through the viewBox) ------------------------------
-    function minScale() { return MIN_TEXT_PX / FONT_UNITS; }
+    function minScale() { return (MIN_TEXT_PX + 0.1) / FONT_UNITS; }  // a hair above 11 px
 
     function setView(v) {
       view = v;
