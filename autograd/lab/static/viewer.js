@@ -130,6 +130,13 @@ var AgLab = (function () {
         });
         t.setAttribute("x", String(best.q.x));
         t.setAttribute("y", String(best.q.y));
+        var bg = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+        bg.setAttribute("class", "ag-labelbg");
+        bg.setAttribute("x", String(best.box.x - 1));
+        bg.setAttribute("y", String(best.box.y));
+        bg.setAttribute("width", String(best.box.w + 2));
+        bg.setAttribute("height", String(best.box.h));
+        t.parentNode.insertBefore(bg, t);
         placed.push(best.box);
       });
     }
@@ -400,7 +407,9 @@ var AgLab = (function () {
       scene.leaves.forEach(function (leaf) {
         var row = leafRows[leaf.key];
         if (!row) { return; }
-        if (document.activeElement !== row.box) { row.box.value = String(leaf.value); }
+        if (document.activeElement !== row.box) {
+          row.box.value = leaf.value === null ? "" : String(+leaf.value.toPrecision(6));
+        }
         if (document.activeElement !== row.range) { row.range.value = String(leaf.value); }
         row.grad.textContent = "= " + leaf.text + "   grad " + leaf.grad;
       });
