@@ -258,7 +258,7 @@ _ROWS = [
        rule=("out * (1 - out)",)),
     Op("relu", 1, lambda x: 0.0 if x <= 0 else x,
        lambda F, x, out: (1.0 if F.data(x) > 0 else 0.0,), "ReLU", kinks=(0.0,),
-       method=True, doc="max(x, 0); relu'(0) = 0 as in PyTorch", rule=("1 if x > 0 else 0",)),
+       method=True, doc="max(x, 0); relu'(0) = 0 as in PyTorch", rule=("0 if x <= 0 else 1",)),
     Op("leaky_relu", 1, lambda x, s: x if x > 0 else s * x,
        lambda F, x, out, s: (1.0 if F.data(x) > 0 else s,), "LeakyReLU", kinks=(0.0,),
        method=True, param="slope", default=0.01, examples=(0.01, 0.2),

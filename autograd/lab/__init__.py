@@ -38,6 +38,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputTypeError
+from ..viz.animation import set_page_writer
 from .page import save_lab_html, static_page
 from .state import LabState
 
@@ -66,6 +67,16 @@ def lab_state(root_or_expr: Value | str, /, **kwargs: Any) -> LabState:
         raise InputTypeError(f"lab: unknown option {unknown[0]!r} for a graph; options are "
                              f"{', '.join(_OPTIONS)} (variables go with an expression string)")
     return LabState(root_or_expr, **kwargs)
+
+
+def _write_animation(root: Value, path: Any, rankdir: str = "LR", max_nodes: int = 1000,
+                     collapse: bool | None = None) -> Any:
+    """``save_backward_animation``'s page: the viewer with nothing live."""
+    state = LabState(root, rankdir=rankdir, collapse=collapse, max_nodes=max_nodes, live=False)
+    return save_lab_html(state, path)
+
+
+set_page_writer(_write_animation)
 
 
 def lab(root_or_expr: Value | str, /, **kwargs: Any) -> Any:

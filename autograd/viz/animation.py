@@ -4,20 +4,35 @@ The page is the lab's viewer (:mod:`autograd.lab`) with every frame precomputed:
 filling in node by node, then one chain-rule step per op node, with the inspector, the
 local rules and pan/zoom; only the live parts (sliders, gradient steps, check) are off.
 The graph is laid out once by ``dot -Tsvg``; no network, no CDN.
+
+The lab sits above the drawings, so this module cannot import it: the lab hands its page
+writer over with :func:`set_page_writer` when ``autograd`` is imported.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import AutogradError
 from .render import find_dot
 
 if TYPE_CHECKING:
     from ..engine import Value
 
-__all__ = ["save_backward_animation"]
+__all__ = ["save_backward_animation", "set_page_writer"]
+
+PageWriter = Callable[..., Path]
+_writer: PageWriter | None = None
+
+
+def set_page_writer(writer: PageWriter) -> None:
+    """Install the function that writes the viewer page: ``writer(root, path, rankdir=,
+    max_nodes=, collapse=)`` (the lab does this)."""
+    global _writer
+    _writer = writer
 
 
 def save_backward_animation(root: Value, path: str | os.PathLike[str], rankdir: str = "LR",
@@ -32,11 +47,8 @@ def save_backward_animation(root: Value, path: str | os.PathLike[str], rankdir: 
     left as it was. ``collapse=True`` draws one box per ``nn`` neuron (the default for
     large nn graphs). Needs Graphviz's ``dot`` for the layout (else ``GraphvizNotFound``).
     """
-    # The page is the lab's viewer; the import sits here so that drawing a graph never
-    # loads the lab's modules.
-    from ..lab.page import save_lab_html
-    from ..lab.state import LabState
-
     find_dot("lay out the backward animation")
-    state = LabState(root, rankdir=rankdir, collapse=collapse, max_nodes=max_nodes, live=False)
-    return save_lab_html(state, path)
+    if _writer is None:  # only when autograd.viz is loaded without the autograd package
+        raise AutogradError("save_backward_animation: the viewer page comes from autograd.lab; "
+                            "import autograd (or autograd.lab) first")
+    return _writer(root, path, rankdir=rankdir, max_nodes=max_nodes, collapse=collapse)
