@@ -24,6 +24,8 @@ AUTOGRAD = {
     "compile_batch", "BatchProgram", "register_vectorized", "logsumexp",
     # numpy code on Values, hand-derived backprop
     "np_values", "np_grads", "check_backprop", "BackpropReport", "BackpropError",
+    # the backprop lab
+    "lab",
     # errors
     "AutogradError", "CompileError", "ConfigError", "DivisionByZero", "DomainError",
     "ExpressionError", "GradcheckError", "GraphTooLargeError", "GraphvizNotFound",
