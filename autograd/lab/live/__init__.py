@@ -1,0 +1,1 @@
+"""Watch a network learn: live curves, decision boundary, gradient norms, one sample's graph."""
