@@ -64,6 +64,11 @@ class Controls:
             self.closed, self.paused = True, False
             self._cond.notify_all()
 
+    def reopen(self) -> None:
+        """A new training run on the same view: pausing blocks again."""
+        with self._cond:
+            self.closed = False
+
     def pending_pick(self) -> int | None:
         """The sample picked since the last call, if any (and forget it)."""
         with self._cond:

@@ -48,6 +48,7 @@ class LiveRun:
         self.latest: dict[str, Any] | None = None
         self.version = 0
         self.state = "running"  # running | paused | finished
+        self.by_epoch = False  # True: keep one frame per epoch (fit), else thinned redraws
         self._lock = threading.Lock()
         self._thin = 1  # without epochs: keep every _thin-th frame
 
@@ -68,7 +69,7 @@ class LiveRun:
             self.version += 1
             if frame:
                 self.frames.append(panels)
-            elif not self.epochs:
+            elif not self.by_epoch:
                 self._keep(panels)
 
     def _keep(self, panels: dict[str, Any]) -> None:
