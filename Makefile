@@ -31,7 +31,7 @@ dot:
 demo: dot $(VENV)/.installed-plot
 	$(PY) -m demos.tour
 
-test: dot $(VENV)/.installed-dev+plot+data
+test: dot $(VENV)/.installed-dev+plot+data+lab
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed-dev+plot+data

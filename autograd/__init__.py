@@ -46,6 +46,7 @@ from .errors import (
 from .expr import evaluate as evaluate_expression
 from .expr import parse as parse_expression
 from .graph import topo_order
+from .lab import lab  # the function; the package's modules stay importable as autograd.lab.X
 from .modes import is_grad_enabled, no_grad
 from .nary import dot, logsumexp, sum
 from .ops import OPS, Op
@@ -71,6 +72,8 @@ __all__ = [
     "Stepper", "parse_expression", "evaluate_expression",
     # compiled batch execution
     "compile_batch", "BatchProgram", "register_vectorized",
+    # the backprop lab (notebook widget; the page and server live in autograd.lab)
+    "lab",
     # errors
     "AutogradError", "CompileError", "ConfigError", "DivisionByZero", "DomainError",
     "ExpressionError", "GradcheckError", "GraphTooLargeError", "GraphvizNotFound",

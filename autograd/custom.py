@@ -29,17 +29,40 @@ def _count_inputs(name: str, forward: Callable[..., Any]) -> int:
     return len(params)
 
 
+def _input_names(forward: Callable[..., Any], nargs: int) -> tuple[str, ...]:
+    """The names a rule text may use for the inputs: ``forward``'s parameters, else x1..xn."""
+    try:
+        params = [p.name for p in inspect.signature(forward).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        params = []
+    return tuple(params) if len(params) == nargs else tuple(f"x{i + 1}" for i in range(nargs))
+
+
+def _rule_texts(name: str, rule: str | Sequence[str] | None, nargs: int) -> tuple[str, ...]:
+    if rule is None:
+        return ()
+    rules = (rule,) if isinstance(rule, str) else tuple(rule)
+    if len(rules) != nargs or not all(isinstance(r, str) and r.strip() for r in rules):
+        raise OpDefinitionError(f"custom_op {name!r}: rule must be {nargs} non-empty "
+                                f"formula text(s), one per input, got {rule!r}")
+    return tuple(r.strip() for r in rules)
+
+
 def custom_op(
     name: str,
     forward: Callable[..., float],
     partials: Callable[..., Sequence[Any]],
     symbol: str | None = None,
     nargs: int | None = None,
+    rule: str | Sequence[str] | None = None,
 ) -> Callable[..., Value]:
     """Define a new op from its float ``forward`` and its local ``partials``.
 
     ``partials(*xs)`` returns one local derivative per input; written with ordinary
     arithmetic it works on floats and on ``Value``s, which gives higher order for free.
+    ``rule`` (optional) is that derivative as text, one formula per input in the names of
+    ``forward``'s parameters and ``out``: the stepper and the lab show it.
 
     >>> cube = custom_op("cube", lambda x: x ** 3, lambda x: (3 * x ** 2,))
     >>> x = Value(2.0)
@@ -71,8 +94,10 @@ def custom_op(
         xs = args[0] if arity is None else args
         return as_real(forward(*xs), f"custom op {name!r} forward")
 
+    rules = _rule_texts(name, rule, nargs)
     op = _ops.register(Op(name, arity, fwd, checked, symbol or name, builtin=False,
-                          nargs=nargs, doc=(forward.__doc__ or "").strip()))
+                          nargs=nargs, doc=(forward.__doc__ or "").strip(), rule=rules,
+                          rule_args=_input_names(forward, nargs) if rules else ()))
     build = _function(op) if arity == 1 else _operator(op) if arity == 2 else None
 
     def apply(*inputs: Value | float) -> Value:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .backward import _run_hooks
 from .engine import Value, as_real
 from .graph import children_of, local_partials, topo_order
+from .rules import rule_text
 
 __all__ = ["BackwardStep", "ChildUpdate", "node_name", "trace_backward"]
 
@@ -20,6 +21,14 @@ __all__ = ["BackwardStep", "ChildUpdate", "node_name", "trace_backward"]
 def fmt(x: float) -> str:
     """Numbers as graphs and transcripts print them: four decimals."""
     return f"{x:.4f}"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def node_name(node: Value, number: int) -> str:
@@ -40,6 +49,7 @@ class ChildUpdate:
     grad_after: float
     nth: int  # this is contribution ``nth`` of ``of`` that the child receives
     of: int
+    rule: str = ""  # the op's local rule in the graph's names (``1 - o**2``), if it has one
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,21 @@ class BackwardStep:
                 f"{fmt(self.upstream)} * {fmt(u.local)} = {fmt(u.contribution)}"
                 f"  -> {fmt(u.grad_after)}{note}")
         return out
+
+    def rule_lines(self) -> list[str]:
+        """The local rule behind each input's derivative: ``do/dn = 1 - o**2 = 0.5000``."""
+        return [f"d{self.name}/d{u.name} = {u.rule}" + ("" if _is_number(u.rule) else
+                                                      f" = {fmt(u.local)}")
+                for u in self.updates if u.rule]
+
+    def explain(self) -> list[str]:
+        """The step as the terminal shows it: one line of local rules (when the op has
+        them; at most four, written out), then the chain-rule lines."""
+        rules = list(dict.fromkeys(self.rule_lines()))
+        if not rules or len(rules) > 4:
+            return self.lines()
+        head = "local rule: " if len(rules) == 1 else "local rules: "
+        return [head + ";  ".join(rules), *self.lines()]
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
@@ -99,8 +124,10 @@ def trace_backward(root: Value, grad: float = 1.0) -> Iterator[BackwardStep]:
             continue
         upstream = this.get(node, 0.0)
         children, partials = local_partials(node)
+        names = [node_name(c, number[c]) for c in children]
+        out_name = node_name(node, number[node])
         updates = []
-        for child, local in zip(children, partials):
+        for i, (child, local) in enumerate(zip(children, partials)):
             before = child.grad
             contribution = upstream * local
             prev = this.get(child)
@@ -108,8 +135,9 @@ def trace_backward(root: Value, grad: float = 1.0) -> Iterator[BackwardStep]:
             child.grad = old[child] + this[child]
             seen[child] = seen.get(child, 0) + 1
             k = number[child]
-            updates.append(ChildUpdate(child, k, node_name(child, k), local, contribution,
-                                       before, child.grad, seen[child], incoming[child]))
+            updates.append(ChildUpdate(child, k, names[i], local, contribution, before,
+                                       child.grad, seen[child], incoming[child],
+                                       rule_text(node, i, names, out_name)))
         position += 1
         k = number[node]
         yield BackwardStep(position, node, k, node_name(node, k), node.op, node._fn.symbol,

@@ -22,6 +22,8 @@ AUTOGRAD = {
     "Stepper", "parse_expression", "evaluate_expression",
     # compiled batch execution
     "compile_batch", "BatchProgram", "register_vectorized", "logsumexp",
+    # the backprop lab
+    "lab",
     # errors
     "AutogradError", "CompileError", "ConfigError", "DivisionByZero", "DomainError",
     "ExpressionError", "GradcheckError", "GraphTooLargeError", "GraphvizNotFound",

@@ -23,6 +23,7 @@ from .. import __version__
 from ..errors import AutogradError, ExpressionError
 from ..expr.parser import format_error
 from .inputs import read_inputs
+from .lab import add_lab_options, cmd_lab
 from .step import HELP as HELP
 from .step import KEYS, cmd_step
 from .step import _window as _window
@@ -153,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--eps", type=float, default=1e-6, help="finite-difference step")
     p.add_argument("--atol", type=float, default=1e-5, help="absolute tolerance")
     p.add_argument("--rtol", type=float, default=1e-3, help="relative tolerance")
+    p = command("lab", cmd_lab, "open the backprop lab in the browser: step, inspect, edit "
+                "inputs, take gradient steps", NEURON)
+    add_lab_options(p)
     p = command("demo", cmd_demo, "run a demo (no NAME: list them)", "moons")
     p.add_argument("name", metavar="NAME", nargs="?", help="the demo to run")
     p.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the demo, after --")

@@ -40,7 +40,7 @@ def print_all(stepper: Stepper, expr: Expression, values: dict[str, float], out:
     print(stepper.header(), file=out)
     while (step := stepper.step()) is not None:
         print(stepper.header(), file=out)
-        for line in step.lines():
+        for line in step.explain():
             print("  " + line, file=out)
     print("\nfinal gradients:", file=out)
     print(gradient_table(topo_order(stepper.root)), file=out)
@@ -64,7 +64,7 @@ def _screen(stepper: Stepper, expr: Expression, view: str, message: str) -> str:
     if step is None:
         lines.append("  (the root is seeded; press n for the first chain-rule step)")
     else:
-        lines += ["  " + line for line in step.lines()]
+        lines += ["  " + line for line in step.explain()]
     if view == "help":
         body = HELP
     elif view == "tree":

@@ -211,6 +211,13 @@ class Stepper:
         name = None if step is None else step.name
         return f"Stepper(position={self._position}/{self.total}, current={name!r})"
 
+    def explain(self) -> str:
+        """The header, then per input of the current step its local rule and chain-rule line:
+        ``do/dn = 1 - o**2 = 0.5000`` above ``n.grad += o.grad * do/dn = ...``."""
+        step = self.current
+        return "\n".join([self.header()] + ([] if step is None else
+                                            ["  " + line for line in step.explain()]))
+
     def header(self, step: BackwardStep | None = None) -> str:
         """``step 3/7: n (add)`` for a step (the current one by default)."""
         step = self.current if step is None else step

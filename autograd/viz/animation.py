@@ -1,92 +1,42 @@
-"""``save_backward_animation``: the backward pass as one self-contained HTML page.
+"""``save_backward_animation``: the graph's forward and backward passes as one offline page.
 
-The graph is laid out once by ``dot -Tsvg``; each frame is a compact JSON record (the
-step's node, its inputs, the chain-rule text and the gradients it changes) that a small
-script applies to that one SVG. No network, no CDN: the file works offline, and a
-300-node graph stays a few hundred kilobytes.
+The page is the lab's viewer (:mod:`autograd.lab`) with every frame precomputed: values
+filling in node by node, then one chain-rule step per op node, with the inspector, the
+local rules and pan/zoom; only the live parts (sliders, gradient steps, check) are off.
+The graph is laid out once by ``dot -Tsvg``; no network, no CDN.
 """
 
 from __future__ import annotations
 
-import html
-import json
 import os
-import re
-from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..graph import topo_order
-from ..trace import BackwardStep, node_name, trace_backward
-from .dot import animation_dot, fmt_num
-from .render import find_dot, render, write_atomic
+from .render import find_dot
 
 if TYPE_CHECKING:
     from ..engine import Value
 
 __all__ = ["save_backward_animation"]
 
-_SLOT = re.compile(r"\{\{(TITLE|SVG|DATA)\}\}")
-
-
-def _step_frame(step: BackwardStep, total: int) -> dict[str, Any]:
-    k = step.number
-    count = len(step.updates)
-    return {
-        "node": k,
-        "kids": sorted({u.number for u in step.updates}),
-        "edges": [f"e{k}_{i}" for i in range(count)] + [f"e{k}"],
-        "set": [[k, fmt_num(step.node.grad)]] + [[u.number, fmt_num(u.grad_after)]
-                                                 for u in step.updates],
-        "title": f"step {step.position} of {total}: {step.name} [{step.symbol}] sends "
-                 f"its grad {fmt_num(step.upstream)} to its {count} "
-                 f"input{'s' if count != 1 else ''}",
-        "text": str(step),
-    }
-
-
-def _trace(root: Value, rankdir: str, max_nodes: int) -> tuple[list[dict[str, Any]], str]:
-    """The frames, and the DOT layout drawn with the final gradients (so every box is wide
-    enough for its text), from a fresh backward; every ``.grad`` is restored after."""
-    order = topo_order(root)
-    saved = [node.grad for node in order]
-    try:
-        for node in order:
-            node.grad = 0.0
-        steps = list(trace_backward(root))  # seeds the root, runs hooks, fills every .grad
-        k = len(order) - 1
-        name = node_name(root, k)
-        seed = fmt_num(root.grad)
-        frames = [{"node": k, "kids": [], "edges": [], "set": [[k, seed]],
-                   "title": f"start: {name}.grad is seeded with {seed}",
-                   "text": f"{name}.grad = {seed}  (d{name}/d{name} = 1)"}]
-        frames.extend(_step_frame(step, len(steps)) for step in steps)
-        return frames, animation_dot(root, rankdir, max_nodes).source
-    finally:
-        for node, grad in zip(order, saved):
-            node.grad = grad
-
 
 def save_backward_animation(root: Value, path: str | os.PathLike[str], rankdir: str = "LR",
-                            max_nodes: int = 1000) -> Path:
-    """Write one HTML file that steps through ``root``'s backward pass, offline.
+                            max_nodes: int = 1000, collapse: bool | None = None) -> Path:
+    """Write one HTML file that steps through ``root``'s forward and backward pass, offline.
 
-    Frame 0 seeds the root; each next frame is one chain-rule step: the node highlighted,
-    its input edges labelled with their local derivatives, the step's text beside the
-    graph. Prev/next buttons, a slider, arrow keys and play. The animation runs backward
-    from zero gradients (hooks run) and leaves every ``.grad`` as it was. Needs
-    Graphviz's ``dot`` for the layout (else ``GraphvizNotFound``).
+    Frame 0 shows the inputs; each forward frame computes one op node; then the root is
+    seeded and each backward frame is one chain-rule step (the node highlighted, its input
+    edges labelled with their local derivatives, the step's text and local rule beside
+    the graph). Prev/next buttons, a slider, arrow keys and play; click a node for its
+    chain-rule sum. Backward runs from zero gradients (hooks run) and every ``.grad`` is
+    left as it was. ``collapse=True`` draws one box per ``nn`` neuron (the default for
+    large nn graphs). Needs Graphviz's ``dot`` for the layout (else ``GraphvizNotFound``).
     """
+    # The page is the lab's viewer; the import sits here so that drawing a graph never
+    # loads the lab's modules.
+    from ..lab.page import save_lab_html
+    from ..lab.state import LabState
+
     find_dot("lay out the backward animation")
-    frames, source = _trace(root, rankdir, max_nodes)
-    svg = render(source, "svg").decode("utf-8")
-    svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: inline SVG
-    title = f"Backward pass of {root.label or 'the output'} ({len(frames) - 1} steps)"
-    payload = {"frames": frames, "count": frames[0]["node"] + 1}  # the root is the last node
-    data = (json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
-    template = resources.files("autograd.viz").joinpath("animation_template.html")
-    page = template.read_text(encoding="utf-8")
-    slots = {"TITLE": html.escape(title), "SVG": svg, "DATA": data}
-    page = _SLOT.sub(lambda m: slots[m.group(1)], page)
-    return write_atomic(path, page.encode("utf-8"))
+    state = LabState(root, rankdir=rankdir, collapse=collapse, max_nodes=max_nodes, live=False)
+    return save_lab_html(state, path)

@@ -1,5 +1,6 @@
-"""save_backward_animation: frames equal the stepper's steps, grads untouched, and the page
-works in a real headless Chromium (buttons, keys, slider, play)."""
+"""save_backward_animation: the lab's viewer with every frame precomputed. Its backward
+frames equal the stepper's steps, grads are untouched, and the page works in a real
+headless Chromium (buttons, keys, slider, play)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,12 @@ import re
 from pathlib import Path
 
 import pytest
+from browser import chromium_page, field_text
 from examples import mlp_graph, neuron
 
 from autograd import GraphvizNotFound, Value, save_backward_animation, save_graph, topo_order
 from autograd.trace import trace_backward
 from autograd.viz.dot import fmt_num
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def fresh_steps(root: Value) -> list:
@@ -30,10 +29,14 @@ def fresh_steps(root: Value) -> list:
     return steps
 
 
-def frames_of(path: Path) -> list[dict]:
+def scene_of(path: Path) -> dict:
     page = path.read_text(encoding="utf-8")
     found = re.search(r'<script id="data" type="application/json">(.*?)</script>', page, re.S)
-    return json.loads(found.group(1))["frames"]
+    return json.loads(found.group(1))
+
+
+def frames_of(path: Path) -> list[dict]:
+    return scene_of(path)["frames"]
 
 
 @pytest.mark.parametrize("backward", [False, True])
@@ -46,40 +49,50 @@ def test_users_grads_are_left_as_they_were(tmp_path, dot_binary, backward):
     assert [n.grad for n in order] == before
 
 
-def test_one_frame_per_step_with_the_steppers_text(tmp_path, dot_binary):
+def test_forward_frames_then_one_frame_per_step_with_the_steppers_text(tmp_path, dot_binary):
     o = neuron()
-    frames = frames_of(save_graph(o, tmp_path / "a.html"))
+    scene = scene_of(save_graph(o, tmp_path / "a.html"))
+    frames, forward = scene["frames"], scene["forward"]
     steps = fresh_steps(o)
-    assert len(frames) == len(steps) + 1 == 6
-    assert frames[0]["text"] == "o.grad = 1.0000  (do/do = 1)"
-    assert [f["text"] for f in frames[1:]] == [str(s) for s in steps]
-    assert frames[1]["node"] == steps[0].number and frames[1]["kids"] == [8]
-    assert frames[-1]["set"][1:] == [[u.number, fmt_num(u.grad_after)]
-                                     for u in steps[-1].updates]
+    ops = [k for k, n in enumerate(topo_order(o)) if n.op]
+    assert forward == 1 + len(ops) == 6  # the inputs, then one frame per op node
+    assert [f["node"] for f in frames[1:forward]] == ops
+    assert frames[1]["text"] == "#2 = x1 * w1 = 2.0000 * (-3.0000) = -6.0000"
+    assert len(frames) == forward + 1 + len(steps) == 12
+    assert frames[forward]["text"] == "o.grad = 1.0000  (do/do = 1)"
+    backward = frames[forward + 1:]
+    assert [f["text"] for f in backward] == ["\n".join(s.explain()) for s in steps]
+    assert all(str(s) in f["text"] for s, f in zip(steps, backward))
+    assert backward[0]["node"] == steps[0].number and backward[0]["kids"] == [8]
+    assert backward[-1]["set"] == [["n0", "grad", fmt_num(steps[-1].updates[0].grad_after)],
+                                   ["n1", "grad", fmt_num(steps[-1].updates[1].grad_after)]]
 
 
 def test_the_page_is_self_contained(tmp_path, dot_binary):
-    page = save_backward_animation(neuron(), tmp_path / "a.html").read_text(encoding="utf-8")
-    assert page.count("<svg") == 1
+    path = save_backward_animation(neuron(), tmp_path / "a.html")
+    page = path.read_text(encoding="utf-8")
+    assert scene_of(path)["svg"].count("<svg") == 1  # one layout, however many frames
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)
     assert "@import" not in page and "url(http" not in page
-    assert "<script src" not in page
+    assert "<script src" not in page and "fetch(" not in page
 
 
 def test_labels_cannot_break_out_of_the_page(tmp_path, dot_binary):
     x = Value(3.0, label="</script><script>alert(1)</script> {{SVG}}")
     page = save_backward_animation(x * x, tmp_path / "a.html").read_text(encoding="utf-8")
-    assert page.count("<script") == 2  # the data block and the player, nothing injected
-    assert page.count("<svg") == 1
-    assert frames_of(tmp_path / "a.html")[1]["text"].startswith("</script><script>alert(1)")
+    assert page.count("<script") == 3  # the data block, the viewer and its boot, nothing injected
+    assert page.count("<svg") == 0  # the drawing travels inside the JSON, escaped
+    frames = frames_of(tmp_path / "a.html")
+    assert frames[0]["text"].startswith("</script><script>alert(1)")
 
 
 def test_a_300_node_graph_stays_small(tmp_path, dot_binary):
     root, _ = mlp_graph(2, [13, 12, 1], [0.5, -1.0])
     loss = (root - 1.0) ** 2
     assert len(topo_order(loss)) >= 300
-    size = save_backward_animation(loss, tmp_path / "big.html").stat().st_size
-    assert size < 1_500_000  # measured: about 0.6 MB
+    size = save_backward_animation(loss, tmp_path / "big.html",
+                                   collapse=False).stat().st_size
+    assert size < 1_500_000  # measured: about 0.9 MB, every node's inspector included
 
 
 def test_needs_dot_for_the_layout(tmp_path, monkeypatch):
@@ -89,65 +102,58 @@ def test_needs_dot_for_the_layout(tmp_path, monkeypatch):
     assert not (tmp_path / "a.html").exists()
 
 
+@pytest.mark.slow
 def test_steps_through_in_headless_chromium(tmp_path, dot_binary, chromium_binary):
-    from playwright.sync_api import sync_playwright
-
     o = neuron()
     path = save_backward_animation(o, tmp_path / "neuron.html")
     steps = fresh_steps(o)
-    first, last = steps[0], len(steps)
-    problems: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_binary, headless=True,
-                                    args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 700})
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            page.goto(path.as_uri())
+    first, forward = steps[0], 6
+    last = forward + len(steps)
+    with chromium_page(1400, 700) as (page, problems):
+        page.goto(path.as_uri())
 
-            def state() -> tuple[str, str]:
-                return page.inner_text("#step"), page.inner_text("#counter")
+        def state() -> tuple[str, str]:
+            return page.inner_text(".ag-step"), page.inner_text(".ag-counter")
 
-            def has(element_id: str, cls: str) -> bool:
-                script = f"e => e.classList.contains('{cls}')"
-                return page.eval_on_selector(f"#{element_id}", script)
+        def has(element_id: str, cls: str) -> bool:
+            return page.eval_on_selector(f'[id="{element_id}"]',
+                                         f"e => e.classList.contains('{cls}')")
 
-            def grad_text(k: int) -> str:
-                return page.eval_on_selector(f"#n{k}", "g => Array.from(g.querySelectorAll("
-                                             "'text')).map(t => t.textContent).find(t => "
-                                             "t.startsWith('grad '))")
-
-            assert state() == ("o.grad = 1.0000  (do/do = 1)", f"0 / {last}")
-            assert has(f"n{len(topo_order(o)) - 1}", "cur")
-            assert grad_text(first.updates[0].number) == "grad —"
-            page.click("#next")
-            assert state() == (str(first), f"1 / {last}")
-            assert has(f"n{first.number}", "cur") and has(f"e{first.number}_0", "act")
-            assert grad_text(first.updates[0].number) == "grad 0.5000"
-            page.click("#prev")
-            assert state()[1] == f"0 / {last}"
-            assert not has(f"n{first.updates[0].number}", "kid")
-            assert grad_text(first.updates[0].number) == "grad —"
-            page.keyboard.press("ArrowRight")
-            page.keyboard.press("ArrowRight")
-            assert state() == (str(steps[1]), f"2 / {last}")
-            assert has(f"n{steps[1].number}", "cur") and not has(f"n{first.number}", "cur")
-            page.keyboard.press("ArrowLeft")
-            assert state() == (str(first), f"1 / {last}")
-            page.fill("#slider", str(last))
-            assert state() == (str(steps[-1]), f"{last} / {last}")
-            assert grad_text(0) == "grad -1.5000"  # x1 at the end
-            page.keyboard.press("Home")
-            page.click("#play")
-            assert "Pause" in page.inner_text("#play")
-            page.wait_for_function("document.getElementById('counter').textContent !== "
-                                   f"'0 / {last}'", timeout=10_000)
-            page.click("#play")
-            assert "Play" in page.inner_text("#play")
-            shot = tmp_path / "shot.png"
-            page.screenshot(path=str(shot))
-        finally:
-            browser.close()
+        assert state() == (frames_of(path)[0]["text"], f"0 / {last}")
+        assert field_text(page, "n2", "data") == "—"
+        page.click(".ag-next")
+        assert field_text(page, "n2", "data") == "-6.0000"
+        assert has("n2", "ag-cur") and has("e2_0", "ag-fwd")
+        page.keyboard.press("End")
+        page.keyboard.press("Home")
+        page.fill(".ag-slider", str(forward))
+        assert state() == ("o.grad = 1.0000  (do/do = 1)", f"{forward} / {last}")
+        assert field_text(page, "n8", "grad") == "—"
+        page.click(".ag-next")
+        assert state() == ("\n".join(first.explain()), f"{forward + 1} / {last}")
+        assert has(f"n{first.number}", "ag-cur") and has(f"e{first.number}_0", "ag-act")
+        assert field_text(page, "n8", "grad") == "0.5000"
+        page.click(".ag-prev")
+        assert state()[1] == f"{forward} / {last}"
+        assert not has(f"n{first.updates[0].number}", "ag-kid")
+        assert field_text(page, "n8", "grad") == "—"
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        assert state() == ("\n".join(steps[1].explain()), f"{forward + 2} / {last}")
+        assert has(f"n{steps[1].number}", "ag-cur") and not has(f"n{first.number}", "ag-cur")
+        page.keyboard.press("ArrowLeft")
+        assert state()[1] == f"{forward + 1} / {last}"
+        page.fill(".ag-slider", str(last))
+        assert state() == ("\n".join(steps[-1].explain()), f"{last} / {last}")
+        assert field_text(page, "n0", "grad") == "-1.5000"  # x1 at the end
+        page.keyboard.press("Home")
+        page.click(".ag-play")
+        assert "Pause" in page.inner_text(".ag-play")
+        page.wait_for_function("document.querySelector('.ag-counter').textContent !== "
+                               f"'0 / {last}'", timeout=10_000)
+        page.click(".ag-play")
+        assert "Play" in page.inner_text(".ag-play")
+        shot = tmp_path / "shot.png"
+        page.screenshot(path=str(shot))
     assert shot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and shot.stat().st_size > 5000
     assert problems == []

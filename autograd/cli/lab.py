@@ -1,0 +1,35 @@
+"""``autograd lab EXPR VARS``: the backprop lab for an expression, served to the browser
+from 127.0.0.1 with a random token in the URL; Ctrl-C stops it."""
+
+from __future__ import annotations
+
+import argparse
+
+from .inputs import read_inputs
+
+__all__ = ["add_lab_options", "cmd_lab"]
+
+
+def add_lab_options(p: argparse.ArgumentParser) -> None:
+    """The ``lab`` subcommand's own options."""
+    p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    p.add_argument("--no-browser", action="store_true", help="print the URL, open no browser")
+    p.add_argument("--lr", type=float, default=0.1, help="learning rate of the gradient step "
+                   "button (default: 0.1; the page can change it)")
+    p.add_argument("--rankdir", choices=["LR", "TB", "RL", "BT"], default="LR",
+                   help="layout direction")
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    from ..lab.server import LabServer
+    from ..lab.state import LabState
+
+    expr, root, _ = read_inputs(args.expr, args.vars)
+    state = LabState(root, title=expr.text, rankdir=args.rankdir, lr=args.lr)
+    server = LabServer(state, port=args.port)
+    try:
+        server.run(open_browser=False if args.no_browser else None)
+    except KeyboardInterrupt:  # Ctrl-C: the server has already shut down
+        pass
+    print("autograd lab: stopped", flush=True)
+    return 0
