@@ -57,7 +57,7 @@ def test_grad_norms_and_boundary_follow_the_model(compiled):
     expected = model.predict(grid.points(), compiled=False)[:, 0]
     assert frame["threshold"] == 0.5 and frame["z"] == pytest.approx(expected, abs=1e-4)
     assert [row[:3] for row in run.steps] == [[0, 0, 0.5], [1, 0, 0.4], [2, 0, 0.3]]
-    assert run.epochs == [{"epoch": 0, "loss": 0.3, "accuracy": 0.6, "val_loss": 0.4}]
+    assert run.epochs == [{"epoch": 0, "step": 2, "loss": 0.3, "accuracy": 0.6, "val_loss": 0.4}]
     assert len(run.frames) == 1 and run.state == "finished"
 
 

@@ -55,7 +55,7 @@ class Monitor:
 
     def __init__(self, X: Any = None, y: Any = None, sample_loss: Any = None,
                  title: str = "training", rate: float = 4.0, budget: float = 0.1,
-                 sample: int = 0) -> None:
+                 sample: int = 0, model: Any = None) -> None:
         self.X = None if X is None else np.asarray(X, dtype=np.float64)
         self.y = None if y is None else np.asarray(y, dtype=np.float64)
         if sample_loss is not None and not callable(sample_loss):
@@ -68,7 +68,8 @@ class Monitor:
         self.watcher: Watcher | None = None
         self._source = ValueSource()
         self._steps = 0
-        self._hosts: list[Any] = []
+        if model is not None:
+            self._start(model)
 
     @property
     def history(self) -> LiveRun:
@@ -99,15 +100,32 @@ class Monitor:
         if self.watcher is None:
             if model is None:
                 raise ConfigError("Monitor.update: pass model= on the first call")
-            self.watcher = Watcher(model, self.X, self.y, self._graph(model),
-                                   **self._options)
-            for host in self._hosts:
-                self.watcher.hosts.append(host)
+            self._start(model)
         logs = {} if loss is None else {"loss": _number(loss, "loss")}
         logs.update({k: _number(v, k) for k, v in metrics.items()})
         step = self._steps if step is None else step
         self._steps = step + 1
         self.watcher.after_step(step, epoch, logs, self._source)
+
+    def _start(self, model: Any) -> None:
+        self.watcher = Watcher(model, self.X, self.y, self._graph(model), **self._options)
+
+    def _started(self, where: str) -> Watcher:
+        if self.watcher is None:
+            raise ConfigError(f"Monitor.{where}: the model is not known yet; pass model= to "
+                              "Monitor(...) or call update(model=...) first")
+        return self.watcher
+
+    def serve(self, open_browser: bool | None = None, quiet: bool = False) -> Any:
+        """Show the live view in a browser tab: the lab's local server on 127.0.0.1 with a
+        random token, from a background thread. Returns the server (``.url``)."""
+        from .hosts import serve
+        return serve(self._started("serve"), open_browser, quiet)
+
+    def widget(self) -> Any:
+        """The live view as a notebook widget (display it, then train)."""
+        from .hosts import widget
+        return widget(self._started("widget"))
 
     def finish(self) -> None:
         """The loop is over: draw the final state; the page stays as it is."""

@@ -19,10 +19,21 @@ from typing import Any
 
 from .sample import SampleGraph
 
-__all__ = ["MAX_FRAMES", "MAX_SENT_STEPS", "LiveRun"]
+__all__ = ["MAX_FRAMES", "MAX_SENT_STEPS", "LiveRun", "finite"]
 
 MAX_FRAMES = 60
 MAX_SENT_STEPS = 1500
+
+
+def finite(data: Any) -> Any:
+    """``data`` with every NaN or infinity replaced by None (JSON has neither)."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: finite(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [finite(v) for v in data]
+    return data
 
 
 def _number(v: Any) -> float | None:
@@ -57,13 +68,15 @@ class LiveRun:
         self.keys += [key for key in logs if key not in self.keys]
         self.steps.append([step, epoch] + [_number(logs.get(k)) for k in self.keys])
 
-    def add_epoch(self, epoch: int, logs: dict[str, Any]) -> None:
-        """One epoch's logs (train and validation)."""
-        self.epochs.append({"epoch": epoch, **{k: _number(v) for k, v in logs.items()}})
+    def add_epoch(self, epoch: int, step: int, logs: dict[str, Any]) -> None:
+        """One epoch's logs (train and validation), ended at training step ``step``."""
+        self.epochs.append({"epoch": epoch, "step": step,
+                            **{k: _number(v) for k, v in logs.items()}})
 
     def publish(self, panels: dict[str, Any], frame: bool = False) -> None:
         """The latest panels. ``frame=True`` keeps them for the saved run (an epoch's end);
         a run without epochs keeps a thinned share of its redraws instead."""
+        panels = finite(panels)
         with self._lock:
             self.latest = panels
             self.version += 1
@@ -108,6 +121,12 @@ class LiveRun:
         width = 2 + len(self.keys)
         return {"keys": list(self.keys),
                 "rows": [r + [None] * (width - len(r)) for r in rows]}
+
+    def save_html(self, path: Any) -> Any:
+        """Write the run as one self-contained HTML file: curves, boundary frames and the
+        sample's graph per frame (one per epoch for ``fit``). Returns the path."""
+        from .export import save_run_html  # export reads this record: imported when used
+        return save_run_html(self, path)
 
     def snapshot(self) -> dict[str, Any]:
         """Everything the live page shows now, JSON-ready (sample graph layouts apart:

@@ -69,6 +69,7 @@ class Watcher:
         self.step = self.epoch = 0
         self.redraws = 0
         self.last_error = ""
+        self._final: Any = None
 
     # -- the training loop's side ---------------------------------------------------------
 
@@ -84,14 +85,25 @@ class Watcher:
     def after_epoch(self, epoch: int, logs: dict[str, Any], source: Any) -> None:
         """Record an epoch's logs and keep its frame for the saved run."""
         self.epoch = epoch
-        self.run.add_epoch(epoch, logs)
+        self.run.add_epoch(epoch, self.step, logs)
         self.redraw(source, frame=True)
 
     def finish(self, source: Any) -> None:
         """Training ended: a last redraw, and never block again."""
         self.run.state = "finished"
+        self._final = source
         self.redraw(source)
         self.controls.close()
+
+    @property
+    def finished(self) -> bool:
+        """True once training ended (picks are then drawn by whoever asks)."""
+        return self._final is not None
+
+    def redraw_pick(self) -> None:
+        """After training: draw a picked sample at once, in the caller's thread."""
+        if self._final is not None and self._take_pick():
+            self.redraw(self._final)
 
     def _gate(self, source: Any) -> None:
         def pause() -> None:

@@ -407,7 +407,7 @@ var AgLab = (function () {
           el = h("div", {cls: "ag-panel", "data-panel": name});
           ui.panels.appendChild(el);
         }
-        if (panels[name]) { panels[name](el, data[name]); }
+        if (panels[name]) { panels[name](el, data[name], {send: host.send ? send : null}); }
         else { el.textContent = typeof data[name] === "string" ? data[name] : ""; }
       });
     }
