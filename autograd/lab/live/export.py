@@ -46,7 +46,7 @@ def run_page(run: LiveRun) -> str:
              "frames": [_frame(f, key) for f in frames] or [_frame({}, None)],
              "inspector": [], "forward": 1, "boxes": {}, "neurons": {}, "outputs": {},
              "root": 0, "leaves": [], "lr": 0.0, "message": "", "check": None,
-             "svg": (run.layout(key) if key else None) or _WAITING,
+             "svg": (run.layout(key) if key else None) or _WAITING, "overview": True,
              "panels": {"live": {"state": "saved", "steps": steps, "epochs": snap["epochs"],
                                  "points": snap["points"], **(panels[-1] if panels else {})}}}
     data = {"scene": scene, "frames": panels, "steps": steps, "epochs": snap["epochs"],

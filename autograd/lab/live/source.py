@@ -54,7 +54,8 @@ class LiveSource:
             "version": snap["version"] + self._acts, "title": self.title, "live": False,
             "frames": [frame], "inspector": [], "forward": 1, "boxes": {}, "neurons": {},
             "outputs": {}, "root": 0, "leaves": [], "lr": 0.0, "message": "", "check": None,
-            "panels": {"live": live}}
+            "panels": {"live": live},
+            "overview": True}  # open the sample graph whole (its colours), zoom in to read
         if svg or key != self._sent_key:
             scene["svg"] = (run.layout(key) if key else None) or _WAITING
             self._sent_key = key

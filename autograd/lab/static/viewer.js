@@ -109,7 +109,7 @@ var AgLab = (function () {
     function elementOf(k) { return boxes[scene.boxes[k]] || null; }
 
     // -- fitting, zooming, panning (all through the viewBox) ------------------------------
-    function minScale() { return MIN_TEXT_PX / FONT_UNITS; }
+    function minScale() { return scene.overview ? 0.05 : MIN_TEXT_PX / FONT_UNITS; }
 
     function setView(v) {
       view = v;
