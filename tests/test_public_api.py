@@ -24,6 +24,8 @@ AUTOGRAD = {
     "compile_batch", "BatchProgram", "register_vectorized", "logsumexp",
     # the backprop lab
     "lab",
+    # live training view
+    "Monitor",
     # errors
     "AutogradError", "CompileError", "ConfigError", "DivisionByZero", "DomainError",
     "ExpressionError", "GradcheckError", "GraphTooLargeError", "GraphvizNotFound",
