@@ -69,6 +69,7 @@ class LabServer:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", port))
+        self.sock.listen(128)  # connections wait in the queue until uvicorn serves them
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}/?token={self.token}"
         self._queues: set[asyncio.Queue[str]] = set()

@@ -69,13 +69,20 @@ class LabState:
         self.title = title or f"{self.names[-1]}: forward and backward, step by step"
         self.live = live
         self.lr = float(lr)
-        trainable = list(self.keys.values()) if params is None else \
-            [self._number(p) for p in params]
-        self.trainable = set(trainable)
+        self.trainable = set(self._trainable(params))
         self.message = ""
         self.report: dict[str, Any] | None = None
         self.version = 0
         self._compute()
+
+    def _trainable(self, params: Sequence[Value] | None) -> list[int]:
+        """What a gradient step moves: ``params``; else an nn model's parameters (leaves
+        labelled by their path), else every input."""
+        if params is not None:
+            return [self._number(p) for p in params]
+        owned = neuron_owners(self.order)
+        found = [k for k in self.keys.values() if self.order[k] in owned]
+        return found or list(self.keys.values())
 
     # -- reading ---------------------------------------------------------------------------
 

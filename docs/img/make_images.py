@@ -2,7 +2,8 @@
 
 neuron.svg: micrograd's neuron after backward; mlp_collapsed.svg: an MLP(2, [4, 4, 1])
 with nn-style parameter paths, one box per neuron; animation.png: a screenshot of the
-backward animation (needs /usr/bin/chromium and playwright).
+backward animation; lab.png: the live lab (``autograd lab``) mid-backward, a node
+inspected (both need /usr/bin/chromium and playwright; lab.png the [lab] extra).
 """
 
 from __future__ import annotations
@@ -43,6 +44,37 @@ def screenshot(html: Path, png: Path, steps: int) -> None:
         browser.close()
 
 
+def lab_screenshot(png: Path) -> None:
+    """The lab's local server for the neuron, one chain-rule step in, ``n`` inspected."""
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    from autograd.lab import lab_state
+    from autograd.lab.server import LabServer
+
+    state = lab_state("n = x1*w1 + x2*w2 + b; o = tanh(n)", **INPUTS)
+    server = LabServer(state)
+    thread = threading.Thread(target=server.run, kwargs={"open_browser": False, "quiet": True})
+    thread.start()
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"]
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                        args=args)
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.goto(server.url)
+            page.wait_for_selector(".ag-output")
+            page.fill(".ag-slider", str(state.forward_frames + 2))
+            page.click('g.node[id="n8"]')
+            page.screenshot(path=str(png))
+            browser.close()
+    finally:
+        server.stop()
+        thread.join(10)
+
+
 def main() -> None:
     o = neuron(**INPUTS)
     o.backward()
@@ -53,8 +85,10 @@ def main() -> None:
     if "--no-browser" not in sys.argv:
         with tempfile.TemporaryDirectory() as tmp:
             html = save_backward_animation(neuron(**INPUTS), Path(tmp) / "neuron.html")
-            screenshot(html, HERE / "animation.png", steps=4)
+            screenshot(html, HERE / "animation.png", steps=9)
         print(HERE / "animation.png")
+        lab_screenshot(HERE / "lab.png")
+        print(HERE / "lab.png")
 
 
 if __name__ == "__main__":

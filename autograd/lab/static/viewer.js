@@ -100,16 +100,53 @@ var AgLab = (function () {
         nodeOf[id + "op"] = Number(k);
       });
       Object.keys(scene.outputs || {}).forEach(function (id) { nodeOf[id] = scene.outputs[id]; });
+      placeLabels();
       svg.addEventListener("click", function (e) {
         var g = e.target.closest ? e.target.closest("g.node") : null;
         if (g && g.id in nodeOf) { inspect(nodeOf[g.id]); }
       });
     }
 
+    // Each edge label sits on its own edge: centred on a point of the edge's path (with a
+    // white halo), moved along the path until it overlaps no label placed before it.
+    function placeLabels() {
+      var placed = [], spots = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85];
+      Object.keys(edgeText).forEach(function (id) {
+        var t = edgeText[id], path = t.parentNode.querySelector("path");
+        if (!path) { return; }
+        var n = path.getTotalLength(), w = t.getBBox().width, hgt = t.getBBox().height, best = null;
+        t.setAttribute("text-anchor", "middle");
+        t.setAttribute("dominant-baseline", "central");
+        t.classList.add("ag-edgelabel");
+        spots.some(function (f) {
+          var q = path.getPointAtLength(n * f);
+          var box = {x: q.x - w / 2, y: q.y - hgt / 2, w: w, h: hgt};
+          var clear = placed.every(function (o) {
+            return box.x + box.w <= o.x || o.x + o.w <= box.x ||
+                   box.y + box.h <= o.y || o.y + o.h <= box.y;
+          });
+          if (best === null || clear) { best = {q: q, box: box}; }
+          return clear;
+        });
+        t.setAttribute("x", String(best.q.x));
+        t.setAttribute("y", String(best.q.y));
+        var bg = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+        bg.setAttribute("class", "ag-labelbg");
+        bg.setAttribute("x", String(best.box.x - 1));
+        bg.setAttribute("y", String(best.box.y));
+        bg.setAttribute("width", String(best.box.w + 2));
+        bg.setAttribute("height", String(best.box.h));
+        t.parentNode.insertBefore(bg, t);
+        placed.push(best.box);
+      });
+    }
+
     function elementOf(k) { return boxes[scene.boxes[k]] || null; }
 
     // -- fitting, zooming, panning (all through the viewBox) ------------------------------
-    function minScale() { return scene.overview ? 0.05 : MIN_TEXT_PX / FONT_UNITS; }
+    function minScale() {  // a hair above 11 px; a live overview opens whole
+      return scene.overview ? 0.05 : (MIN_TEXT_PX + 0.1) / FONT_UNITS;
+    }
 
     function setView(v) {
       view = v;
@@ -372,7 +409,9 @@ var AgLab = (function () {
       scene.leaves.forEach(function (leaf) {
         var row = leafRows[leaf.key];
         if (!row) { return; }
-        if (document.activeElement !== row.box) { row.box.value = String(leaf.value); }
+        if (document.activeElement !== row.box) {
+          row.box.value = leaf.value === null ? "" : String(+leaf.value.toPrecision(6));
+        }
         if (document.activeElement !== row.range) { row.range.value = String(leaf.value); }
         row.grad.textContent = "= " + leaf.text + "   grad " + leaf.grad;
       });

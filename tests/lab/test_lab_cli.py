@@ -1,0 +1,38 @@
+"""The command line side of the lab: ``autograd lab`` refuses bad input before serving, and
+``autograd graph -o x.html`` writes the lab's viewer."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from autograd.cli import main
+from autograd.lab import lab_state
+
+NEURON = "n = x1*w1 + x2*w2 + b; o = tanh(n)"
+ARGS = ["x1=2", "x2=0", "w1=-3", "w2=1", "b=6.8813735870195432"]
+
+
+def test_lab_help_has_an_example(capsys) -> None:
+    assert main(["lab", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "autograd lab " in out and "--no-browser" in out and "--port" in out
+
+
+def test_bad_input_is_refused_before_serving(capsys) -> None:
+    assert main(["lab", "x *", "x=1"]) == 2
+    assert "autograd: error:" in capsys.readouterr().err
+    assert main(["lab", "x * y", "x=1", "z=2"]) == 2
+    assert "'z' is not used" in capsys.readouterr().err
+
+
+def test_graph_to_html_writes_the_labs_viewer(tmp_path, dot_binary, capsys) -> None:
+    out = tmp_path / "neuron.html"
+    assert main(["graph", NEURON, *ARGS, "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "AgLab.mount" in page
+    found = re.search(r'<script id="data" type="application/json">(.*?)</script>', page, re.S)
+    scene = json.loads(found.group(1))
+    values = dict(item.split("=") for item in ARGS)
+    expected = lab_state(NEURON, **{k: float(v) for k, v in values.items()})
+    assert scene["frames"] == expected.frames and scene["live"] is False
