@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import nn
+from autograd.errors import ConfigError
 from autograd.lab.live.boundary import Grid
 from autograd.lab.live.callback import LiveCallback
 from autograd.lab.live.sources import ArraySource, ValueSource
@@ -83,3 +84,30 @@ def test_compiled_and_scalar_views_agree():
         [r["grad_norm"] for r in b["layers"]], rel=1e-6)
     assert a["boundary"]["z"] == pytest.approx(b["boundary"]["z"], abs=1e-3)
     assert a["sample"]["loss"] == pytest.approx(b["sample"]["loss"], rel=1e-9)
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_fit_live_records_every_batch_and_one_frame_per_epoch(tmp_path, compiled):
+    X, labels = nn.datasets.moons(64, noise=0.1, seed=4)
+    model = make_model(3)
+    history = model.fit(X, labels, epochs=3, batch_size=16, verbose=0, compiled=compiled,
+                        validation_data=(X[:16], labels[:16]), live="quiet")
+    run = history.live
+    assert [row[0] for row in run.steps] == list(range(12))  # 4 batches x 3 epochs
+    assert [e["epoch"] for e in run.epochs] == [0, 1, 2] and len(run.frames) == 3
+    assert [e["val_loss"] for e in run.epochs] == pytest.approx(history.history["val_loss"])
+    assert run.epochs[-1]["loss"] == pytest.approx(history.history["loss"][-1])
+    assert [r["grad_norm"] for r in run.latest["layers"]] == pytest.approx(direct_norms(model),
+                                                                             rel=1e-9)
+    page = history.save_html(tmp_path / "fit.html").read_text(encoding="utf-8")
+    assert "AgLabLive" in page and '"val_loss"' in page
+
+
+def test_fit_live_settings_are_checked():
+    X, labels = nn.datasets.moons(8, noise=0.1, seed=0)
+    model = make_model()
+    with pytest.raises(ConfigError, match="live must be"):
+        model.fit(X, labels, epochs=1, verbose=0, live="loud")
+    history = model.fit(X, labels, epochs=1, verbose=0)
+    with pytest.raises(ConfigError, match="live=True"):
+        history.save_html("never.html")

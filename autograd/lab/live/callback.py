@@ -17,15 +17,23 @@ from .record import LiveRun
 from .sources import ArraySource, ValueSource
 from .watch import Watcher
 
-__all__ = ["LiveCallback"]
+__all__ = ["HOSTS", "LiveCallback", "live_callback"]
+
+HOSTS = ("auto", "browser", "notebook", "quiet")  # where fit(live=...) shows the view
 
 
 class LiveCallback:
     """Records ``fit``'s batches and epochs and redraws the live panels a few times a second."""
 
     def __init__(self, X: Any = None, y: Any = None, title: str | None = None,
-                 rate: float = 4.0, budget: float = 0.1, sample: int = 0) -> None:
+                 rate: float = 4.0, budget: float = 0.1, sample: int = 0,
+                 show: str = "quiet") -> None:
+        if show not in HOSTS:
+            raise ConfigError(f"live: show must be one of {', '.join(HOSTS)}, got {show!r}")
         self.X, self.y = X, y
+        self.show = show
+        self.widget: Any = None
+        self.server: Any = None
         self._options = {"rate": rate, "budget": budget, "sample": sample}
         self.title = title
         self.model: Any = None
@@ -62,12 +70,26 @@ class LiveCallback:
             self.watcher = Watcher(self.model, self.X, self.y, graph, title,
                                    **self._options)
             self.watcher.hosts.extend(self.hosts)
+            self._host()
         self.watcher.run.state = "running"
         self.watcher.run.by_epoch = True
         self.watcher.controls.reopen()
         self._source = None
         runner = self.model.__dict__.get("_runner")
         self._stale = None if runner is None else runner.grad
+
+    def _host(self) -> None:
+        """Show the view where asked: a notebook widget (displayed now) or a browser tab."""
+        from .hosts import in_notebook, serve, widget
+        show = self.show
+        if show == "auto":
+            show = "notebook" if in_notebook() else "browser"
+        if show == "notebook":
+            from IPython.display import display
+            self.widget = widget(self.watcher)
+            display(self.widget)
+        elif show == "browser":
+            self.server = serve(self.watcher)
 
     def _current(self) -> Any:
         """Where this fit keeps the parameters: the compiled program, else the Values.
@@ -99,3 +121,15 @@ class LiveCallback:
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         if self.watcher is not None:
             self.watcher.finish(self._current())
+
+
+def live_callback(live: Any, X: Any, y: Any) -> LiveCallback:
+    """The callback ``fit(..., live=...)`` adds: ``live=True`` shows the view in the
+    notebook when run in one, else in a browser tab; or name the host (``"browser"``,
+    ``"notebook"``, ``"quiet"``: record only, for ``history.save_html``)."""
+    if live is True:
+        live = "auto"
+    if not isinstance(live, str) or live not in HOSTS:
+        raise ConfigError(f"fit: live must be True, False or one of {', '.join(HOSTS)}, "
+                          f"got {live!r}")
+    return LiveCallback(X, y, show=live)
