@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -100,13 +101,14 @@ def plot_boundary(run: Run, result: Trained, grid: int = 100,
     run.save_figure(fig, name, "decision boundary")
 
 
-def live_monitor(X: np.ndarray, y: np.ndarray, model: nn.MLP) -> Any:
+def live_monitor(X: np.ndarray, y: np.ndarray, model: nn.MLP,
+                 open_browser: bool | None = None) -> Any:
     """The live view in a browser tab: loss, boundary, gradients, one sample's hinge loss."""
     from autograd.lab.live import Monitor
 
     monitor = Monitor(X, y, sample_loss=lambda out, t: nn.hinge([out], [t]), model=model,
                       title="moons: MLP(2, [16, 16, 1]), hinge loss, SGD")
-    monitor.serve()
+    monitor.serve(open_browser)
     return monitor
 
 
@@ -114,6 +116,7 @@ def _options(parser: Any) -> None:
     parser.add_argument("--live", action="store_true",
                         help="watch it learn in the browser (the lab's local server)")
     parser.add_argument("--steps", type=int, default=None, help="training steps (default 100)")
+    parser.add_argument("--no-browser", action="store_true", help="with --live: print the URL only")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -123,7 +126,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     steps = run.args.steps or steps
     print(f"data: {n} moons points, noise 0.1; model: MLP(2, [16, 16, 1]), "
           f"hinge loss + {ALPHA:g} * L2, SGD lr 1.0 - 0.9*k/{max(steps, 100)}, {steps} steps")
-    result = train(steps, n, monitor=live_monitor if run.args.live else None)
+    watch = partial(live_monitor, open_browser=False if run.args.no_browser else None)
+    result = train(steps, n, monitor=watch if run.args.live else None)
     print(f"{len(result.model.parameters())} parameters; final train accuracy "
           f"{result.accuracy:.0%}")
     plot_boundary(run, result, grid)
