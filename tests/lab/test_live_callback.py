@@ -12,7 +12,7 @@ import nn
 from autograd.errors import ConfigError
 from autograd.lab.live.boundary import Grid
 from autograd.lab.live.callback import LiveCallback
-from autograd.lab.live.sources import ArraySource, ValueSource
+from autograd.lab.live.params import ArraySource, ValueSource
 from nn.keras import Dense, Sequential
 
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from ...engine import Value
 from ...errors import ConfigError
+from .params import ArraySource, ValueSource
 from .record import LiveRun
-from .sources import ArraySource, ValueSource
 from .watch import Watcher
 
 __all__ = ["HOSTS", "LiveCallback", "live_callback"]

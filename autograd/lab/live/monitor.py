@@ -34,8 +34,8 @@ import numpy as np
 
 from ...engine import Value
 from ...errors import ConfigError, InputTypeError
+from .params import ValueSource
 from .record import LiveRun
-from .sources import ValueSource
 from .watch import Watcher
 
 __all__ = ["Monitor"]
