@@ -21,14 +21,21 @@ from ..viz.render import write_atomic
 if TYPE_CHECKING:
     from .state import LabState
 
-__all__ = ["asset", "page", "save_lab_html", "script_json", "static_page", "viewer_module"]
+__all__ = ["asset", "page", "save_lab_html", "script_json", "static_page", "viewer_module",
+           "viewer_script"]
 
 _SLOT = re.compile(r"\{\{(TITLE|CSS|JS|DATA|BOOT)\}\}")
+_PARTS = ("viewer_draw.js", "viewer_side.js", "viewer.js")  # the drawing, the side, the timeline
 
 
 def asset(name: str) -> str:
     """One file of the front end (``viewer.js``, ``viewer.css``...), as text."""
     return resources.files("autograd.lab").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def viewer_script() -> str:
+    """The viewer's JavaScript: its three parts, in order (they share one ``AgLab``)."""
+    return "\n".join(asset(name) for name in _PARTS)
 
 
 def script_json(data: Any) -> str:
@@ -40,7 +47,7 @@ def script_json(data: Any) -> str:
 def page(title: str, data: Any, boot: str, scripts: tuple[str, ...] = ()) -> str:
     """The viewer page: its CSS and JS inline (plus extra ``scripts``, e.g. panels), ``data``
     as JSON, then the ``boot`` script."""
-    js = "\n".join(asset(name) for name in ("viewer.js", *scripts))
+    js = "\n".join([viewer_script(), *(asset(name) for name in scripts)])
     slots = {"TITLE": html.escape(title), "CSS": asset("viewer.css"), "JS": js,
              "DATA": script_json(data), "BOOT": asset(boot)}
     return _SLOT.sub(lambda m: slots[m.group(1)], asset("page.html"))
@@ -59,6 +66,6 @@ def save_lab_html(state: LabState, path: str | os.PathLike[str]) -> Path:
 
 
 def viewer_module() -> str:
-    """``viewer.js`` as an ES module for anywidget: ``render`` mounts the viewer on the
+    """The viewer's script as an ES module for anywidget: ``render`` mounts the viewer on the
     widget's element, wired to the widget model (see :mod:`autograd.lab.widget`)."""
-    return asset("viewer.js") + "\n" + asset("boot_widget.js")
+    return viewer_script() + "\n" + asset("boot_widget.js")

@@ -12,7 +12,7 @@ import threading
 from typing import Any
 
 from ...errors import MissingDependency
-from ..page import asset
+from ..page import asset, viewer_script
 from .source import LiveSource
 from .watch import Watcher
 
@@ -62,7 +62,7 @@ def widget(watcher: Watcher) -> Any:
         class LiveWidget(anywidget.AnyWidget):
             """The lab viewer with live training panels, synced with the training loop."""
 
-            _esm = "\n".join([asset("viewer.js"), asset("live.js"), asset("boot_widget.js")])
+            _esm = "\n".join([viewer_script(), asset("live.js"), asset("boot_widget.js")])
             _css = asset("viewer.css")
             svg = traitlets.Unicode("").tag(sync=True)
             scene = traitlets.Dict().tag(sync=True)
