@@ -76,7 +76,8 @@ class LiveRun:
     def publish(self, panels: dict[str, Any], frame: bool = False) -> None:
         """The latest panels. ``frame=True`` keeps them for the saved run (an epoch's end);
         a run without epochs keeps a thinned share of its redraws instead."""
-        panels = finite(panels)
+        panels = {k: v if k == "boundary" else finite(v) for k, v in panels.items()}  # the
+        # boundary's numbers are finite already (and many)
         with self._lock:
             self.latest = panels
             self.version += 1

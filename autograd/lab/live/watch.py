@@ -86,7 +86,10 @@ class Watcher:
         """Record an epoch's logs and keep its frame for the saved run."""
         self.epoch = epoch
         self.run.add_epoch(epoch, self.step, logs)
-        self.redraw(source, frame=True)
+        if self.throttle.due() or self.run.latest is None:
+            self.redraw(source, frame=True)
+        else:  # a quick epoch: keep the last redraw (under a second old) as its frame
+            self.run.publish({**self.run.latest, "epoch": epoch, "step": self.step}, frame=True)
 
     def finish(self, source: Any) -> None:
         """Training ended: a last redraw, and never block again."""
