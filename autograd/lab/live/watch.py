@@ -149,9 +149,9 @@ class Watcher:
         panels["layers"] = layers
         panels["sample"] = self._sample(source)
         self.run.publish(panels, frame)
-        self.throttle.done(time.perf_counter() - start)
         for host in list(self.hosts):
             host(self.run)
+        self.throttle.done(time.perf_counter() - start)  # the hosts' encoding counts too
 
     def _activity(self, layers: list[dict[str, Any]]) -> None:
         if not self.probe.layered:
