@@ -53,6 +53,7 @@ from .expr import evaluate as evaluate_expression
 from .expr import parse as parse_expression
 from .graph import topo_order
 from .lab import lab  # the function; the package's modules stay importable as autograd.lab.X
+from .lab.live import Monitor
 from .modes import is_grad_enabled, no_grad
 from .nary import dot, logsumexp, sum
 from .ops import OPS, Op
@@ -82,6 +83,8 @@ __all__ = [
     "np_values", "np_grads", "check_backprop", "BackpropReport", "BackpropError",
     # the backprop lab (notebook widget; the page and server live in autograd.lab)
     "lab",
+    # watching a training loop live (autograd.lab.live)
+    "Monitor",
     # errors
     "AutogradError", "CompileError", "ConfigError", "DivisionByZero", "DomainError",
     "ExpressionError", "GradcheckError", "GraphTooLargeError", "GraphvizNotFound",

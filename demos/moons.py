@@ -8,8 +8,11 @@ boundary, evaluated over a grid under ``autograd.no_grad()``, is saved as a pict
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 import numpy as np
 
@@ -31,6 +34,7 @@ class Trained:
     y: np.ndarray  # labels -1 / +1
     accuracy: float  # on the training points, after the last step
     losses: list[float]
+    monitor: Any = None  # the live view's Monitor, when watched live
 
 
 def accuracy(model: nn.MLP, X: np.ndarray, y: np.ndarray) -> float:
@@ -39,11 +43,16 @@ def accuracy(model: nn.MLP, X: np.ndarray, y: np.ndarray) -> float:
         return float(np.mean([(model(x).data > 0) == (t > 0) for x, t in zip(X.tolist(), y)]))
 
 
-def train(steps: int = 100, n: int = 100, seed: int = SEED, every: int = 10) -> Trained:
-    """micrograd's training loop on ``n`` moons points; prints progress every ``every`` steps."""
+def train(steps: int = 100, n: int = 100, seed: int = SEED, every: int = 10,
+          monitor: Callable[..., Any] | None = None) -> Trained:
+    """micrograd's training loop on ``n`` moons points; prints progress every ``every`` steps.
+
+    ``monitor(X, y, model)`` makes the live view's ``Monitor``, updated once per step.
+    """
     X, labels = nn.datasets.moons(n, noise=0.1, seed=seed)
     y = 2 * labels - 1  # -1 / +1 for the hinge loss
     model = nn.MLP(2, [16, 16, 1], seed=seed)
+    live = monitor(X, y, model) if monitor is not None else None
     params = model.parameters()
     opt = nn.SGD(params, lr=1.0)
     rows, targets = X.tolist(), y.tolist()
@@ -56,12 +65,16 @@ def train(steps: int = 100, n: int = 100, seed: int = SEED, every: int = 10) -> 
         acc = np.mean([(s.data > 0) == (t > 0) for s, t in zip(scores, targets)])
         opt.zero_grad()
         loss.backward()
-        opt.lr = 1.0 - 0.9 * k / 100
+        if live is not None:
+            live.update(loss=loss, model=model, step=k, accuracy=acc)
+        opt.lr = 1.0 - 0.9 * k / max(steps, 100)
         opt.step()
         losses.append(loss.data)
         if every and (k % every == 0 or k == steps - 1):
             print(f"step {k:3d}  loss {loss.data:.4f}  accuracy {acc:.0%}")
-    return Trained(model, X, y, accuracy(model, X, y), losses)
+    if live is not None:
+        live.finish()
+    return Trained(model, X, y, accuracy(model, X, y), losses, live)
 
 
 def plot_boundary(run: Run, result: Trained, grid: int = 100,
@@ -88,17 +101,50 @@ def plot_boundary(run: Run, result: Trained, grid: int = 100,
     run.save_figure(fig, name, "decision boundary")
 
 
+def live_monitor(X: np.ndarray, y: np.ndarray, model: nn.MLP,
+                 open_browser: bool | None = None) -> Any:
+    """The live view in a browser tab: loss, boundary, gradients, one sample's hinge loss."""
+    from autograd.lab.live import Monitor
+
+    monitor = Monitor(X, y, sample_loss=lambda out, t: nn.hinge([out], [t]), model=model,
+                      title="moons: MLP(2, [16, 16, 1]), hinge loss, SGD")
+    monitor.serve(open_browser)
+    return monitor
+
+
+def _options(parser: Any) -> None:
+    parser.add_argument("--live", action="store_true",
+                        help="watch it learn in the browser (the lab's local server)")
+    parser.add_argument("--steps", type=int, default=None, help="training steps (default 100)")
+    parser.add_argument("--no-browser", action="store_true", help="with --live: print the URL only")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Train micrograd's moons MLP, plot its decision boundary, print the accuracy."""
-    run = start(__doc__, argv)
+    run = start(__doc__, argv, _options)
     steps, n, grid = (15, 40, 30) if run.quick else (100, 100, 100)
+    steps = run.args.steps or steps
     print(f"data: {n} moons points, noise 0.1; model: MLP(2, [16, 16, 1]), "
-          f"hinge loss + {ALPHA:g} * L2, SGD lr 1.0 - 0.9*k/100, {steps} steps")
-    result = train(steps, n)
+          f"hinge loss + {ALPHA:g} * L2, SGD lr 1.0 - 0.9*k/{max(steps, 100)}, {steps} steps")
+    watch = partial(live_monitor, open_browser=False if run.args.no_browser else None)
+    result = train(steps, n, monitor=watch if run.args.live else None)
     print(f"{len(result.model.parameters())} parameters; final train accuracy "
           f"{result.accuracy:.0%}")
     plot_boundary(run, result, grid)
+    if run.args.live:
+        _keep_serving(run, result)
     run.finish(f"train accuracy: {result.accuracy:.3f}")
+
+
+def _keep_serving(run: Run, result: Trained) -> None:
+    """Save the run as one HTML file, then keep the page up (click points) until Ctrl-C."""
+    live = result.monitor
+    run.saved(live.save_html(run.path("moons_live.html")), "the run, replayable offline")
+    print("training done; the page stays up to explore -- Ctrl-C to stop", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print()
 
 
 if __name__ == "__main__":

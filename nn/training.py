@@ -36,6 +36,15 @@ class History:
     def __init__(self) -> None:
         self.history: dict[str, list[float]] = {}
         self.epoch: list[int] = []
+        self.live: Any = None  # the recorded run, when fit ran with live=...
+
+    def save_html(self, path: Any) -> Any:
+        """Write the run (curves, boundary frames, the sample's graph per epoch) as one
+        self-contained HTML file; needs ``fit(..., live=True)`` (or ``live="quiet"``)."""
+        if self.live is None:
+            raise ConfigError("save_html: this fit recorded no frames; pass live=True (or "
+                              'live="quiet" to record without showing) to fit')
+        return self.live.save_html(path)
 
     def __repr__(self) -> str:
         return f"History(epochs={len(self.epoch)}, keys={list(self.history)})"
@@ -107,7 +116,8 @@ class Trainer:
 
     def fit(self, X: Any, y: Any, epochs: int = 1, batch_size: int = 32,
             validation_data: tuple[Any, Any] | None = None, verbose: int = 1,
-            shuffle: bool = True, seed: int | None = None, compiled: bool = True) -> History:
+            shuffle: bool = True, seed: int | None = None, compiled: bool = True,
+            live: Any = False) -> History:
         """Train for ``epochs`` passes over ``(X, y)`` in shuffled mini-batches.
 
         ``compiled=True`` runs the compiled program on whole batches; ``compiled=False``
@@ -115,7 +125,10 @@ class Trainer:
         ``fit`` every parameter's ``.data`` holds the trained value and its ``.grad`` the
         gradient of the last batch's mean loss. Hooks registered on parameters run only
         on the scalar path: the compiled program computes gradients as arrays.
+        ``live=True`` shows the training live (a notebook widget, else a browser tab; see
+        :mod:`autograd.lab.live`) and keeps the run for ``history.save_html(path)``.
         """
+        y_given = y
         X = self._inputs(X, "fit")
         Y = self._targets(y, len(X), "fit")
         val = None
@@ -135,17 +148,27 @@ class Trainer:
         if not epochs:
             return history
         runner = self._engine(compiled, X, Y, "fit")
+        callbacks = []
+        if live:
+            from autograd.lab.live.callback import live_callback
+            callbacks.append(live_callback(live, X, y_given))
+        for cb in callbacks:
+            cb.set_model(self)
+            cb.on_train_begin()
         try:
             for epoch in range(epochs):
                 self._epoch(runner, X, Y, val, rng, shuffle, batch_size, epoch, epochs,
-                            verbose, history)
+                            verbose, history, callbacks)
         finally:
             runner.end_fit()  # the compiled engine writes theta into the Values
+        for cb in callbacks:
+            cb.on_train_end()
+        history.live = callbacks[0].history if callbacks else None
         return history
 
     def _epoch(self, runner: Runner | ScalarRunner, X: np.ndarray, Y: np.ndarray, val: Any,
                rng: random.Random, shuffle: bool, batch_size: int, epoch: int, epochs: int,
-               verbose: int, history: History) -> None:
+               verbose: int, history: History, callbacks: list[Any] = ()) -> None:
         start, order = time.perf_counter(), list(range(len(X)))
         if shuffle:
             rng.shuffle(order)
@@ -153,12 +176,15 @@ class Trainer:
         bar = tqdm(total=len(batches), desc=f"Epoch {epoch + 1}/{epochs}", unit="batch",
                    disable=verbose != 1, leave=True)
         kind, total, got, seen = LOSSES[self.loss], 0.0, 0.0, 0
-        for batch in batches:
+        for i, batch in enumerate(batches):
             loss, outs = runner.train_batch(self.optimizer, X[batch], Y[batch])
             total, seen = total + loss * len(batch), seen + len(batch)
             got += hits(kind, outs, Y[batch])
             bar.set_postfix_str(self._logline(total / seen, got / seen), refresh=False)
             bar.update(1)
+            for cb in callbacks:  # Keras' batch logs: the epoch's running means
+                cb.on_batch_end(i, {
+                    "loss": total / seen, **({"accuracy": got / seen} if self.metrics else {})})
         logs = {"loss": total / seen}
         if self.metrics:
             logs["accuracy"] = got / seen
@@ -173,6 +199,8 @@ class Trainer:
         text = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
         bar.set_postfix_str(text)
         bar.close()
+        for cb in callbacks:
+            cb.on_epoch_end(epoch, dict(logs))
         if verbose == 2:
             print(f"Epoch {epoch + 1}/{epochs} - {time.perf_counter() - start:.2f}s - {text}")
 

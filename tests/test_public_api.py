@@ -26,6 +26,8 @@ AUTOGRAD = {
     "np_values", "np_grads", "check_backprop", "BackpropReport", "BackpropError",
     # the backprop lab
     "lab",
+    # live training view
+    "Monitor",
     # errors
     "AutogradError", "CompileError", "ConfigError", "DivisionByZero", "DomainError",
     "ExpressionError", "GradcheckError", "GraphTooLargeError", "GraphvizNotFound",

@@ -90,7 +90,7 @@ def _demos() -> tuple[Path | None, dict[str, str]]:
     import importlib.util
     import pkgutil
 
-    folder = Path(__file__).resolve().parent.parent / "demos"
+    folder = Path(__file__).resolve().parents[2] / "demos"  # beside the autograd package
     if not folder.is_dir():
         spec = importlib.util.find_spec("demos")
         paths = list(spec.submodule_search_locations or []) if spec else []
@@ -143,8 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
                            epilog=f"example:\n  autograd {name} {example}")
         p.set_defaults(run=run, sub=p)
         if name != "demo":
-            p.add_argument("expr", metavar="EXPR", help="expression, e.g. 'o = tanh(x*w + b)' "
-                           "(quote it: one argument)")
+            p.add_argument("expr", metavar="EXPR", nargs="?" if name == "lab" else None,
+                           help="expression, e.g. 'o = tanh(x*w + b)' (quote it: one argument)")
             p.add_argument("vars", metavar="NAME=NUMBER", nargs="*", help=vars_help)
         return p
 

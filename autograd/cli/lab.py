@@ -7,7 +7,9 @@ import argparse
 
 from .inputs import read_inputs
 
-__all__ = ["add_lab_options", "cmd_lab"]
+__all__ = ["LIVE_DEMOS", "add_lab_options", "cmd_lab"]
+
+LIVE_DEMOS = ("moons",)  # demos with --live: training watched in the lab's viewer
 
 
 def add_lab_options(p: argparse.ArgumentParser) -> None:
@@ -18,11 +20,20 @@ def add_lab_options(p: argparse.ArgumentParser) -> None:
                    "button (default: 0.1; the page can change it)")
     p.add_argument("--rankdir", choices=["LR", "TB", "RL", "BT"], default="LR",
                    help="layout direction")
+    p.add_argument("--train", metavar="DEMO", choices=LIVE_DEMOS,
+                   help=f"watch a demo network learn, live ({', '.join(LIVE_DEMOS)})")
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
     from ..lab.server import LabServer
     from ..lab.state import LabState
+    from .commands import UsageError
+
+    if args.train:
+        return _train(args)
+    if args.expr is None:
+        raise UsageError("lab: give an expression and its inputs (EXPR NAME=NUMBER ...), "
+                         "or --train DEMO to watch a network learn")
 
     expr, root, _ = read_inputs(args.expr, args.vars)
     state = LabState(root, title=expr.text, rankdir=args.rankdir, lr=args.lr)
@@ -33,3 +44,15 @@ def cmd_lab(args: argparse.Namespace) -> int:
         pass
     print("autograd lab: stopped", flush=True)
     return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    """Run the demo with ``--live``: it serves its own page and prints the URL."""
+    from .commands import cmd_demo
+
+    extra = ["--live"] + (["--no-browser"] if args.no_browser else [])
+    try:
+        return cmd_demo(argparse.Namespace(name=args.train, args=extra))
+    except KeyboardInterrupt:  # Ctrl-C reached the demo too, which stops by itself
+        print("autograd lab: stopped", flush=True)
+        return 0

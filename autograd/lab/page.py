@@ -44,9 +44,11 @@ def script_json(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def page(title: str, data: Any, boot: str) -> str:
-    """The viewer page: its CSS and JS inline, ``data`` as JSON, then the ``boot`` script."""
-    slots = {"TITLE": html.escape(title), "CSS": asset("viewer.css"), "JS": viewer_script(),
+def page(title: str, data: Any, boot: str, scripts: tuple[str, ...] = ()) -> str:
+    """The viewer page: its CSS and JS inline (plus extra ``scripts``, e.g. panels), ``data``
+    as JSON, then the ``boot`` script."""
+    js = "\n".join([viewer_script(), *(asset(name) for name in scripts)])
+    slots = {"TITLE": html.escape(title), "CSS": asset("viewer.css"), "JS": js,
              "DATA": script_json(data), "BOOT": asset(boot)}
     return _SLOT.sub(lambda m: slots[m.group(1)], asset("page.html"))
 

@@ -121,7 +121,7 @@ class LabServer:
             with server.lock:
                 scene = server.source.scene(svg=True)
             body = page(server.source.title, {"scene": scene, "token": server.token},
-                        "boot_server.js")
+                        "boot_server.js", getattr(server.source, "scripts", ()))
             return HTMLResponse(body, headers={"Cache-Control": "no-store"})
 
         async def state(request: Any) -> Any:

@@ -156,7 +156,7 @@ AgLab.Drawing = function (pane, onPick) {
   function fit() {  // the whole graph if its text stays >= 11 px, else its inputs' corner
     var pw = pane.clientWidth || 600, ph = pane.clientHeight || 400, pad = 8;
     var s = Math.min((pw - 2 * pad) / full.w, (ph - 2 * pad) / full.h, MAX_SCALE);
-    s = Math.max(s, MIN_TEXT_PX / FONT_UNITS);
+    s = Math.max(s, scene.overview ? 0.05 : MIN_TEXT_PX / FONT_UNITS);  // a live overview opens whole
     var w = pw / s, hgt = ph / s;
     setView({x: full.w <= w ? full.x - (w - full.w) / 2 : full.x - pad / s,
              y: full.h <= hgt ? full.y - (hgt - full.h) / 2 : full.y - pad / s, w: w, h: hgt});

@@ -143,7 +143,7 @@ AgLab.Side = function (ui, host, ctx) {
         el = h("div", {cls: "ag-panel", "data-panel": name});
         ui.panels.appendChild(el);
       }
-      if (AgLab.panels[name]) { AgLab.panels[name](el, data[name]); }
+      if (AgLab.panels[name]) { AgLab.panels[name](el, data[name], {send: host.send ? send : null}); }
       else { el.textContent = typeof data[name] === "string" ? data[name] : ""; }
     });
   }

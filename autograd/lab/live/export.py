@@ -1,0 +1,59 @@
+"""A finished run as one self-contained HTML file: curves, boundary frames, the sample's
+graph per frame, in the lab's viewer (its slider, keys and play walk the frames).
+
+Everything is inline (the viewer's JS and CSS, the live panels, the data): no network.
+The sample's graph is laid out once by Graphviz; each frame fills in its numbers.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ...viz.labels import fmt_num
+from ...viz.render import write_atomic
+from ..page import page
+from .source import _WAITING
+
+if TYPE_CHECKING:
+    from .record import LiveRun
+
+__all__ = ["run_page", "save_run_html"]
+
+
+def _frame(panels: dict[str, Any], key: str | None) -> dict[str, Any]:
+    sample = panels.get("sample") or {}
+    same = key is not None and sample.get("key") == key
+    where = f"epoch {panels.get('epoch', 0) + 1}, step {panels.get('step', 0)}"
+    title = (f"{where}: sample #{sample['index']}, loss {fmt_num(sample['loss'])}" if same
+             else where)
+    return {"node": None, "kids": [], "edges": [], "set": sample.get("set", []) if same else [],
+            "title": title, "text": "boxes: |grad| of this sample's own backward"}
+
+
+def run_page(run: LiveRun) -> str:
+    """The HTML text of the saved run."""
+    snap = run.snapshot()
+    frames = list(run.frames) or ([run.latest] if run.latest else [])
+    last = frames[-1] if frames else {}
+    key = (last.get("sample") or {}).get("key")
+    panels = [{k: v for k, v in f.items() if k != "sample"} |
+              {"sample": {k: v for k, v in (f.get("sample") or {}).items() if k != "set"}}
+              for f in frames]
+    steps = {"keys": list(run.keys), "rows": run.sent_steps()["rows"]}
+    scene = {"version": 0, "title": run.title, "live": False,
+             "frames": [_frame(f, key) for f in frames] or [_frame({}, None)],
+             "inspector": [], "forward": 1, "boxes": {}, "neurons": {}, "outputs": {},
+             "root": 0, "leaves": [], "lr": 0.0, "message": "", "check": None,
+             "svg": (run.layout(key) if key else None) or _WAITING, "overview": True,
+             "panels": {"live": {"state": "saved", "steps": steps, "epochs": snap["epochs"],
+                                 "points": snap["points"], **(panels[-1] if panels else {})}}}
+    data = {"scene": scene, "frames": panels, "steps": steps, "epochs": snap["epochs"],
+            "points": snap["points"]}
+    return page(run.title, data, "boot_live_static.js", ("live.js",))
+
+
+def save_run_html(run: LiveRun, path: str | os.PathLike[str]) -> Path:
+    """Write the saved run to ``path`` (atomically); returns the path."""
+    return write_atomic(path, run_page(run).encode("utf-8"))

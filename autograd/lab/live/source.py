@@ -1,0 +1,81 @@
+"""The live view as a lab *source*: a scene for the lab's viewer, and the page's actions.
+
+The scene is the lab viewer's (see :mod:`autograd.lab`): the chosen sample's graph, laid
+out once by the lab and filled with this redraw's numbers as a single frame, plus one
+``live`` panel holding the curves, the boundary, the layer bars and the controls' state
+(drawn by ``static/live.js``). Actions: ``pause``, ``resume``, ``step``, ``pick``
+(``{"index": i}``). The training thread alone touches the model; an action only asks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...errors import OptionError
+from ...viz.labels import fmt_num
+from .watch import Watcher
+
+__all__ = ["ACTIONS", "LiveSource"]
+
+ACTIONS = ("pause", "resume", "step", "pick")
+_WAITING = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 360 60"><text x="10" y="34" '
+            'font-size="14" fill="#666">the sample graph appears after the first step</text>'
+            '</svg>')
+
+
+class LiveSource:
+    """What the lab's server or widget shows for one training run."""
+
+    scripts = ("live.js",)  # front-end files the page adds after the viewer
+
+    def __init__(self, watcher: Watcher) -> None:
+        self.watcher = watcher
+        self.title = watcher.run.title
+        self._acts = 0
+        self._sent_key: str | None = None
+
+    def scene(self, svg: bool = True) -> dict[str, Any]:
+        """The viewer's scene now; ``svg=False`` leaves the layout out unless its shape
+        changed since the last scene sent."""
+        run = self.watcher.run
+        snap = run.snapshot()
+        panels = snap["panels"] or {}
+        sample = panels.get("sample") or {}
+        key = sample.get("key")
+        text = (f"sample #{sample['index']}: loss {fmt_num(sample['loss'])}" if key
+                else sample.get("error", "waiting for the first step"))
+        frame = {"node": None, "kids": [], "edges": [], "set": sample.get("set", []),
+                 "title": text, "text": "boxes: |grad| of this sample's own backward; "
+                 "click a data point to pick another sample"}
+        live = {**snap, "panels": None, **{k: v for k, v in panels.items() if k != "sample"},
+                "sample": {k: v for k, v in sample.items() if k != "set"},
+                "actions": list(ACTIONS)}
+        scene: dict[str, Any] = {
+            "version": snap["version"] + self._acts, "title": self.title, "live": False,
+            "frames": [frame], "inspector": [], "forward": 1, "boxes": {}, "neurons": {},
+            "outputs": {}, "root": 0, "leaves": [], "lr": 0.0, "message": "", "check": None,
+            "panels": {"live": live},
+            "overview": True}  # open the sample graph whole (its colours), zoom in to read
+        if svg or key != self._sent_key:
+            scene["svg"] = (run.layout(key) if key else None) or _WAITING
+            self._sent_key = key
+        return scene
+
+    def act(self, action: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Pause, resume, single step or pick a sample; returns the scene."""
+        controls, args = self.watcher.controls, args or {}
+        if action == "pause":
+            controls.pause()
+        elif action == "resume":
+            controls.resume()
+        elif action == "step":
+            controls.step()
+        elif action == "pick":
+            controls.pick(args.get("index"))
+            if self.watcher.finished:  # no training loop to draw it: the model is free now
+                self.watcher.redraw_pick()
+        else:
+            raise OptionError(f"live: unknown action {action!r}; expected one of "
+                              f"{', '.join(ACTIONS)}")
+        self._acts += 1
+        return self.scene(svg=False)

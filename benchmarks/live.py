@@ -1,0 +1,110 @@
+"""What watching costs: training time with the live view on vs off (run, not a test).
+
+``python -m benchmarks.live`` times, side by side in the same process:
+
+* micrograd's moons loop (MLP(2, [16, 16, 1]), 100 points, hinge loss, full-batch SGD)
+  with and without a ``Monitor`` (default: up to 4 redraws a second, at most 10% of the
+  time), its scenes built and JSON-encoded as a page host would;
+* the Keras-style compiled ``fit`` on 2,000 moons points (Dense 16-16-1, adam, batch 32)
+  with and without ``live=True``'s callback (when this ``fit`` takes ``live``).
+
+Each row is the median CPU time (this process, all its threads) of repeated runs, off and
+on alternating; the slowdown is (live - plain) / plain.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections.abc import Callable
+
+
+def moons_loop(steps: int, watch: bool) -> None:
+    """micrograd's training loop, optionally watched."""
+    import autograd
+    import nn
+    from autograd.lab.live import Monitor
+    from autograd.lab.live.source import LiveSource
+
+    X, labels = nn.datasets.moons(100, noise=0.1, seed=0)
+    y = 2.0 * labels - 1.0
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    params = model.parameters()
+    opt = nn.SGD(params, lr=1.0)
+    monitor = None
+    if watch:
+        monitor = Monitor(X, y, sample_loss=lambda out, t: nn.hinge([out], [t]), model=model)
+        source = LiveSource(monitor.watcher)
+        monitor.watcher.hosts.append(lambda run: json.dumps(source.scene(svg=False)))
+    rows, targets = X.tolist(), y.tolist()
+    for k in range(steps):
+        loss = nn.hinge([model(x) for x in rows], targets) + \
+            1e-4 * autograd.sum([p * p for p in params])
+        opt.zero_grad()
+        loss.backward()
+        if monitor is not None:
+            monitor.update(loss=loss, model=model, step=k)
+        opt.lr = 1.0 - 0.9 * k / max(steps, 100)
+        opt.step()
+    if monitor is not None:
+        monitor.finish()
+        print(f"    ({monitor.watcher.redraws} redraws, "
+              f"{monitor.watcher.throttle.spent:.2f} s drawing)")
+
+
+def keras_fit(epochs: int, live: bool) -> bool:
+    """The compiled fit on moons; False when fit has no ``live`` yet."""
+    import nn
+    from nn.keras import Dense, Sequential
+
+    X, y = nn.datasets.moons(2000, noise=0.1, seed=0)
+    model = Sequential([Dense(16, activation="relu", input_shape=(2,)),
+                        Dense(16, activation="relu"), Dense(1, activation="sigmoid")], seed=0)
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    try:
+        model.fit(X, y, epochs=epochs, batch_size=32, verbose=0, seed=0,
+                  **({"live": "quiet"} if live else {}))
+    except TypeError:
+        return False
+    return True
+
+
+def paired(off: Callable[[], object], on: Callable[[], object],
+           repeats: int) -> tuple[float, float]:
+    """Median CPU seconds of ``off`` and of ``on`` (this process, every thread), run
+    alternately: on a shared machine wall-clock time mostly measures the neighbours."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeats):
+        for run, into in ((off, times[0]), (on, times[1])):
+            start = time.process_time()
+            run()
+            into.append(time.process_time() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
+def row(name: str, plain: float, live: float) -> None:
+    print(f"  {name:<44} {plain:8.3f} s {live:8.3f} s  {100 * (live - plain) / plain:+6.1f}%")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer steps and repeats")
+    args = parser.parse_args()
+    steps, epochs, repeats = (30, 4, 1) if args.quick else (100, 40, 3)
+    print("live view: training CPU time off vs on (median of runs)\n"
+          f"  {'workload':<44} {'off':>10} {'on':>10}  slowdown")
+    plain, live = paired(lambda: moons_loop(steps, False), lambda: moons_loop(steps, True),
+                         repeats)
+    row(f"moons micrograd loop, {steps} steps, Monitor", plain, live)
+    if keras_fit(1, False) and keras_fit(1, True):
+        plain, live = paired(lambda: keras_fit(epochs, False), lambda: keras_fit(epochs, True),
+                             repeats)
+        row(f"compiled fit, moons 2000, {epochs} epochs, live=True", plain, live)
+    else:
+        print("  (this fit has no live=True: the Keras row is skipped)")
+
+
+if __name__ == "__main__":
+    main()
