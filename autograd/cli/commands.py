@@ -189,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return 2
-        if hasattr(args, "expr"):
+        if getattr(args, "expr", None) is not None:
             args.expr = args.expr.lstrip(" ")  # the space guard_expression added
             if line := fixes.misplaced_options(args.sub, args):
                 raise UsageError(line)
