@@ -55,13 +55,15 @@ def check_count(n: Any, what: str, where: str) -> int:
 
 
 def make_rng(seed: int | random.Random | None) -> random.Random:
-    """A private random generator: from an int seed, shared if given one, fresh if None.
-
-    The global ``random`` state is never used or changed.
+    """The generator weights are drawn from: Python's global ``random`` when ``seed`` is
+    None (so ``random.seed(n)`` reproduces micrograd's weights), a private one seeded
+    from an int (the global state is then neither used nor changed), or the one given.
     """
+    if seed is None:
+        return random._inst  # the generator behind random.uniform, random.seed...
     if isinstance(seed, random.Random):
         return seed
-    if seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
+    if isinstance(seed, int) and not isinstance(seed, bool):
         return random.Random(seed)
     raise ConfigError(f"seed must be an int, a random.Random or None, got {seed!r}")
 
