@@ -22,7 +22,7 @@ from .keras import Dense, Sequential
 from .layers import MLP, Layer, Neuron
 from .losses import binary_cross_entropy, cross_entropy, hinge, mse, softmax
 from .module import Module
-from .optim import SGD, Adam, Optimizer, RMSprop
+from .optim import SGD, Adam, AdamW, Optimizer, RMSprop
 from .training import History
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "mse", "binary_cross_entropy", "hinge", "cross_entropy", "softmax",
     # optimizers
     "Optimizer", "SGD", "RMSprop", "Adam",
+    "AdamW",
     # datasets
     "xor", "moons", "digits", "mnist", "read_idx",
 ]

@@ -29,7 +29,7 @@ import numpy as np
 from autograd import Value
 from autograd.errors import ConfigError, InputTypeError
 
-__all__ = ["SGD", "Adam", "Optimizer", "RMSprop"]
+__all__ = ["SGD", "Adam", "AdamW", "Optimizer", "RMSprop"]
 
 
 def _check(where: str, name: str, value: Any, low: float = 0.0, high: float = math.inf,
@@ -238,22 +238,27 @@ class Adam(Optimizer):
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-7,
                  weight_decay: float = 0.0) -> None:
         super().__init__(params, lr)
+        where = type(self).__name__
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ConfigError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
-        self.betas = (_check("Adam", "betas[0]", betas[0], 0.0, 1.0, high_open=True),
-                      _check("Adam", "betas[1]", betas[1], 0.0, 1.0, high_open=True))
-        self.eps = _check("Adam", "eps", eps)
-        self.weight_decay = _check("Adam", "weight_decay", weight_decay)
+            raise ConfigError(f"{where}: betas must be a pair (beta1, beta2), got {betas!r}")
+        self.betas = (_check(where, "betas[0]", betas[0], 0.0, 1.0, high_open=True),
+                      _check(where, "betas[1]", betas[1], 0.0, 1.0, high_open=True))
+        self.eps = _check(where, "eps", eps)
+        self.weight_decay = _check(where, "weight_decay", weight_decay)
 
     def _reset(self) -> None:
         super()._reset()
         self.t = 0  # steps taken, for the bias correction
 
     def _update(self, x: np.ndarray, g: np.ndarray) -> None:
-        b1, b2 = self.betas
-        self.t += 1
         if self.weight_decay:
             g = g + self.weight_decay * x
+        self._adam(x, g)
+
+    def _adam(self, x: np.ndarray, g: np.ndarray) -> None:
+        """The moment estimates and the bias-corrected step from ``g``, applied to ``x``."""
+        b1, b2 = self.betas
+        self.t += 1
         m, v, tmp = self._zeros("_m", x), self._zeros("_v", x), self._tmp(x)
         m *= b1
         np.multiply(g, 1.0 - b1, out=tmp)
@@ -269,3 +274,21 @@ class Adam(Optimizer):
         np.divide(m, tmp, out=tmp)  # m_hat / (sqrt(v_hat) + eps), up to step_size
         tmp *= step_size
         x -= tmp
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay, PyTorch's rule: ``p *= 1 - lr*wd``, then Adam's
+    step on the gradient alone (the decay does not pass through the moment estimates).
+
+    Keras' defaults: ``weight_decay=0.004``, ``eps=1e-7``.
+    """
+
+    def __init__(self, params: Iterable[Value] | Any = None, lr: float = 0.001,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-7,
+                 weight_decay: float = 0.004) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay)
+
+    def _update(self, x: np.ndarray, g: np.ndarray) -> None:
+        if self.weight_decay:
+            x *= 1.0 - self.lr * self.weight_decay
+        self._adam(x, g)
