@@ -40,6 +40,7 @@ from .errors import (
     MissingDependency,
     ModelFileError,
     NodeNotFound,
+    NonFiniteError,
     OpDefinitionError,
     OptionError,
 )
@@ -76,4 +77,5 @@ __all__ = [
     "ExpressionError", "GradcheckError", "GraphTooLargeError", "GraphvizNotFound",
     "HookError", "InputTypeError", "MissingDependency", "ModelFileError", "NodeNotFound",
     "OpDefinitionError", "OptionError",
+    "NonFiniteError",
 ]

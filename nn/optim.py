@@ -19,6 +19,7 @@ estimates, step count) carries over when a model switches between them.
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 from collections.abc import Iterable
@@ -118,6 +119,39 @@ class Optimizer:
         if tmp is None or tmp.shape != like.shape or tmp.dtype != like.dtype:
             tmp = self.__dict__["_scratch"] = np.empty_like(like)
         return tmp
+
+    def save_state(self, into: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A copy of the per-parameter state and the step count, so a step can be undone.
+
+        Arrays already in ``into`` (an earlier snapshot) are overwritten in place, so
+        taking one before every step allocates nothing.
+        """
+        saved = {} if into is None else into
+        for name in self._state:
+            s, buf = getattr(self, name), saved.get(name)
+            if s is None or buf is None or buf.shape != s.shape or buf.dtype != s.dtype:
+                saved[name] = None if s is None else s.copy()
+            else:
+                np.copyto(buf, s)
+        saved["_order"], saved["t"] = self._order, getattr(self, "t", None)
+        return saved
+
+    def restore_state(self, saved: dict[str, Any]) -> None:
+        """Go back to a ``save_state`` snapshot (the snapshot stays usable)."""
+        for name in self._state:
+            setattr(self, name, None if saved[name] is None else saved[name].copy())
+        self._order = saved["_order"]
+        if saved["t"] is not None:
+            self.t = saved["t"]
+
+    def get_config(self) -> dict[str, Any]:
+        """The class name and constructor settings (``lr``, ``betas``...), JSON-ready."""
+        cls = next(c for c in type(self).__mro__ if c.__module__ == __name__)
+        names = [n for n in inspect.signature(cls.__init__).parameters if n not in
+                 ("self", "params")]
+        config = {n: getattr(self, n) for n in names}
+        return {"class": cls.__name__,
+                "config": {n: list(v) if isinstance(v, tuple) else v for n, v in config.items()}}
 
     @property
     def lr(self) -> float:

@@ -27,6 +27,7 @@ AUTOGRAD = {
     "ExpressionError", "GradcheckError", "GraphTooLargeError", "GraphvizNotFound",
     "HookError", "InputTypeError", "MissingDependency", "ModelFileError", "NodeNotFound",
     "OpDefinitionError", "OptionError",
+    "NonFiniteError",
 }
 
 NN = {
