@@ -16,7 +16,7 @@ model's graph can be stepped through, drawn and gradient-checked like any expres
 
 from __future__ import annotations
 
-from . import datasets, losses, optim
+from . import datasets, keras, losses, optim
 from .datasets import digits, mnist, moons, read_idx, xor
 from .keras import Dense, Sequential
 from .layers import MLP, Layer, Neuron
@@ -28,6 +28,7 @@ from .training import History
 __all__ = [
     # modules
     "datasets", "losses", "optim",
+    "keras",
     # networks
     "Module", "Neuron", "Layer", "MLP",
     # Keras-style front

@@ -33,7 +33,7 @@ AUTOGRAD = {
 NN = {
     "Module", "Neuron", "Layer", "MLP", "Sequential", "Dense", "History",
     "Optimizer", "SGD", "RMSprop", "Adam",
-    "AdamW",
+    "AdamW", "keras",
     "mse", "binary_cross_entropy", "hinge", "cross_entropy", "softmax",
     "losses", "optim", "datasets", "xor", "moons", "digits", "mnist", "read_idx",
 }
