@@ -15,9 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from autograd.errors import NonFiniteError
+from autograd import topo_order
+from autograd.compiled.verify import pick_samples
+from autograd.errors import ConfigError, NonFiniteError
 
-__all__ = ["StepGuard"]
+__all__ = ["StepGuard", "explain_overflow"]
 
 
 class StepGuard:
@@ -49,7 +51,8 @@ class StepGuard:
     def after(self, loss: float, epoch: str, batch: str, inputs: np.ndarray) -> None:
         """Raise (after restoring) if the step made the loss or a parameter non-finite."""
         values = self._values()
-        total = float(np.sum(values))  # NaN/inf propagate; a finite sum is the common case
+        with np.errstate(all="ignore"):
+            total = float(np.sum(values))  # NaN/inf propagate; a finite sum: all finite
         if math.isfinite(loss) and (math.isfinite(total) or np.isfinite(values).all()):
             return
         bad = np.flatnonzero(~np.isfinite(values))
@@ -77,3 +80,20 @@ class StepGuard:
             for p, x in zip(self.params, saved.tolist()):
                 p.data = x
         self.optimizer.restore_state(self._state)
+
+
+def explain_overflow(model: Any, X: np.ndarray, Y: np.ndarray, where: str) -> None:
+    """After compiling in float32 failed: if a sample the compiler checks holds a value
+    beyond float32's range, raise the error that says so (rather than a CompileError)."""
+    from .scalar import ScalarRunner
+
+    limit, runner = float(np.finfo(model.dtype).max), ScalarRunner(model)
+    for i in [0, *pick_samples(X, Y, 3)]:
+        loss = runner.sample(X[i].tolist(), Y[i].tolist())[0]
+        k, node = max(enumerate(topo_order(loss)), key=lambda kn: abs(kn[1].data))
+        if not abs(node.data) <= limit:
+            what = node.op or "leaf"
+            raise ConfigError(
+                f"{where}: sample {i} overflows {model.dtype.name}: node #{k} ({what}) of its "
+                f"loss graph is {node.data:g}, beyond ±{limit:.2g}; scale the inputs or "
+                'compile(dtype="float64")')

@@ -116,10 +116,10 @@ def _check_distributions(arr: np.ndarray, where: str) -> None:
                          | (np.abs(arr.sum(axis=1) - 1.0) > _ROW_SUM_TOLERANCE))
     if bad.size:
         row = arr[bad[0]]
-        shown = np.array2string(row[:12], precision=4, separator=", ")
+        shown = ", ".join(f"{v:.4g}" for v in row[:12]) + (", ..." if len(row) > 12 else "")
         raise ConfigError(f"{where}: categorical_crossentropy needs one-hot or probability "
                           f"rows (entries in [0, 1] summing to 1); y row {bad[0]} is "
-                          f"{shown}{' ...' if len(row) > 12 else ''} (sum {row.sum():g})")
+                          f"[{shown}] (sum {row.sum():g})")
 
 
 def check_int(value: Any, name: str, where: str, low: int) -> int:

@@ -24,11 +24,11 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
-from autograd.errors import ConfigError
+from autograd.errors import CompileError, ConfigError
 
 from .callbacks import CallbackList, History
 from .compiled import Runner, runner_for
-from .guard import StepGuard
+from .guard import StepGuard, explain_overflow
 from .inputs import (
     as_table,
     check_flag,
@@ -91,7 +91,12 @@ class Trainer:
 
     def _engine(self, compiled: bool, X: np.ndarray, Y: np.ndarray | None, where: str) -> Engine:
         """The compiled runner (cached, parameters read in) or a scalar one."""
-        runner = runner_for(self, X, Y, where) if compiled else ScalarRunner(self)
+        try:
+            runner = runner_for(self, X, Y, where) if compiled else ScalarRunner(self)
+        except CompileError:
+            if Y is not None and self.dtype != np.float64:
+                explain_overflow(self, X, Y, where)
+            raise
         runner.begin()
         return runner
 
@@ -210,7 +215,8 @@ class Trainer:
             with self._weights_in_values(runner, sync_begin):
                 hooks.call("on_train_batch_begin", b, {})
             guard.before()
-            loss, outs = runner.train_batch(self.optimizer, X[batch], Y[batch])
+            with np.errstate(all="ignore"):  # a non-finite step is reported by the guard
+                loss, outs = runner.train_batch(self.optimizer, X[batch], Y[batch])
             guard.after(loss, f"{epoch + 1}/{epochs}", f"{b + 1}/{len(batches)}", X[batch])
             total, seen = total + loss * len(batch), seen + len(batch)
             for key, value in metric_sums(self.metrics, kind, outs, Y[batch]).items():
