@@ -22,7 +22,9 @@ import numpy as np
 
 from autograd.errors import ConfigError, InputTypeError
 
-__all__ = ["as_table", "check_flag", "check_int", "check_rows", "check_targets",
+from .objectives import LOSSES
+
+__all__ = ["DataChecks", "as_table", "check_flag", "check_int", "check_rows", "check_targets",
            "check_verbose", "split_validation"]
 
 _ROW_SUM_TOLERANCE = 1e-5  # one-hot or probability rows, as float32 arithmetic gives them
@@ -160,3 +162,42 @@ def split_validation(X: np.ndarray, Y: np.ndarray, fraction: Any,
         raise ConfigError(f"{where}: validation_split={fraction!r} of {len(X)} samples leaves "
                           f"{'no training' if cut == 0 else 'no validation'} samples")
     return X[:cut], Y[:cut], X[cut:], Y[cut:]
+
+
+class DataChecks:
+    """Mixed into ``Sequential``: its data as checked arrays (building it from the first X)."""
+
+    layers: list[Any]
+    loss: str | None
+    dtype: np.dtype
+    built: bool
+    build: Any
+
+    def _inputs(self, X: Any, where: str, dtype: Any = np.float64) -> np.ndarray:
+        arr = as_table(X, where)
+        check_rows(arr, where, "X", dtype)
+        if arr.ndim != 2:
+            hint = (" (wrap a single sample in a list: [x])" if arr.ndim == 1 else
+                    " (flatten each sample: X.reshape(len(X), -1))" if arr.ndim > 2 else "")
+            raise ConfigError(f"{where}: X must be 2-D (samples, features), got shape "
+                              f"{arr.shape}{hint}")
+        if not self.built:
+            self.build(arr.shape[1])
+        width = self.layers[0].input_dim
+        if arr.shape[1] != width:
+            raise ConfigError(f"{where}: X has {arr.shape[1]} features per sample, the model "
+                              f"expects {width} (input_shape=({width},))")
+        return np.ascontiguousarray(arr)
+
+    def _targets(self, y: Any, n: int, where: str, dtype: Any = np.float64) -> np.ndarray:
+        return check_targets(self._kind(where), self.layers[-1].units, y, n, where, dtype)
+
+    def _data(self, x: Any, y: Any, compiled: bool, where: str) -> tuple[np.ndarray, np.ndarray]:
+        dtype = self.dtype if compiled else np.float64
+        X = self._inputs(x, where, dtype)
+        return X, self._targets(y, len(X), where, dtype)
+
+    def _kind(self, where: str) -> str:
+        if self.loss is None:
+            raise ConfigError(f"{where}: call compile(optimizer, loss, metrics) first")
+        return LOSSES[self.loss]

@@ -20,12 +20,10 @@ import numpy as np
 import autograd
 from autograd import Value
 
-from .inputs import as_table, check_targets
 from .layers import activate
 from .losses import _mean, binary_cross_entropy, mse, softmax_xent
 
-__all__ = ["LOSSES", "METRICS", "as_table", "check_targets", "clip", "hits", "metric_sums",
-           "sample_fn", "sample_loss"]
+__all__ = ["LOSSES", "METRICS", "clip", "hits", "metric_sums", "sample_fn", "sample_loss"]
 
 LOSSES = {"mse": "mse", "mean_squared_error": "mse", "binary_crossentropy": "binary",
           "categorical_crossentropy": "categorical",

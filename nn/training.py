@@ -29,15 +29,7 @@ from autograd.errors import CompileError, ConfigError
 from .callbacks import CallbackList, History
 from .compiled import Runner, runner_for
 from .guard import StepGuard, explain_overflow
-from .inputs import (
-    as_table,
-    check_flag,
-    check_int,
-    check_rows,
-    check_targets,
-    check_verbose,
-    split_validation,
-)
+from .inputs import DataChecks, check_flag, check_int, check_verbose, split_validation
 from .objectives import LOSSES, metric_sums
 from .progress import ProgressLogger
 from .scalar import ScalarRunner
@@ -47,39 +39,8 @@ __all__ = ["History", "Trainer"]
 Engine = Runner | ScalarRunner
 
 
-class Trainer:
+class Trainer(DataChecks):
     """``fit``, ``evaluate``, ``predict`` and ``trace_sample`` for ``Sequential``."""
-
-    # -- data ------------------------------------------------------------------------------
-
-    def _inputs(self, X: Any, where: str, dtype: Any = np.float64) -> np.ndarray:
-        arr = as_table(X, where)
-        check_rows(arr, where, "X", dtype)
-        if arr.ndim != 2:
-            hint = (" (wrap a single sample in a list: [x])" if arr.ndim == 1 else
-                    " (flatten each sample: X.reshape(len(X), -1))" if arr.ndim > 2 else "")
-            raise ConfigError(f"{where}: X must be 2-D (samples, features), got shape "
-                              f"{arr.shape}{hint}")
-        if not self.built:
-            self.build(arr.shape[1])
-        width = self.layers[0].input_dim
-        if arr.shape[1] != width:
-            raise ConfigError(f"{where}: X has {arr.shape[1]} features per sample, the model "
-                              f"expects {width} (input_shape=({width},))")
-        return np.ascontiguousarray(arr)
-
-    def _targets(self, y: Any, n: int, where: str, dtype: Any = np.float64) -> np.ndarray:
-        return check_targets(self._kind(where), self.layers[-1].units, y, n, where, dtype)
-
-    def _data(self, x: Any, y: Any, compiled: bool, where: str) -> tuple[np.ndarray, np.ndarray]:
-        dtype = self.dtype if compiled else np.float64
-        X = self._inputs(x, where, dtype)
-        return X, self._targets(y, len(X), where, dtype)
-
-    def _kind(self, where: str) -> str:
-        if self.loss is None:
-            raise ConfigError(f"{where}: call compile(optimizer, loss, metrics) first")
-        return LOSSES[self.loss]
 
     @property
     def program(self) -> Any:

@@ -13,7 +13,6 @@ only their import lines changed.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -28,7 +27,8 @@ from ..objectives import LOSSES, METRICS
 from ..optim import SGD, Adam, AdamW, Optimizer, RMSprop
 from ..training import Trainer
 from .layers import DENSE_ACTIVATIONS, Dense, InputLayer
-from .saving import check_path, load_model
+from .saving import load_model
+from .weights import Weights
 
 __all__ = ["DENSE_ACTIVATIONS", "OPTIMIZERS", "Dense", "Sequential", "load_model"]
 
@@ -51,7 +51,7 @@ def _plain(obj: Any, cls: type) -> bool:
     return type(obj) is cls and all(k.startswith("_") or k in names for k in vars(obj))
 
 
-class Sequential(Trainer, Module):
+class Sequential(Weights, Trainer, Module):
     """Layers applied in order; ``compile``, then ``fit``/``evaluate``/``predict``.
 
     ``seed`` fixes the initial weights (and is the default for ``fit``'s shuffling).
@@ -204,51 +204,6 @@ class Sequential(Trainer, Module):
         if print_fn is not None:
             print_fn(text)
         return text
-
-    # -- Keras' weight arrays and files --------------------------------------------------
-
-    def count_params(self) -> int:
-        """Every weight and bias of every layer."""
-        self._width("count_params")
-        return sum(layer.count_params() for layer in self.layers)
-
-    def get_weights(self) -> list[np.ndarray]:
-        """Keras' list of arrays: each layer's kernel ``(inputs, units)`` then its bias."""
-        self._width("get_weights")
-        return [w for layer in self.layers for w in layer.get_weights()]
-
-    def set_weights(self, weights: Sequence[Any]) -> None:
-        """Set every layer from a ``get_weights()`` list; all shapes are checked first."""
-        self._width("set_weights")
-        if isinstance(weights, np.ndarray) or len(weights) != 2 * len(self.layers):
-            got = len(weights) if hasattr(weights, "__len__") else weights
-            raise ConfigError(f"set_weights: this model takes {2 * len(self.layers)} arrays "
-                              f"(kernel and bias per layer), got {got!r}")
-        for i, layer in enumerate(self.layers):  # check all before changing any
-            layer.check_weights(weights[2 * i:2 * i + 2], layer.name)
-        for i, layer in enumerate(self.layers):
-            layer.set_weights(weights[2 * i:2 * i + 2])
-
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the model (architecture, compile settings, weights) as one JSON file."""
-        super().save(check_path(path, "save"))
-
-    def save_weights(self, path: str | os.PathLike[str]) -> None:
-        """Keras' name for :meth:`save`: the weights are in the same JSON file."""
-        self.save(path)
-
-    def load_weights(self, path: str | os.PathLike[str]) -> Sequential:
-        """Load weights saved by ``save`` into this model of the same architecture."""
-        self.load(check_path(path, "load_weights"))
-        return self
-
-    def architecture(self) -> dict[str, Any]:
-        """Class, config and, once compiled, the compile settings (for ``load_model``)."""
-        arch = super().architecture()
-        if self.optimizer is not None and self.loss is not None:
-            arch["compile"] = {"optimizer": self.optimizer.get_config(), "loss": self.loss,
-                               "metrics": list(self.metrics), "dtype": self.dtype.name}
-        return arch
 
     def __repr__(self) -> str:
         return f"Sequential([{', '.join(repr(layer) for layer in self.layers)}])"

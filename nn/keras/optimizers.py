@@ -19,6 +19,7 @@ import numpy as np
 from autograd.errors import ConfigError
 
 from .. import optim
+from ..optimizer import check_number
 
 __all__ = ["SGD", "Adam", "AdamW", "RMSprop"]
 
@@ -63,7 +64,7 @@ class _Keras:
 
     def _set_decay(self, where: str, weight_decay: Any) -> None:
         if weight_decay is not None:
-            self._decay = optim._check(where, "weight_decay", weight_decay)
+            self._decay = check_number(where, "weight_decay", weight_decay)
 
     def _update(self, x: np.ndarray, g: np.ndarray) -> None:
         if self._decay:
