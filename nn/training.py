@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import random
+import sys
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,7 +33,7 @@ from .compiled import Runner, runner_for
 from .guard import StepGuard, explain_overflow
 from .inputs import DataChecks, check_flag, check_int, check_verbose, split_validation
 from .objectives import LOSSES, metric_sums
-from .progress import ProgressLogger
+from .progress import ProgressLogger, format_logs, interactive
 from .scalar import ScalarRunner
 
 __all__ = ["History", "Trainer"]
@@ -197,7 +199,12 @@ class Trainer(DataChecks):
         self._kind("evaluate")
         X, Y = self._data(x, y, compiled, "evaluate")
         chunk = 32 if batch_size is None else check_int(batch_size, "batch_size", "evaluate", 1)
-        scores = self._score(self._engine(compiled, X, Y, "evaluate"), X, Y, chunk, verbose)
+        start = time.perf_counter()
+        scores = self._score(self._engine(compiled, X, Y, "evaluate"), X, Y, chunk,
+                             _bar(verbose))
+        if verbose:  # Keras' closing line: the numbers, once
+            print(f"evaluate - {len(X)} samples - {time.perf_counter() - start:.2f}s - "
+                  f"{format_logs(scores)}", file=sys.stderr if verbose == 1 else sys.stdout)
         if return_dict:
             return scores
         return list(scores.values()) if self.metrics else scores["loss"]
@@ -209,4 +216,9 @@ class Trainer(DataChecks):
         compiled = check_flag(compiled, "compiled", "predict")
         X = self._inputs(x, "predict", self.dtype if compiled else np.float64)
         chunk = 32 if batch_size is None else check_int(batch_size, "batch_size", "predict", 1)
-        return self._engine(compiled, X, None, "predict").predict(X, chunk, verbose)
+        return self._engine(compiled, X, None, "predict").predict(X, chunk, _bar(verbose))
+
+
+def _bar(verbose: int) -> int:
+    """1 (a sample-by-sample bar on the scalar engine) only where a bar can redraw itself."""
+    return 1 if verbose == 1 and interactive(sys.stderr) else 0

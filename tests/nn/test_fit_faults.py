@@ -204,3 +204,15 @@ def test_a_terminal_keeps_the_progress_bar(monkeypatch):
     regression().fit(X, y, epochs=2, batch_size=8, verbose=1)
     out = terminal.getvalue()
     assert "\r" in out and "5/5" in out and "Epoch 2/2" in out
+
+
+def test_evaluate_prints_one_line_when_asked(capsys):
+    X, y = data(10)
+    model = regression()
+    loss = model.evaluate(X, y, verbose=2)
+    out = capsys.readouterr()
+    assert out.err == "" and out.out.startswith("evaluate - 10 samples - ")
+    assert out.out.rstrip().endswith(f"loss: {loss:.4f}")
+    model.evaluate(X, y, verbose=1, compiled=False)  # no bar in a log: one line on stderr
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "\r" not in err and "loss: " in err
