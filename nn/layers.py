@@ -48,10 +48,10 @@ def check_name(name: Any, valid: Sequence[str], what: str, where: str) -> str:
 
 
 def check_count(n: Any, what: str, where: str) -> int:
-    """``n`` if it is a positive int, else a ConfigError."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+    """``n`` as an int if it is a positive integer (numpy's too), else a ConfigError."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ConfigError(f"{where}: {what} must be a positive int, got {n!r}")
-    return n
+    return int(n)
 
 
 def make_rng(seed: int | random.Random | None) -> random.Random:

@@ -156,3 +156,13 @@ class Dense(Module):
 
     def __repr__(self) -> str:
         return f"Dense({self.units}, activation={self.activation!r})"
+
+
+def __getattr__(name: str) -> Any:
+    """A Keras layer that is not here gets an error saying what is, and what to do."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    hint = (" (reshape the data instead: X.reshape(len(X), -1))" if name in ("Flatten", "Reshape")
+            else "")
+    raise AttributeError(f"nn.keras.layers has no {name}: the layers are Dense and Input"
+                         f"{hint}")

@@ -272,3 +272,12 @@ def test_mae_gradients_match_the_scalar_engine():
     b.fit(X, Y, epochs=2, batch_size=3, shuffle=False, verbose=0, compiled=False)
     assert all(np.allclose(p, q, rtol=1e-9, atol=1e-12)
                for p, q in zip(a.get_weights(), b.get_weights()))
+
+
+def test_numpy_integers_as_sizes_and_a_missing_layer_is_explained():
+    layer = nn.keras.layers.Dense(np.int64(3), input_shape=(np.int32(2),))
+    assert layer.units == 3 and type(layer.units) is int and layer.input_dim == 2
+    with pytest.raises(AttributeError, match="no Flatten: the layers are Dense and Input "
+                                             "\\(reshape the data instead"):
+        nn.keras.layers.Flatten(input_shape=(28, 28))
+    assert not hasattr(nn.keras.layers, "Conv2D")
