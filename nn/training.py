@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
-from autograd.errors import CompileError, ConfigError
+from autograd.errors import CompileError, ConfigError, NonFiniteError
 
 from .callbacks import CallbackList, History
 from .compiled import Runner, runner_for
@@ -105,7 +105,8 @@ class Trainer(DataChecks):
         builds one scalar graph per sample (same numbers, far slower). Either way, after
         ``fit`` every parameter's ``.data`` holds the trained value and its ``.grad`` the
         gradient of the last batch's mean loss. A step that makes the loss or a parameter
-        NaN/inf stops training with ``NonFiniteError``, the model as before that step.
+        NaN/inf stops training with ``NonFiniteError`` (its ``history``: the finished
+        epochs), the model as before that step.
         Hooks registered on parameters run only on the scalar path.
         """
         compiled = check_flag(compiled, "compiled", "fit")
@@ -153,6 +154,9 @@ class Trainer(DataChecks):
                     hooks.call("on_epoch_end", epoch, logs)
                 if self.stop_training:
                     break
+        except NonFiniteError as e:
+            e.history = history  # type: ignore[attr-defined]  # the epochs that did finish
+            raise
         finally:
             progress.close()
             runner.end_fit()  # the compiled engine writes theta into the Values
@@ -168,7 +172,8 @@ class Trainer(DataChecks):
                Y: np.ndarray, batches: list[list[int]], epoch: int,
                epochs: int) -> dict[str, float]:
         """One pass over the batches; returns the epoch's mean loss and metrics."""
-        hooks.call("on_epoch_begin", epoch, {})
+        with self._weights_in_values(runner, hooks.reads_weights("on_epoch_begin")):
+            hooks.call("on_epoch_begin", epoch, {})
         kind, seen, total = LOSSES[self.loss], 0, 0.0
         sums = dict.fromkeys(self.metrics, 0.0)
         sync_begin = hooks.reads_weights("on_train_batch_begin")

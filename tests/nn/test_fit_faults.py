@@ -84,6 +84,7 @@ def test_a_diverging_step_stops_losslessly(compiled):
     with pytest.raises(NonFiniteError) as err:
         a.fit(bad, y, epochs=3, batch_size=4, shuffle=False, verbose=0, compiled=compiled)
     message = str(err.value)
+    assert err.value.history.epoch == []  # it stopped in the first epoch
     assert "fit stopped in epoch 1/3, batch 3/4" in message
     assert "parameter 'layers." in message and "Largest |input| in the batch: 1e+308" in message
     assert all(np.isfinite(list(a.state_dict().values())))
