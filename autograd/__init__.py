@@ -46,6 +46,7 @@ from .errors import (
     ModelFileError,
     ModelFileNotFound,
     NodeNotFound,
+    NonFiniteError,
     OpDefinitionError,
     OptionError,
 )
@@ -91,4 +92,5 @@ __all__ = [
     "HookError", "InputTypeError", "MissingDependency", "ModelFileError", "NodeNotFound",
     "OpDefinitionError", "OptionError",
     "ModelFileNotFound",
+    "NonFiniteError",
 ]

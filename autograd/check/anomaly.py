@@ -48,9 +48,13 @@ def _where(filename: str, lineno: int) -> str:
 
 
 def _inside(filename: str, _cache: dict[str, bool] = {}) -> bool:  # noqa: B006 (a cache)
+    """True for the library's own files: ``autograd/`` and the ``nn/`` shipped beside it,
+    whose frames are skipped so the origin names the user's line that built the model."""
     found = _cache.get(filename)
     if found is None:
-        found = _cache[filename] = os.path.abspath(filename).startswith(_PACKAGE)
+        path = os.path.abspath(filename)
+        nn_dir = os.path.join(os.path.dirname(os.path.dirname(_PACKAGE)), "nn") + os.sep
+        found = _cache[filename] = path.startswith(_PACKAGE) or path.startswith(nn_dir)
     return found
 
 

@@ -49,16 +49,30 @@ _RANKDIRS, _COLOR_BY, _COLLAPSE = ("LR", "TB", "RL", "BT"), (None, "grad"), (Non
 _COLLAPSE += ("array",)
 
 
-def draw_dot(root: Value, rankdir: str = "LR", show_grad: bool = True,
+def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR", show_grad: bool = True,
              highlight: Iterable[Value | int] = (), color_by: str | None = None,
              max_nodes: int = 1000, collapse: str | None = None) -> graphviz.Digraph:
     """The graph under ``root`` as a ``graphviz.Digraph`` (``.source``, ``.pipe()``...).
 
-    ``highlight``: Values or node numbers to emphasise; ``color_by="grad"``: shade by
-    |grad| on a log scale with a legend; ``collapse="neuron"``: one box per nn neuron.
-    Raises ``GraphTooLargeError`` past ``max_nodes`` boxes.
+    ``format`` and ``rankdir`` come first, as in micrograd's notebook: ``format`` is what
+    ``.render()``/``.view()`` write (``svg``, ``png``, ``pdf``...). ``highlight``: Values or
+    node numbers to emphasise; ``color_by="grad"``: shade by |grad| on a log scale with a
+    legend; ``collapse="neuron"``: one box per nn neuron. Raises ``GraphTooLargeError``
+    past ``max_nodes`` boxes.
+
+    >>> from autograd import Value
+    >>> d = draw_dot(Value(1.0) * 2, "png", "TB")
+    >>> d.format, d.graph_attr["rankdir"]
+    ('png', 'TB')
     """
-    return _Drawing(root, rankdir, show_grad, highlight, color_by, collapse, max_nodes).dot
+    if format in _RANKDIRS and rankdir == "LR":  # draw_dot(root, "TB"): rankdir came second
+        format, rankdir = "svg", format
+    if not isinstance(format, str) or format.lower() not in graphviz.FORMATS:
+        raise OptionError(f"draw_dot: format={format!r} is not a Graphviz output format "
+                          "(svg, png, pdf, ...)")
+    dot = _Drawing(root, rankdir, show_grad, highlight, color_by, collapse, max_nodes).dot
+    dot.format = format.lower()
+    return dot
 
 
 def animation_dot(root: Value, rankdir: str = "LR", max_nodes: int = 1000) -> graphviz.Digraph:

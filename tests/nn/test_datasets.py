@@ -169,3 +169,11 @@ def test_mnist_folder_problems(tmp_path):
 
 def test_datasets_are_reexported_from_nn():
     assert nn.moons is moons and nn.datasets.digits is digits and nn.mnist is mnist
+
+
+def test_keras_load_data_from_idx_files_is_the_raw_images(tmp_path):
+    _mnist_folder(tmp_path)
+    (x, y), (xt, yt) = nn.keras.datasets.mnist.load_data(tmp_path)
+    assert x.dtype == y.dtype == np.uint8 and x.shape == (5, 28, 28) and xt.shape == (3, 28, 28)
+    assert np.array_equal(x, read_idx(tmp_path / "train-images-idx3-ubyte"))
+    assert yt.tolist() == [0, 1, 2]

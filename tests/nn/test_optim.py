@@ -10,7 +10,7 @@ import pytest
 import nn
 from autograd import Value
 from autograd.errors import ConfigError, InputTypeError
-from nn.optim import SGD, Adam, RMSprop
+from nn.optim import SGD, Adam, AdamW, RMSprop
 
 START = [0.5, -1.5, 2.0]
 STEPS = 6
@@ -74,6 +74,19 @@ def ref_adam(lr, b1, b2, eps, wd=0.0):
     return p
 
 
+def ref_adamw(lr, b1, b2, eps, wd):
+    """PyTorch's AdamW: decay the parameter first, then Adam's step on the raw gradient."""
+    p, m, v = list(START), [0.0] * 3, [0.0] * 3
+    for t in range(1, STEPS + 1):
+        g = grad_of(p, t - 1)
+        for i in range(3):
+            p[i] *= 1 - lr * wd
+            m[i] = b1 * m[i] + (1 - b1) * g[i]
+            v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+            p[i] -= lr / (1 - b1**t) * m[i] / (math.sqrt(v[i]) / math.sqrt(1 - b2**t) + eps)
+    return p
+
+
 @pytest.mark.parametrize("kw", [
     {}, {"lr": 0.3}, {"lr": 0.1, "momentum": 0.9}, {"lr": 0.05, "weight_decay": 0.1},
     {"lr": 0.1, "momentum": 0.5, "weight_decay": 0.01},
@@ -105,6 +118,28 @@ def test_adam_matches_reference(kw):
     assert got == pytest.approx(expected, rel=1e-12, abs=1e-12)
 
 
+@pytest.mark.parametrize("kw", [
+    {}, {"lr": 0.1, "betas": (0.8, 0.99), "eps": 1e-8}, {"lr": 0.05, "weight_decay": 0.5},
+    {"lr": 0.05, "weight_decay": 0.0}])
+def test_adamw_matches_pytorchs_rule(kw):
+    got = run(lambda ps: AdamW(ps, **kw))
+    b1, b2 = kw.get("betas", (0.9, 0.999))
+    expected = ref_adamw(kw.get("lr", 0.001), b1, b2, kw.get("eps", 1e-7),
+                         kw.get("weight_decay", 0.004))
+    assert got == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+def test_adamw_decay_is_decoupled_from_the_gradient():
+    w, v = Value(2.0), Value(2.0)
+    adamw, adam = AdamW([w], lr=0.1, weight_decay=0.5), Adam([v], lr=0.1, weight_decay=0.5)
+    for _ in range(3):  # zero gradients: AdamW only shrinks, Adam (L2) takes full Adam steps
+        adamw.step()
+        adam.step()
+    assert w.data == pytest.approx(2.0 * 0.95**3, rel=1e-12)
+    assert v.data == pytest.approx(2.0 - 3 * 0.1, abs=1e-3)
+    assert run(lambda ps: AdamW(ps, weight_decay=0.0)) == run(lambda ps: Adam(ps))
+
+
 def test_adam_first_step_moves_each_parameter_by_about_lr():
     params = [Value(1.0), Value(-2.0)]
     params[0].grad, params[1].grad = 123.0, -0.001
@@ -118,6 +153,7 @@ def test_keras_default_values():
     assert (SGD(ps).lr, SGD(ps).momentum) == (0.01, 0.0)
     assert (RMSprop(ps).lr, RMSprop(ps).alpha, RMSprop(ps).eps) == (0.001, 0.9, 1e-7)
     assert (Adam(ps).lr, Adam(ps).betas, Adam(ps).eps) == (0.001, (0.9, 0.999), 1e-7)
+    assert (AdamW(ps).lr, AdamW(ps).weight_decay, AdamW(ps).eps) == (0.001, 0.004, 1e-7)
 
 
 def test_step_touches_data_only_and_builds_no_graph():
@@ -166,6 +202,7 @@ def test_unbound_optimizer_binds_later():
     (lambda ps: Adam(ps, betas=(0.9, 1.5)), "Adam: betas\\[1\\] must be >= 0 and < 1"),
     (lambda ps: Adam(ps, betas=0.9), "Adam: betas must be a pair"),
     (lambda ps: Adam(ps, weight_decay=-0.1), "Adam: weight_decay must be >= 0"),
+    (lambda ps: AdamW(ps, weight_decay=-0.1), "AdamW: weight_decay must be >= 0"),
     (lambda ps: SGD([]), "SGD: got an empty parameter list"),
     (lambda ps: SGD(ps + ps), "a parameter appears more than once"),
 ])
@@ -193,7 +230,8 @@ def test_non_values_are_type_errors():
 @pytest.mark.parametrize("make", [
     lambda ps: SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.1, nesterov=True),
     lambda ps: RMSprop(ps, lr=0.02, momentum=0.5, weight_decay=0.1),
-    lambda ps: Adam(ps, lr=0.1, weight_decay=0.1)], ids=["sgd", "rmsprop", "adam"])
+    lambda ps: Adam(ps, lr=0.1, weight_decay=0.1),
+    lambda ps: AdamW(ps, lr=0.1, weight_decay=0.1)], ids=["sgd", "rmsprop", "adam", "adamw"])
 def test_array_path_is_the_value_path_in_any_order(make):
     """update(theta, grad, order) on permuted arrays, alternating with step(): same numbers."""
     expected = run(make)

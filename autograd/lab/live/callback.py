@@ -23,7 +23,13 @@ HOSTS = ("auto", "browser", "notebook", "quiet")  # where fit(live=...) shows th
 
 
 class LiveCallback:
-    """Records ``fit``'s batches and epochs and redraws the live panels a few times a second."""
+    """Records ``fit``'s batches and epochs and redraws the live panels a few times a second.
+
+    It reads the compiled program's own arrays, so fit need not copy the weights into the
+    ``Value``s for it after every batch.
+    """
+
+    reads_weights = False
 
     def __init__(self, X: Any = None, y: Any = None, title: str | None = None,
                  rate: float = 4.0, budget: float = 0.1, sample: int = 0,

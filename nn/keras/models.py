@@ -1,19 +1,18 @@
-"""A Keras-style front: ``Sequential``, ``Dense``, ``compile``, ``summary`` (training in
-:mod:`nn.training`), so the classic Keras recipes run nearly verbatim on the scalar engine.
-
-A ``Dense`` layer is a list of linear ``Neuron``s (Glorot-uniform weights, zero bias)
-followed by its activation, so parameters keep the paths ``layers.<i>.neurons.<j>.w.<k>``.
+"""Keras' models: ``Sequential`` (``compile``, ``summary``, weights as arrays, ``save``)
+and ``load_model`` (training in :mod:`nn.training`), so the classic Keras recipes run with
+only their import lines changed.
 
 >>> model = Sequential([Dense(4, activation="relu", input_shape=(2,)),
 ...                     Dense(1, activation="sigmoid")], seed=0)
 >>> model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
 >>> len(model.parameters()), model.layers[1].neurons[0].w[3].label
 (17, 'layers.1.neurons.0.w.3')
+>>> model.count_params(), [w.shape for w in model.get_weights()]
+(17, [(2, 4), (4,), (4, 1), (1,)])
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -22,31 +21,26 @@ import numpy as np
 from autograd import Value
 from autograd.errors import ConfigError
 
-from .layers import (
-    ACTIVATIONS,
-    Neuron,
-    activate,
-    as_inputs,
-    check_count,
-    check_name,
-    make_rng,
-)
-from .module import Module
-from .objectives import LOSSES, METRICS
-from .optim import SGD, Adam, Optimizer, RMSprop
-from .training import Trainer
+from ..layers import Neuron, as_inputs, check_name, make_rng
+from ..module import Module
+from ..objectives import LOSSES, METRICS
+from ..optim import SGD, Adam, AdamW, Optimizer, RMSprop
+from ..training import Trainer
+from .layers import DENSE_ACTIVATIONS, Dense, InputLayer
+from .saving import load_model
+from .weights import Weights
 
-__all__ = ["DENSE_ACTIVATIONS", "OPTIMIZERS", "Dense", "Sequential"]
+__all__ = ["DENSE_ACTIVATIONS", "OPTIMIZERS", "Dense", "Sequential", "load_model"]
 
-DENSE_ACTIVATIONS = [*ACTIVATIONS, "softmax"]
-OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
+OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop,
+                                          "adamw": AdamW}
 
 
 # The public attributes the constructors set. A model whose modules have no others holds
 # no parameters but its neurons' w and b, so they can be listed without Module's generic
 # attribute walk (10x faster at 400k parameters; compiled calls need the list each time).
 _ATTRS = {"Sequential": frozenset({"layers", "name", "seed", "optimizer", "loss", "metrics",
-                                   "dtype"}),
+                                   "dtype", "history", "stop_training"}),
           "Dense": frozenset({"units", "activation", "input_dim", "name", "neurons"}),
           "Neuron": frozenset({"w", "b", "activation", "nonlin"})}
 
@@ -57,68 +51,16 @@ def _plain(obj: Any, cls: type) -> bool:
     return type(obj) is cls and all(k.startswith("_") or k in names for k in vars(obj))
 
 
-class Dense(Module):
-    """A fully connected layer: ``activation(W x + b)``, built once its input width is known."""
-
-    def __init__(self, units: int, activation: str | None = None,
-                 input_shape: Sequence[int] | int | None = None, input_dim: int | None = None,
-                 seed: int | random.Random | None = None, name: str | None = None) -> None:
-        self.units = check_count(units, "units", "Dense")
-        self.activation = check_name(activation or "linear", DENSE_ACTIVATIONS, "activation",
-                                     "Dense")
-        if input_shape is not None:
-            shape = (input_shape,) if isinstance(input_shape, int) else tuple(input_shape)
-            if len(shape) != 1:
-                raise ConfigError(f"Dense: input_shape must be (n,) for flat inputs, "
-                                  f"got {input_shape!r}")
-            input_dim = shape[0]
-        self.input_dim = None if input_dim is None else check_count(input_dim, "input_dim", "Dense")
-        self.name = name
-        self.neurons: list[Neuron] = []
-        self._seed = seed
-
-    @property
-    def built(self) -> bool:
-        """True once the weights exist (the input width is known)."""
-        return bool(self.neurons)
-
-    def build(self, nin: int, rng: random.Random | None = None) -> None:
-        """Create ``units`` neurons of ``nin`` Glorot-uniform weights and zero bias."""
-        if self.input_dim is not None and self.input_dim != nin:
-            raise ConfigError(f"Dense({self.units}): input_shape says {self.input_dim} inputs, "
-                              f"the previous layer gives {nin}")
-        rng = make_rng(self._seed) if self._seed is not None or rng is None else rng
-        self.input_dim = nin
-        self.neurons = [Neuron(nin, activation="linear", init="xavier", seed=rng,
-                               fan_out=self.units) for _ in range(self.units)]
-
-    def __call__(self, x: Any) -> list[Value]:
-        if not self.built:
-            raise ConfigError(f"Dense({self.units}) is not built: give input_shape=(n,)")
-        return self._forward(as_inputs(x, self.input_dim, "Dense"))
-
-    def _logits(self, xs: list[Value]) -> list[Value]:
-        return [n._forward(xs) for n in self.neurons]
-
-    def _forward(self, xs: list[Value]) -> list[Value]:
-        return activate(self._logits(xs), self.activation)
-
-    def config(self) -> dict[str, Any]:
-        return {"units": self.units, "activation": self.activation, "input_dim": self.input_dim}
-
-    def __repr__(self) -> str:
-        return f"Dense({self.units}, activation={self.activation!r})"
-
-
-class Sequential(Trainer, Module):
+class Sequential(Weights, Trainer, Module):
     """Layers applied in order; ``compile``, then ``fit``/``evaluate``/``predict``.
 
     ``seed`` fixes the initial weights (and is the default for ``fit``'s shuffling).
     """
 
-    def __init__(self, layers: Iterable[Dense] | None = None, seed: int | None = None,
-                 name: str = "sequential") -> None:
+    def __init__(self, layers: Iterable[Dense | InputLayer] | None = None,
+                 seed: int | None = None, name: str = "sequential") -> None:
         self.layers: list[Dense] = []
+        self._input: InputLayer | None = None
         self.name = name
         self.seed = seed
         self._rng = make_rng(seed)
@@ -126,6 +68,7 @@ class Sequential(Trainer, Module):
         self.loss: str | None = None
         self.metrics: list[str] = []
         self.dtype = np.dtype(np.float64)  # of compiled execution; compile(dtype=...)
+        self.stop_training = False  # a callback sets it to end fit after this epoch
         for layer in layers or []:
             self.add(layer)
 
@@ -143,10 +86,20 @@ class Sequential(Trainer, Module):
                 out.append(n.b)
         return out
 
-    def add(self, layer: Dense) -> None:
-        """Append a layer (built now if its input width is known)."""
+    def add(self, layer: Dense | InputLayer) -> None:
+        """Append a layer (built now if its input width is known); an ``Input`` comes first."""
+        if isinstance(layer, InputLayer):
+            if self.layers or self._input is not None:
+                raise ConfigError("Sequential.add: an Input must be the first entry")
+            self._input = layer
+            return
         if not isinstance(layer, Dense):
-            raise ConfigError(f"Sequential.add: expected a Dense layer, got {layer!r}")
+            raise ConfigError(f"Sequential.add: expected a Dense layer or an Input, got {layer!r}")
+        if not self.layers and self._input is not None:
+            if layer.input_dim not in (None, self._input.input_dim):
+                raise ConfigError(f"Sequential.add: Input has {self._input.input_dim} features, "
+                                  f"the first layer's input_shape says {layer.input_dim}")
+            layer.input_dim = self._input.input_dim
         if layer.name is None:
             layer.name = "dense" if not self.layers else f"dense_{len(self.layers)}"
         self.layers.append(layer)
@@ -221,7 +174,10 @@ class Sequential(Trainer, Module):
         if loss is None:
             raise ConfigError(f"compile: give a loss, one of {', '.join(LOSSES)}")
         self.loss = check_name(loss, list(LOSSES), "loss", "compile")
-        self.metrics = [check_name(m, list(METRICS), "metric", "compile") for m in metrics or []]
+        if isinstance(metrics, str):
+            raise ConfigError(f"compile: metrics must be a list, e.g. metrics=[{metrics!r}]")
+        names = [METRICS[check_name(m, list(METRICS), "metric", "compile")] for m in metrics or []]
+        self.metrics = list(dict.fromkeys(names))  # as logged: "acc" is "accuracy"
         if np.dtype(dtype) not in (np.float64, np.float32):
             raise ConfigError(f"compile: dtype must be float64 or float32, got {dtype!r}")
         self.dtype = np.dtype(dtype)
@@ -239,8 +195,8 @@ class Sequential(Trainer, Module):
         rows = [f'Model: "{self.name}"', rule,
                 f" {'Layer (type)':<28}{'Output Shape':<26}Param #", line]
         for layer in self.layers:
-            count = layer.units * (layer.input_dim + 1)  # type: ignore[operator]
-            rows.append(f" {layer.name + ' (Dense)':<28}{f'(None, {layer.units})':<26}{count}")
+            rows.append(f" {layer.name + ' (Dense)':<28}{f'(None, {layer.units})':<26}"
+                        f"{layer.count_params()}")
         total = len(self.parameters())
         rows += [line, f"Total params: {total:,}", f"Trainable params: {total:,}",
                  "Non-trainable params: 0", rule]
