@@ -4,7 +4,8 @@ Parameters live in one flat vector ``theta`` (float64; float32 on request, for s
 so an optimizer can update them with a few array operations. ``theta[i]`` is
 ``program.params[i]``: each dense layer's weights packed first as one contiguous block,
 then the rest in the order given. ``sync_to_values()`` writes them back into the
-``Value``s, ``sync_from_values()`` reads them again.
+``Value``s, ``sync_from_values()`` reads them again. ``threads`` is the number of BLAS
+threads its matrix products run with (:mod:`autograd.compiled.threads`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 from ..engine import Value
 from ..errors import CompileError
 from .lower import Plan
+from .threads import blas_threads, resolve_threads
 
 __all__ = ["BatchProgram"]
 
@@ -40,7 +42,8 @@ class BatchProgram:
     parameter as a flat array aligned with ``params`` and ``theta``.
     """
 
-    def __init__(self, plan: Plan, params: Sequence[Value], dtype: object = np.float64) -> None:
+    def __init__(self, plan: Plan, params: Sequence[Value], dtype: object = np.float64,
+                 threads: int | None = None) -> None:
         self.plan = plan
         given = list(params)
         self.params = [given[i] for i in plan.param_order]  # theta[i] is params[i]
@@ -49,7 +52,9 @@ class BatchProgram:
         self.n_inputs, self.n_targets = plan.n_inputs, plan.n_targets
         self.n_outputs = len(plan.output_cols)
         self._A: np.ndarray | None = None
+        self._G: np.ndarray | None = None
         self._has_loss = False
+        self.threads = threads
         self.sync_from_values()
 
     def __repr__(self) -> str:
@@ -57,6 +62,19 @@ class BatchProgram:
         return (f"BatchProgram({self.n_inputs} inputs, {self.n_targets} targets, "
                 f"{self.n_outputs} outputs, {len(self.params)} parameters; "
                 f"{c['op nodes']} op nodes in {c['steps']} steps, {c['matmuls']} matmuls)")
+
+    @property
+    def threads(self) -> int | None:
+        """BLAS threads the steps run with (None: BLAS's own count, without threadpoolctl).
+
+        Assign an int to choose, or None for one per core the load average leaves idle
+        (chosen at the assignment); BLAS's own setting is restored after every call.
+        """
+        return self._threads
+
+    @threads.setter
+    def threads(self, threads: int | None) -> None:
+        self._threads = resolve_threads(threads, "BatchProgram.threads")
 
     # -- parameters ----------------------------------------------------------------------
 
@@ -103,7 +121,7 @@ class BatchProgram:
         A[:, plan.param_cols] = self.theta[plan.param_idx]
         A[:, plan.const_cols] = plan.const_vals
         theta = self.theta
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), blas_threads(self._threads):
             for step in plan.steps if Y is not None else plan.output_steps:
                 step.forward(A, theta)
         self._has_loss = Y is not None
@@ -119,8 +137,11 @@ class BatchProgram:
         """
         if self._A is None or not self._has_loss:
             raise CompileError("backward() needs a forward(X, Y) with targets first")
-        plan, A = self.plan, self._A
-        G = np.zeros_like(A)
+        plan, A, G = self.plan, self._A, self._G
+        if G is None or G.shape != A.shape:
+            G = self._G = np.zeros_like(A)
+        else:
+            G.fill(0.0)  # reused: no fresh pages to fault in every step
         seed = np.asarray(grad, dtype=np.float64)
         if seed.ndim and seed.shape != (len(A),):
             raise CompileError(f"backward grad must be a number or shape ({len(A)},), "
@@ -128,7 +149,7 @@ class BatchProgram:
         G[:, plan.loss_col] += seed
         gtheta = np.zeros_like(self.theta)
         theta = self.theta
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), blas_threads(self._threads):
             for step in plan.loss_steps:
                 step.backward(A, G, theta, gtheta)
         np.add.at(gtheta, plan.param_idx, G[:, plan.param_cols].sum(axis=0))
