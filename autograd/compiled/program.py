@@ -118,7 +118,8 @@ class BatchProgram:
             if len(Y) != batch:
                 raise CompileError(f"X has {batch} samples but Y has {len(Y)}")
             A[:, targets] = Y
-        A[:, plan.param_cols] = self.theta[plan.param_idx]
+        if plan.param_idx.size:
+            A[:, plan.param_cols] = self.theta[plan.param_idx]
         A[:, plan.const_cols] = plan.const_vals
         theta = self.theta
         with np.errstate(all="ignore"), blas_threads(self._threads):
@@ -152,7 +153,8 @@ class BatchProgram:
         with np.errstate(all="ignore"), blas_threads(self._threads):
             for step in plan.loss_steps:
                 step.backward(A, G, theta, gtheta)
-        np.add.at(gtheta, plan.param_idx, G[:, plan.param_cols].sum(axis=0))
+        if plan.param_idx.size:
+            np.add.at(gtheta, plan.param_idx, G[:, plan.param_cols].sum(axis=0))
         if to_values:
             self.add_to_grads(gtheta)
         return gtheta
