@@ -62,6 +62,9 @@ def fuse_bias_adds(steps: list[Any], param_cols: slice, param_idx: np.ndarray,
     ``theta`` positions (a bias read only by its fused add no longer needs a column).
     """
     matmuls = {(m.out.start, m.out.stop): m for m in steps if isinstance(m, MatmulStep)}
+    weights = set()  # a bias that is also some matmul's weight keeps the general path
+    for m in matmuls.values():
+        weights.update(np.unique(m.widx).tolist())
     readers: dict[int, set[int]] = {}
     for i, step in enumerate(steps):
         for c in np.unique(reads(step)).tolist():
@@ -77,6 +80,8 @@ def fuse_bias_adds(steps: list[Any], param_cols: slice, param_idx: np.ndarray,
         if any(readers.get(c, set()) != {i} or c in outside for c in dot_cols):
             continue
         theta_idx = param_idx[bias_cols - param_cols.start]
+        if weights.intersection(theta_idx.tolist()):
+            continue
         b, unique = selector(theta_idx, range(0, int(theta_idx.max()) + 1))
         m.bias = (step.out, b, bool(unique))
         m.nodes = m.nodes + step.nodes

@@ -53,6 +53,13 @@ class BatchProgram:
         self.n_outputs = len(plan.output_cols)
         self._A: np.ndarray | None = None
         self._G: np.ndarray | None = None
+        self._live = slice(plan.n_inputs + plan.n_targets, plan.const_cols.start)
+        unassigned = np.ones(len(self.params), dtype=bool)  # gtheta entries to zero first
+        for step in plan.loss_steps:  # steps outside the loss leave their gradient 0
+            block = getattr(step, "assigned_gradient", lambda: None)()
+            if block is not None:
+                unassigned[block] = False
+        self._unassigned = np.flatnonzero(unassigned)
         self._has_loss = False
         self.threads = threads
         self.sync_from_values()
@@ -141,14 +148,15 @@ class BatchProgram:
         plan, A, G = self.plan, self._A, self._G
         if G is None or G.shape != A.shape:
             G = self._G = np.zeros_like(A)
-        else:
-            G.fill(0.0)  # reused: no fresh pages to fault in every step
+        else:  # reused; only columns that receive gradients need zeros again
+            G[:, self._live] = 0.0
         seed = np.asarray(grad, dtype=np.float64)
         if seed.ndim and seed.shape != (len(A),):
             raise CompileError(f"backward grad must be a number or shape ({len(A)},), "
                                f"got {seed.shape}")
         G[:, plan.loss_col] += seed
-        gtheta = np.zeros_like(self.theta)
+        gtheta = np.empty_like(self.theta)
+        gtheta[self._unassigned] = 0.0  # the rest is written whole by its matmul
         theta = self.theta
         with np.errstate(all="ignore"), blas_threads(self._threads):
             for step in plan.loss_steps:

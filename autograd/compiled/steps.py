@@ -148,6 +148,12 @@ class MatmulStep:
                 self.view = (start, stride)
         self.w_unique = self.view is not None or np.unique(widx).size == widx.size
 
+    def assigned_gradient(self) -> slice | None:
+        """The block of ``gtheta`` that ``backward`` writes whole (not adds to), if any."""
+        if self.view is None or not self.owner or self.view[1] != self.widx.shape[1]:
+            return None
+        return slice(self.view[0], self.view[0] + self.widx.size)
+
     def weights(self, theta: np.ndarray) -> np.ndarray:
         """``W`` as a ``(group, n)`` array: a view into ``theta`` when the layout allows."""
         if self.view is None:
@@ -175,7 +181,7 @@ class MatmulStep:
             else:
                 np.add.at(gtheta, b, gout.sum(axis=0))
         X = A[:, self.x[0]]
-        if self.view is not None and self.owner and self.view[1] == X.shape[1]:
+        if self.assigned_gradient() is not None:
             np.matmul(gout.T, X, out=self.weights(gtheta))  # straight into its own block
         elif self.view is not None:
             self.weights(gtheta)[...] += gout.T @ X  # (group, n): sum over the batch

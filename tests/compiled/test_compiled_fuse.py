@@ -93,3 +93,26 @@ def test_fused_programs_match_the_scalar_engine(sizes, seed, batch, float32):
     np.testing.assert_allclose(program.forward(X, Y)[1], wide.forward(X, Y)[1],
                                rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(program.backward(), wide.backward(), rtol=1e-3, atol=1e-4)
+
+
+def test_a_head_outside_the_loss_gets_zero_gradient_even_when_fused():
+    rng = np.random.default_rng(7)
+    head = [[Value(float(rng.normal())) for _ in range(4)] for _ in range(3)]
+    hb = [Value(0.5) for _ in range(3)]
+    w = [Value(float(rng.normal())) for _ in range(4)]
+
+    def fn(xs, ys):
+        t = [x.tanh() for x in xs]
+        extra = [autograd.dot(h, t) + b for h, b in zip(head, hb)]  # an output only
+        out = autograd.dot(w, xs)
+        return [out] + extra, (out - ys[0]) ** 2
+
+    params = [p for row in head for p in row] + hb + w
+    X, Y = rng.normal(size=(5, 4)), rng.normal(size=(5, 1))
+    program = check_equivalent(fn, params, X, Y)
+    assert [m.bias is not None for m in matmuls(program)] == [False, True]
+    for _ in range(3):  # reused buffers stay clean from call to call
+        program.forward(X + 1.0, Y)
+        grad = program.backward()
+        position = {p: i for i, p in enumerate(program.params)}
+        assert not grad[[position[p] for p in params[:15]]].any()
