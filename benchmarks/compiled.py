@@ -107,10 +107,11 @@ def _torch(X: np.ndarray, y: np.ndarray, dtype: str, threads: int | None,
     return fit
 
 
-def _timed(run: object) -> float:
-    start = time.perf_counter()
+def _timed(run: object) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (all of this process's threads) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
     run()  # type: ignore[operator]
-    return time.perf_counter() - start
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def pair(dtype: str, threads: int, n: int, epochs: int, rounds: int) -> dict:
@@ -121,14 +122,17 @@ def pair(dtype: str, threads: int, n: int, epochs: int, rounds: int) -> dict:
         theirs = _torch(X, y, dtype, threads, epochs)
     except ImportError:
         theirs = None
-    result: dict = {"ours": [], "torch": [], "compile": compile_s, "load": [load_average()]}
+    result: dict = {"ours": [], "torch": [], "ours_cpu": [], "torch_cpu": [],
+                    "compile": compile_s, "load": [load_average()]}
     ours()  # warm-up: caches, BLAS buffers, torch's first-call set-up
     if theirs is not None:
         theirs()  # type: ignore[operator]
     for _ in range(rounds):
-        result["ours"].append(_timed(ours) / epochs)
-        if theirs is not None:
-            result["torch"].append(_timed(theirs) / epochs)
+        for name, run in (("ours", ours), ("torch", theirs)):
+            if run is not None:
+                wall, cpu = _timed(run)
+                result[name].append(wall / epochs)
+                result[name + "_cpu"].append(cpu / epochs)
     result["load"].append(load_average())
     result["ours_threads"] = model.program.threads
     if theirs is not None:
@@ -187,7 +191,8 @@ def _epoch_table(n: int, epochs: int, rounds: int, dtypes: list[str],
           f"{epochs}-epoch fits, median of {rounds} rounds; ours and torch alternate in one "
           f"fresh process per row, at the same thread count  [{load_average()}]")
     header = (f"{'dtype':8} {'threads':>7} {'ours s/epoch':>13} {'torch s/epoch':>14} "
-              f"{'ours/torch':>11} {'rounds':>10} {'target':>13}  {'load at start':22}")
+              f"{'ours/torch':>11} {'rounds':>10} {'target':>13} {'cpu ratio':>10}  "
+              f"{'load at start':22}")
     print(header)
     print("-" * len(header))
     ours_median: dict[tuple[str, int], float] = {}
@@ -204,13 +209,15 @@ def _epoch_table(n: int, epochs: int, rounds: int, dtypes: list[str],
             if not r["torch"]:
                 missing = "torch columns empty: torch is not installed (it is not a dependency)"
                 print(f"{dtype:8} {threads:>7} {ours:>13.3f} {'n/a':>14} {'n/a':>11} "
-                      f"{'':>10} {'':>13}  {load}")
+                      f"{'':>10} {'':>13} {'':>10}  {load}")
                 continue
             theirs = statistics.median(r["torch"])
             ratio = ours / theirs
             each = [o / t for o, t in zip(r["ours"], r["torch"])]
+            cpu = statistics.median(r["ours_cpu"]) / statistics.median(r["torch_cpu"])
             print(f"{dtype:8} {threads:>7} {ours:>13.3f} {theirs:>14.3f} {ratio:>10.2f}x "
-                  f"{spread(each):>10} {target_cell(ratio, EPOCH_TARGET, False):>13}  {load}")
+                  f"{spread(each):>10} {target_cell(ratio, EPOCH_TARGET, False):>13} "
+                  f"{cpu:>9.2f}x  {load}")
             if r.get("torch_threads") != threads or r.get("ours_threads") != threads:
                 print(f"{'':8} threads actually used: ours {r.get('ours_threads')}, "
                       f"torch {r.get('torch_threads')}")
@@ -219,6 +226,8 @@ def _epoch_table(n: int, epochs: int, rounds: int, dtypes: list[str],
             r32 = ours_median["float32", threads] / ours_median["float64", threads]
             print(f"ours float32 / float64 at {threads} thread{'s' * (threads > 1)}: "
                   f"{r32:.2f}x  ({target_cell(r32, DTYPE_TARGET, False)})")
+    print("rounds: the range of the rounds' ratios; cpu ratio: of the CPU seconds both "
+          "engines' threads used (less moved by the load than wall-clock time)")
     if missing:
         print(missing)
 
