@@ -116,3 +116,48 @@ def test_a_head_outside_the_loss_gets_zero_gradient_even_when_fused():
         grad = program.backward()
         position = {p: i for i, p in enumerate(program.params)}
         assert not grad[[position[p] for p in params[:15]]].any()
+
+
+# -- steps that read no sample data run once per batch ------------------------------------
+
+
+def test_an_l2_penalty_runs_once_per_batch_and_matches_the_scalar_engine():
+    from autograd.compiled.hoist import OnceStep
+
+    layers, params = make_mlp([4, 6, 2], seed=8)
+
+    def fn(xs, ys):
+        h = [(autograd.dot(w, xs) + b).relu() for w, b in layers[0]]
+        out = [autograd.dot(w, h) + b for w, b in layers[1]]
+        l2 = 1e-2 * autograd.sum([q * q for q in params])
+        return out, autograd.sum([(o - y) ** 2 for o, y in zip(out, ys)]) + l2
+
+    rng = np.random.default_rng(9)
+    program = check_equivalent(fn, params, rng.normal(size=(7, 4)), rng.normal(size=(7, 2)))
+    once = [s for s in program.plan.steps if isinstance(s, OnceStep)]
+    assert [s.inner.rule.name for s in once] == ["mul", "sum", "mul"]
+
+
+def test_a_parameter_only_value_read_by_every_sample_too():
+    a, b = Value(0.7), Value(-1.3)
+
+    def fn(xs, ys):
+        c = (a * b).tanh()  # the same for every sample, read by batch-varying nodes too
+        out = c * xs[0] + (c * c).exp()
+        return [out], (out - ys[0]) ** 2 + c
+
+    rng = np.random.default_rng(10)
+    X, Y = rng.normal(size=(5, 1)), rng.normal(size=(5, 1))
+    check_equivalent(fn, [a, b], X, Y)
+    program = autograd.compile_batch(fn, [a, b], X, Y)
+    weights = np.linspace(0.5, 2.0, 5)  # per-sample seeds reach the shared node summed
+    program.forward(X, Y)
+    got = program.backward(weights)
+    for p in (a, b):
+        p.grad = 0.0
+    for x, y, g in zip(X, Y, weights):
+        _, loss = fn([Value(float(x[0]))], [Value(float(y[0]))])
+        loss.backward(float(g))
+    position = {p: i for i, p in enumerate(program.params)}
+    np.testing.assert_allclose([got[position[a]], got[position[b]]], [a.grad, b.grad],
+                               rtol=1e-12)
