@@ -16,7 +16,7 @@ from autograd.graph import topo_order
 from benchmarks import workloads as w
 from benchmarks.micrograd_ref import Value as MgValue
 from benchmarks.micrograd_ref import count_nodes
-from benchmarks.timing import median_time
+from benchmarks.timing import blas_line, load_average, median_time
 
 
 def bytes_per_node(V: type, nodes: int = 100_000) -> tuple[float, float]:
@@ -65,7 +65,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="one repeat per row")
     args = parser.parse_args(argv)
 
-    print(f"Python {sys.version.split()[0]}; median of repeated runs; ratio = ours / micrograd")
+    print(f"Python {sys.version.split()[0]}; {load_average()}; {blas_line()}")
+    print("median of repeated runs; speedup = micrograd time / ours, in the same run "
+          "(pure Python: BLAS threads play no part)")
     header = f"{'workload':34} {'nodes':>8} {'ours ms':>9} {'ours nodes/s':>13} " \
              f"{'micrograd ms':>13} {'mg nodes/s':>11} {'speedup':>8}"
     print(header)

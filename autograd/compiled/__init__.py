@@ -35,13 +35,15 @@ from .program import BatchProgram, as_batch
 from .record import SampleFn
 from .record import record as _record
 from .rules import register_vectorized
+from .threads import resolve_threads
 from .verify import check_program
 
 __all__ = ["BatchProgram", "compile_batch", "register_vectorized"]
 
 
 def compile_batch(fn: SampleFn, params: Sequence[Value], X: object, Y: object,
-                  check_samples: int = 3, dtype: object = np.float64) -> BatchProgram:
+                  check_samples: int = 3, dtype: object = np.float64,
+                  threads: int | None = None) -> BatchProgram:
     """Compile ``fn(xs, ys) -> (outputs, loss)`` for batches of ``X`` (and targets ``Y``).
 
     ``params`` are the trainable leaves (``model.parameters()``); any other leaf the
@@ -52,7 +54,11 @@ def compile_batch(fn: SampleFn, params: Sequence[Value], X: object, Y: object,
     The program's ``params`` list the parameters in ``theta`` order (each dense layer's
     weights first, as one contiguous block). ``dtype=np.float32`` trades the exact
     match (float64, the default) for speed: results then agree to about 1e-5.
+    ``threads`` is how many BLAS threads the program's matrix products use: None (the
+    default) gives one per core that the load average leaves idle, at least 1
+    (``BatchProgram.threads`` can change it later); an explicit count needs threadpoolctl.
     """
+    threads = resolve_threads(threads, "compile_batch")
     X = as_batch(X, _width(X), "X")
     Y = as_batch(Y, _width(Y), "Y")
     if len(X) == 0 or len(X) != len(Y):
@@ -65,7 +71,7 @@ def compile_batch(fn: SampleFn, params: Sequence[Value], X: object, Y: object,
             param_sig[p] = ("p", len(param_sig))
     rec0 = _record(fn, param_sig, X[0], Y[0])
     plan = _lower(rec0, X.shape[1], Y.shape[1], len(param_sig))
-    program = BatchProgram(plan, list(param_sig), dtype)
+    program = BatchProgram(plan, list(param_sig), dtype, threads)
     check_program(program, fn, param_sig, rec0, X, Y, check_samples)
     return program
 

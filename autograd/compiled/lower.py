@@ -21,6 +21,8 @@ import numpy as np
 
 from ..errors import CompileError, describe_node
 from ..graph import children_of
+from .fuse import fuse_bias_adds
+from .hoist import hoist_invariant_steps
 from .record import Recording, describe
 from .rules import RULES
 from .steps import MapStep, MatmulStep, ReduceStep, pack_parameters
@@ -40,8 +42,8 @@ class Plan:
     output_steps: list[Any]  # steps the outputs depend on, in forward order
     output_cols: np.ndarray
     loss_col: int
-    param_cols: slice
-    param_idx: np.ndarray  # theta positions broadcast into param_cols
+    param_cols: Any  # parameter columns broadcast from theta (a slice when contiguous)
+    param_idx: np.ndarray  # their theta positions
     const_cols: slice
     const_vals: np.ndarray
     node_col: list[int]  # column of every recorded node, -1 for none
@@ -150,6 +152,9 @@ def lower(rec: Recording, n_inputs: int, n_targets: int, n_params: int) -> Plan:
              for key, nodes in ordered]
     param_idx = np.array([sig[k][1] for k in params], dtype=np.intp)
     order = pack_parameters(steps, param_idx, n_params)
+    steps, param_sel, param_idx = fuse_bias_adds(
+        steps, param_cols, param_idx, [node_col[k] for k in rec.outputs + [rec.loss]])
+    steps = hoist_invariant_steps(steps, np.arange(param_cols.start, const_cols.stop))
     need = _needed_for_outputs(rec)
     output_steps = [s for s in steps if any(need[k] for k in s.nodes)]
     counts = {"nodes": len(sig), "op nodes": sum(len(n) for _, n in ordered),
@@ -159,7 +164,7 @@ def lower(rec: Recording, n_inputs: int, n_targets: int, n_params: int) -> Plan:
         n_inputs, n_targets, col, steps,
         [s for s in reversed(steps) if s.nodes[0] < rec.n_loss], output_steps,
         np.array([node_col[k] for k in rec.outputs], dtype=np.intp), node_col[rec.loss],
-        param_cols, param_idx, const_cols,
+        param_sel, param_idx, const_cols,
         np.array([0.0] + [float.fromhex(sig[k][1]) for k in consts]), node_col,
         any(need[k] and sig[k][0] == "y" and len(sig[k]) == 2 for k in range(len(sig))),
         order, counts)

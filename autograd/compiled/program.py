@@ -4,7 +4,8 @@ Parameters live in one flat vector ``theta`` (float64; float32 on request, for s
 so an optimizer can update them with a few array operations. ``theta[i]`` is
 ``program.params[i]``: each dense layer's weights packed first as one contiguous block,
 then the rest in the order given. ``sync_to_values()`` writes them back into the
-``Value``s, ``sync_from_values()`` reads them again.
+``Value``s, ``sync_from_values()`` reads them again. ``threads`` is the number of BLAS
+threads its matrix products run with (:mod:`autograd.compiled.threads`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 from ..engine import Value
 from ..errors import CompileError
 from .lower import Plan
+from .threads import blas_threads, resolve_threads
 
 __all__ = ["BatchProgram"]
 
@@ -40,7 +42,8 @@ class BatchProgram:
     parameter as a flat array aligned with ``params`` and ``theta``.
     """
 
-    def __init__(self, plan: Plan, params: Sequence[Value], dtype: object = np.float64) -> None:
+    def __init__(self, plan: Plan, params: Sequence[Value], dtype: object = np.float64,
+                 threads: int | None = None) -> None:
         self.plan = plan
         given = list(params)
         self.params = [given[i] for i in plan.param_order]  # theta[i] is params[i]
@@ -49,7 +52,16 @@ class BatchProgram:
         self.n_inputs, self.n_targets = plan.n_inputs, plan.n_targets
         self.n_outputs = len(plan.output_cols)
         self._A: np.ndarray | None = None
+        self._G: np.ndarray | None = None
+        self._live = slice(plan.n_inputs + plan.n_targets, plan.const_cols.start)
+        unassigned = np.ones(len(self.params), dtype=bool)  # gtheta entries to zero first
+        for step in plan.loss_steps:  # steps outside the loss leave their gradient 0
+            block = getattr(step, "assigned_gradient", lambda: None)()
+            if block is not None:
+                unassigned[block] = False
+        self._unassigned = np.flatnonzero(unassigned)
         self._has_loss = False
+        self.threads = threads
         self.sync_from_values()
 
     def __repr__(self) -> str:
@@ -57,6 +69,19 @@ class BatchProgram:
         return (f"BatchProgram({self.n_inputs} inputs, {self.n_targets} targets, "
                 f"{self.n_outputs} outputs, {len(self.params)} parameters; "
                 f"{c['op nodes']} op nodes in {c['steps']} steps, {c['matmuls']} matmuls)")
+
+    @property
+    def threads(self) -> int | None:
+        """BLAS threads the steps run with (None: BLAS's own count, without threadpoolctl).
+
+        Assign an int to choose, or None for one per core the load average leaves idle
+        (chosen at the assignment); BLAS's own setting is restored after every call.
+        """
+        return self._threads
+
+    @threads.setter
+    def threads(self, threads: int | None) -> None:
+        self._threads = resolve_threads(threads, "BatchProgram.threads")
 
     # -- parameters ----------------------------------------------------------------------
 
@@ -100,10 +125,11 @@ class BatchProgram:
             if len(Y) != batch:
                 raise CompileError(f"X has {batch} samples but Y has {len(Y)}")
             A[:, targets] = Y
-        A[:, plan.param_cols] = self.theta[plan.param_idx]
+        if plan.param_idx.size:
+            A[:, plan.param_cols] = self.theta[plan.param_idx]
         A[:, plan.const_cols] = plan.const_vals
         theta = self.theta
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), blas_threads(self._threads):
             for step in plan.steps if Y is not None else plan.output_steps:
                 step.forward(A, theta)
         self._has_loss = Y is not None
@@ -119,19 +145,24 @@ class BatchProgram:
         """
         if self._A is None or not self._has_loss:
             raise CompileError("backward() needs a forward(X, Y) with targets first")
-        plan, A = self.plan, self._A
-        G = np.zeros_like(A)
+        plan, A, G = self.plan, self._A, self._G
+        if G is None or G.shape != A.shape:
+            G = self._G = np.zeros_like(A)
+        else:  # reused; only columns that receive gradients need zeros again
+            G[:, self._live] = 0.0
         seed = np.asarray(grad, dtype=np.float64)
         if seed.ndim and seed.shape != (len(A),):
             raise CompileError(f"backward grad must be a number or shape ({len(A)},), "
                                f"got {seed.shape}")
         G[:, plan.loss_col] += seed
-        gtheta = np.zeros_like(self.theta)
+        gtheta = np.empty_like(self.theta)
+        gtheta[self._unassigned] = 0.0  # the rest is written whole by its matmul
         theta = self.theta
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), blas_threads(self._threads):
             for step in plan.loss_steps:
                 step.backward(A, G, theta, gtheta)
-        np.add.at(gtheta, plan.param_idx, G[:, plan.param_cols].sum(axis=0))
+        if plan.param_idx.size:
+            np.add.at(gtheta, plan.param_idx, G[:, plan.param_cols].sum(axis=0))
         if to_values:
             self.add_to_grads(gtheta)
         return gtheta

@@ -9,7 +9,8 @@ gradient (``G``, same shape as ``A``) into its operands' columns -- the chain ru
 * :class:`MapStep` -- same op, same depth, elementwise over ``(batch, group)`` blocks;
 * :class:`ReduceStep` -- ``sum``/``dot`` nodes gathered into ``(batch, group, n)``;
 * :class:`MatmulStep` -- ``dot`` nodes sharing their input list, with parameter
-  weights: ``X @ W.T``, and ``W`` a (strided) view of the flat parameter vector.
+  weights: ``X @ W.T``, and ``W`` a (strided) view of the flat parameter vector; the
+  ``+ b`` of a dense layer joins it when :mod:`autograd.compiled.fuse` finds one.
 """
 
 from __future__ import annotations
@@ -131,6 +132,7 @@ class MatmulStep:
                  live: range):
         self.out, self.nodes = out, nodes
         self.x = selector(xcols, live)
+        self.bias: tuple[slice, Any, bool] | None = None  # (output, theta selector, unique)
         self.set_weights(widx)
 
     def set_weights(self, widx: np.ndarray, owner: bool = False) -> None:
@@ -146,6 +148,12 @@ class MatmulStep:
                 self.view = (start, stride)
         self.w_unique = self.view is not None or np.unique(widx).size == widx.size
 
+    def assigned_gradient(self) -> slice | None:
+        """The block of ``gtheta`` that ``backward`` writes whole (not adds to), if any."""
+        if self.view is None or not self.owner or self.view[1] != self.widx.shape[1]:
+            return None
+        return slice(self.view[0], self.view[0] + self.widx.size)
+
     def weights(self, theta: np.ndarray) -> np.ndarray:
         """``W`` as a ``(group, n)`` array: a view into ``theta`` when the layout allows."""
         if self.view is None:
@@ -158,12 +166,22 @@ class MatmulStep:
 
     def forward(self, A: np.ndarray, theta: np.ndarray) -> None:
         np.matmul(A[:, self.x[0]], self.weights(theta).T, out=A[:, self.out])
+        if self.bias is not None:  # the layer's ``dot + b`` nodes, b a row of theta
+            np.add(A[:, self.out], theta[self.bias[1]], out=A[:, self.bias[0]])
 
     def backward(self, A: np.ndarray, G: np.ndarray, theta: np.ndarray,
                  gtheta: np.ndarray) -> None:
-        gout = G[:, self.out]
+        if self.bias is None:
+            gout = G[:, self.out]
+        else:  # d(dot + b)/d(dot) = d(dot + b)/db = 1: the sum's gradient serves both
+            out, b, unique = self.bias
+            gout = G[:, out]
+            if unique:
+                gtheta[b] += gout.sum(axis=0)
+            else:
+                np.add.at(gtheta, b, gout.sum(axis=0))
         X = A[:, self.x[0]]
-        if self.view is not None and self.owner and self.view[1] == X.shape[1]:
+        if self.assigned_gradient() is not None:
             np.matmul(gout.T, X, out=self.weights(gtheta))  # straight into its own block
         elif self.view is not None:
             self.weights(gtheta)[...] += gout.T @ X  # (group, n): sum over the batch

@@ -89,6 +89,7 @@ def _numbers(program: BatchProgram, rec: Recording, row: int, sample: int,
 def _custom_partials(program: BatchProgram, rec: Recording) -> None:
     A = program._A[:1]
     for step in program.plan.steps:
+        step = getattr(step, "inner", step)  # a step run once per batch, on one row
         if not isinstance(step, MapStep) or step.rule.builtin:
             continue
         args = [A[:, s] for s, _ in step.sel]

@@ -21,6 +21,7 @@ import numpy as np
 from autograd import Value
 from autograd.errors import ConfigError
 
+from ..compiled import check_threads
 from ..layers import Neuron, as_inputs, check_name, make_rng
 from ..module import Module
 from ..objectives import LOSSES, METRICS
@@ -40,7 +41,7 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adam": Adam, "rmsprop": R
 # no parameters but its neurons' w and b, so they can be listed without Module's generic
 # attribute walk (10x faster at 400k parameters; compiled calls need the list each time).
 _ATTRS = {"Sequential": frozenset({"layers", "name", "seed", "optimizer", "loss", "metrics",
-                                   "dtype", "history", "stop_training"}),
+                                   "dtype", "history", "stop_training", "threads"}),
           "Dense": frozenset({"units", "activation", "input_dim", "name", "neurons"}),
           "Neuron": frozenset({"w", "b", "activation", "nonlin"})}
 
@@ -69,6 +70,7 @@ class Sequential(Weights, Trainer, Module):
         self.metrics: list[str] = []
         self.dtype = np.dtype(np.float64)  # of compiled execution; compile(dtype=...)
         self.stop_training = False  # a callback sets it to end fit after this epoch
+        self.threads: int | None = None  # BLAS threads of compiled execution (None: automatic)
         for layer in layers or []:
             self.add(layer)
 
@@ -154,12 +156,15 @@ class Sequential(Weights, Trainer, Module):
 
     def compile(self, optimizer: str | Optimizer | type[Optimizer] = "rmsprop",
                 loss: str | None = None, metrics: Sequence[str] | None = None,
-                dtype: Any = "float64") -> None:
+                dtype: Any = "float64", threads: int | None = None) -> None:
         """Choose the optimizer (name, class or instance), the loss and the metrics.
 
         ``dtype`` is the precision of compiled execution: "float64" (the default) gives the
-        scalar engine's numbers; "float32" trades that exact match for speed.
+        scalar engine's numbers; "float32" trades that exact match for speed. ``threads``
+        is the number of BLAS threads compiled execution uses; None (the default) picks
+        one per core the load average leaves idle, at the start of each fit/evaluate/predict.
         """
+        check_threads(threads, "compile")
         if isinstance(optimizer, str):
             check_name(optimizer.lower(), list(OPTIMIZERS), "optimizer", "compile")
             optimizer = OPTIMIZERS[optimizer.lower()]
@@ -181,6 +186,7 @@ class Sequential(Weights, Trainer, Module):
         if np.dtype(dtype) not in (np.float64, np.float32):
             raise ConfigError(f"compile: dtype must be float64 or float32, got {dtype!r}")
         self.dtype = np.dtype(dtype)
+        self.threads = threads
         self.optimizer = optimizer
         if self.built and not optimizer.params:
             optimizer.bind(self.parameters())

@@ -1,0 +1,206 @@
+"""BLAS threads in compiled runs: chosen, set during each call, restored after, and the
+numbers do not depend on them (float32 agrees with float64 to its precision)."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+import threadpoolctl  # noqa: F401  (a dev dependency: these tests need it)
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import autograd
+import nn
+from autograd import ConfigError, MissingDependency, Value
+from autograd.compiled import compile_batch
+from autograd.compiled import threads as th
+from autograd.compiled.steps import MatmulStep
+
+
+def small_problem(seed: int = 0, n_in: int = 12, hidden: int = 16, batch: int = 20):
+    rng = np.random.default_rng(seed)
+    W = [[Value(float(rng.normal(0, 0.5))) for _ in range(n_in)] for _ in range(hidden)]
+    b = [Value(0.1) for _ in range(hidden)]
+    v = [Value(float(rng.normal(0, 0.5))) for _ in range(hidden)]
+    params = [p for row in W for p in row] + b + v
+
+    def fn(xs, ys):
+        h = [(autograd.dot(w, xs) + c).relu() for w, c in zip(W, b)]
+        out = autograd.dot(v, h)
+        return [out], (out - ys[0]) ** 2
+
+    X, Y = rng.normal(size=(batch, n_in)), rng.normal(size=(batch, 1))
+    return fn, params, X, Y
+
+
+def record_threads(program) -> list[list[int]]:
+    """Wrap every matmul step so it records the BLAS thread counts it ran with."""
+    seen: list[list[int]] = []
+    for step in program.plan.steps:
+        if isinstance(step, MatmulStep):
+            for name in ("forward", "backward"):
+                inner = getattr(step, name)
+
+                def wrapped(*args, _inner=inner):
+                    seen.append(th.blas_thread_counts())
+                    return _inner(*args)
+
+                setattr(step, name, wrapped)
+    return seen
+
+
+@pytest.fixture
+def blas_count():
+    counts = th.blas_thread_counts()
+    assert counts, "numpy's BLAS should be visible to threadpoolctl"
+    return counts
+
+
+@given(threads=st.integers(1, 4), outside=st.integers(1, 3))
+@settings(max_examples=12)
+def test_threads_are_set_during_each_call_and_restored_after(threads, outside):
+    fn, params, X, Y = small_problem()
+    with threadpoolctl.threadpool_limits(outside, user_api="blas"):
+        program = compile_batch(fn, params, X, Y, threads=threads)
+        seen = record_threads(program)
+        program.forward(X, Y)
+        program.backward()
+        assert th.blas_thread_counts() == [outside] * len(th.blas_thread_counts())
+    assert seen and all(set(c) == {threads} for c in seen)
+    assert program.threads == threads
+
+
+def test_restored_even_when_a_step_raises(blas_count):
+    x = Value(1.0)
+
+    def fn(xs, ys):
+        return [xs[0]], (xs[0] * x + ys[0]).log()
+
+    program = compile_batch(fn, [x], [[1.0]], [[1.0]], threads=blas_count[0] + 1)
+    with pytest.raises(ValueError, match="log"):
+        program.forward([[-5.0]], [[1.0]])
+    assert th.blas_thread_counts() == blas_count
+
+
+def test_results_do_not_depend_on_the_thread_count():
+    fn, params, X, Y = small_problem(seed=3, n_in=40, hidden=64, batch=300)
+    results = []
+    for threads in (1, 2, 3):
+        program = compile_batch(fn, params, X, Y, threads=threads)
+        outs, losses = program.forward(X, Y)
+        results.append((outs, losses, program.backward()))
+    for outs, losses, grad in results[1:]:
+        np.testing.assert_allclose(outs, results[0][0], rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(losses, results[0][1], rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(grad, results[0][2], rtol=1e-11, atol=1e-12)
+
+
+def test_assigning_threads_changes_them_and_none_chooses_again(monkeypatch):
+    fn, params, X, Y = small_problem()
+    program = compile_batch(fn, params, X, Y, threads=3)
+    program.threads = 1
+    seen = record_threads(program)
+    program.forward(X, Y)
+    assert set(seen[-1]) == {1}
+    monkeypatch.setattr(th.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    program.threads = None
+    assert program.threads == th.usable_cores()
+
+
+@pytest.mark.parametrize("load, expected", [
+    (0.0, "cores"), (0.4, "cores"), (1.0, "cores-1"), (100.0, 1)])
+def test_automatic_choice_leaves_busy_cores_alone(monkeypatch, load, expected):
+    monkeypatch.setattr(th, "usable_cores", lambda: 4)
+    monkeypatch.setattr(th.os, "getloadavg", lambda: (load, 0.0, 0.0))
+    want = {"cores": 4, "cores-1": 3}.get(expected, expected)
+    assert th.auto_threads() == want
+    assert th.resolve_threads(None, "here") == want
+
+
+def test_automatic_choice_without_a_load_average(monkeypatch):
+    def unavailable():
+        raise OSError("no load average")
+
+    monkeypatch.setattr(th.os, "getloadavg", unavailable)
+    assert th.auto_threads() == th.usable_cores() >= 1
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2", [2]])
+def test_bad_thread_counts_are_refused_by_name(bad):
+    fn, params, X, Y = small_problem()
+    with pytest.raises(ConfigError, match=r"compile_batch: threads must be None .* got"):
+        compile_batch(fn, params, X, Y, threads=bad)
+    program = compile_batch(fn, params, X, Y, threads=1)
+    with pytest.raises(ConfigError, match="BatchProgram.threads"):
+        program.threads = bad
+    model = nn.Sequential([nn.Dense(2, input_shape=(3,))])
+    with pytest.raises(ConfigError, match="compile: threads must be"):
+        model.compile(loss="mse", threads=bad)
+
+
+def test_without_threadpoolctl_automatic_leaves_blas_alone_and_counts_need_it(monkeypatch):
+    monkeypatch.setattr(th, "_controllers", None)
+    monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # import now fails
+    fn, params, X, Y = small_problem()
+    program = compile_batch(fn, params, X, Y)
+    assert program.threads is None
+    outs, _ = program.forward(X, Y)
+    assert outs.shape == (len(X), 1)
+    with pytest.raises(MissingDependency, match="threads=2 needs the threadpoolctl package"):
+        compile_batch(fn, params, X, Y, threads=2)
+    model = nn.Sequential([nn.Dense(2, input_shape=(3,))])
+    with pytest.raises(MissingDependency, match="compile: threads=1 needs"):
+        model.compile(loss="mse", threads=1)
+    model.compile(loss="mse")  # the automatic choice needs nothing
+    model.fit(np.ones((4, 3)), np.ones((4, 2)), verbose=0)
+
+
+# -- the Keras-style model ---------------------------------------------------------------
+
+
+def mnist_like(dtype: str, threads: int | None, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    X = rng.random((96, 50)).astype(np.float32)
+    Y = np.eye(10)[rng.integers(0, 10, len(X))]
+    model = nn.Sequential([nn.Dense(64, "relu", input_shape=(50,)), nn.Dense(10, "softmax")],
+                          seed=seed)
+    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"],
+                  dtype=dtype, threads=threads)
+    return model, X, Y
+
+
+def test_compile_threads_reach_every_compiled_call_and_are_restored(blas_count):
+    model, X, Y = mnist_like("float64", threads=blas_count[0] + 1)
+    model.fit(X, Y, epochs=1, batch_size=32, verbose=0)
+    program = model.program
+    seen = record_threads(program)
+    model.fit(X, Y, epochs=1, batch_size=32, verbose=0)
+    model.evaluate(X, Y)
+    model.predict(X)
+    assert seen and all(set(c) == {blas_count[0] + 1} for c in seen)
+    assert th.blas_thread_counts() == blas_count
+    model.compile(optimizer=model.optimizer, loss=model.loss, threads=1)  # no recompile
+    model.fit(X, Y, epochs=1, batch_size=32, verbose=0)
+    assert model.program is program and set(seen[-1]) == {1}
+
+
+def test_float32_and_float64_training_agree_at_any_thread_count():
+    runs = {}
+    for dtype in ("float64", "float32"):
+        for threads in (1, 2):
+            model, X, Y = mnist_like(dtype, threads)
+            history = model.fit(X, Y, epochs=2, batch_size=32, verbose=0, seed=1)
+            runs[dtype, threads] = (np.array([p.data for p in model.parameters()]),
+                                    history.history["loss"], model.predict(X))
+    for dtype, tol in (("float64", 1e-10), ("float32", 1e-4)):
+        theta, loss, pred = runs[dtype, 2]
+        np.testing.assert_allclose(theta, runs[dtype, 1][0], rtol=tol, atol=tol)
+        np.testing.assert_allclose(loss, runs[dtype, 1][1], rtol=tol)
+        np.testing.assert_allclose(pred, runs[dtype, 1][2], rtol=tol, atol=tol)
+    theta64, loss64, pred64 = runs["float64", 1]
+    theta32, loss32, pred32 = runs["float32", 1]
+    np.testing.assert_allclose(theta32, theta64, rtol=1e-3, atol=2e-4)
+    np.testing.assert_allclose(loss32, loss64, rtol=1e-4)
+    np.testing.assert_allclose(pred32, pred64, rtol=1e-3, atol=1e-4)
