@@ -5,8 +5,7 @@ another way; nothing here changes how gradients are computed.
 """
 
 from .anomaly import detect_anomaly
-from .backprop import check_backprop
-from .backprop_report import BackpropReport
+from .backprop import BackpropReport, check_backprop
 from .blame import GraphReport, check_graph
 from .functional import grad, hessian
 from .gradcheck import GradcheckReport, gradcheck, gradgradcheck

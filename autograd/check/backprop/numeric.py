@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .backprop_args import scalar_loss
+from .args import scalar_loss
 
 __all__ = ["descent", "finite_differences"]
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..arrays import Record
-from ..engine import Value
-from ..graph import children_of
+from ...arrays import Record
+from ...engine import Value
+from ...graph import children_of
 
 __all__ = ["describe", "drop", "keep_only", "term_tree"]
 

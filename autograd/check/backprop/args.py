@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import Value
-from ..errors import InputTypeError
-from .backprop_report import shape_text
+from ...engine import Value
+from ...errors import InputTypeError
+from .report import shape_text
 
 __all__ = ["as_loss", "call_user", "data_counts", "describe_data", "grad_arrays",
            "param_arrays", "scalar_loss"]

@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from ..arrays import Record
-from ..backward import propagate
-from ..engine import Value
-from ..graph import topo_order
+from ...arrays import Record
+from ...backward import propagate
+from ...engine import Value
+from ...graph import topo_order
 from .formulas import FORMULAS, REPLACEMENTS, activation_name
 from .terms import describe, drop, keep_only, term_tree
 

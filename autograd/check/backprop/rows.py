@@ -10,9 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from .backprop_report import FAIL, OK, BackpropRow
 from .diagnose import OK as RIGHT
 from .diagnose import Diagnosis, diagnose, in_terms
+from .report import FAIL, OK, BackpropRow
 
 __all__ = ["compare"]
 

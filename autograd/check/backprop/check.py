@@ -27,9 +27,11 @@ from typing import Any
 
 import numpy as np
 
-from ..arrays import np_values, recording
-from ..errors import BackpropError, InputTypeError
-from .backprop_args import (
+from ...arrays import np_values, recording
+from ...errors import BackpropError, InputTypeError
+from ..gradcheck import check_tols
+from ..numeric import check_eps
+from .args import (
     as_loss,
     call_user,
     data_counts,
@@ -39,12 +41,10 @@ from .backprop_args import (
     param_arrays,
     scalar_loss,
 )
-from .backprop_numeric import descent, finite_differences
-from .backprop_report import BackpropReport
-from .backprop_rows import compare
-from .gradcheck import check_tols
 from .mistakes import Graph
-from .numeric import check_eps
+from .numeric import descent, finite_differences
+from .report import BackpropReport
+from .rows import compare
 
 __all__ = ["check_backprop"]
 
