@@ -17,7 +17,7 @@ import numbers
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .backward import add_hook, run_backward
+from .backward import add_hook, backward
 from .errors import InputTypeError, describe_node
 from .node import Node, _Meta, children_of, extras, meta
 from .ops import OPS, Op, bind
@@ -151,13 +151,7 @@ class Value(Node):
 
     # -- gradients -----------------------------------------------------------------------
 
-    def backward(self, grad: Number = 1.0) -> None:
-        """Add d(self)/d(node) * grad into every reachable node's ``.grad``.
-
-        Gradients accumulate across calls, as in PyTorch: calling it twice on
-        ``y = x * x`` doubles ``x.grad``. Iterative: a 1,000,000-node chain is fine.
-        """
-        run_backward(self, as_real(grad, "backward(grad=...)"))
+    backward = backward
 
     def register_hook(self, hook: Callable[[float], Any]) -> Any:
         """Call ``hook(grad)`` when this node's gradient is complete during backward.

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .atomic import rollback
 from .node import Node, children_of
 from .ops import FLOAT
 
-__all__ = ["children_of", "local_partials", "topo_order", "walk"]
+__all__ = ["MARKS", "children_of", "local_partials", "topo_order", "visit"]
 
 
 class _Mark:
@@ -31,86 +32,77 @@ class _Mark:
 # already the zero that backward starts each node's gradient from (no zeroing pass).
 # Every placed node later gets a fresh float from ``+=``, so the mark never lingers.
 _OPEN, _PLACED = _Mark("open"), float("0.0")
+MARKS = (_OPEN, _PLACED)
 
 
-def walk(root: Node) -> tuple[list[Node], list[Node], list[Any]]:
-    """The walk behind ``topo_order``: the order, and the nodes whose grad was not 0.0
-    with those grads (two lists, not pairs: no allocation the garbage collector tracks).
+def visit(order: list[Node], stack: list[Node], kept: list[Node], olds: list[Any]) -> None:
+    """The walk behind ``topo_order``: from the nodes on ``stack``, append every reachable
+    node to ``order``, children first, and record the nonzero grads it overwrites in
+    ``kept``/``olds`` (two lists, not pairs: no allocation the garbage collector tracks).
 
     Visited nodes are marked in their own ``grad`` slot instead of a dict or set (this
     walk is most of a backward pass, and slot writes are several times cheaper than
     hashing). On return every visited ``grad`` holds the placed mark, a 0.0 that the
     next walk would take for "visited": backward accumulates into it (``+=`` makes new
-    floats), anyone else resets it, and the returned non-zero grads are put back.
+    floats), anyone else resets it, and the kept grads are put back. At every bytecode a
+    marked node is in ``order`` or on ``stack``, and an overwritten grad is in ``olds``,
+    so :func:`autograd.atomic.rollback` can undo an interrupted walk.
     """
-    order: list[Node] = []
-    kept: list[Node] = []
-    olds: list[Any] = []
     append, keep, keep_old = order.append, kept.append, olds.append
     OPEN, PLACED = _OPEN, _PLACED
-    stack = [root]
     push, pop = stack.append, stack.pop
-    try:
-        while stack:
-            node = stack[-1]
-            g = node.grad
-            if g is PLACED:
-                pop()
-                continue
-            if g is OPEN:  # its inputs are all placed now
-                pop()
-                node.grad = PLACED
-                append(node)
-                continue
-            if g:
-                keep(node)
-                keep_old(g)
-            fn = node._fn
-            if fn is None:
-                pop()
-                node.grad = PLACED
-                append(node)
-                continue
-            node.grad = OPEN
-            arity = fn.arity
-            if arity == 2:
-                b = node._b
-                if b.grad is not OPEN and b.grad is not PLACED:
-                    push(b)
-                a = node._a
-                if a.grad is not OPEN and a.grad is not PLACED:
-                    push(a)
-            elif arity == 1:
-                a = node._a
-                if a.grad is not OPEN and a.grad is not PLACED:
-                    push(a)
-            else:
-                children = node._a
-                # Leading leaves go straight into the order (where the recursive walk
-                # would place them), sparing wide nodes like dot a push and pop each.
-                i = 0
-                for child in children:
-                    cg = child.grad
-                    if cg is not OPEN and cg is not PLACED:
-                        if child._fn is not None:
-                            break
-                        if cg:
-                            keep(child)
-                            keep_old(cg)
-                        child.grad = PLACED
-                        append(child)
-                    i += 1
-                for child in reversed(children[i:]):
-                    if child.grad is not OPEN and child.grad is not PLACED:
-                        push(child)
-    except BaseException:  # e.g. KeyboardInterrupt: never leave marks behind
-        for node in order + stack:
-            if node.grad is OPEN or node.grad is PLACED:
-                node.grad = 0.0
-        for node, g in zip(kept, olds):
-            node.grad = g
-        raise
-    return order, kept, olds
+    while stack:
+        node = stack[-1]
+        g = node.grad
+        if g is PLACED:
+            pop()
+            continue
+        if g is OPEN:  # its inputs are all placed now
+            append(node)
+            node.grad = PLACED
+            pop()
+            continue
+        if g:
+            keep(node)
+            keep_old(g)
+        fn = node._fn
+        if fn is None:
+            append(node)
+            node.grad = PLACED
+            pop()
+            continue
+        node.grad = OPEN
+        arity = fn.arity
+        if arity == 2:
+            b = node._b
+            if b.grad is not OPEN and b.grad is not PLACED:
+                push(b)
+            a = node._a
+            if a.grad is not OPEN and a.grad is not PLACED:
+                push(a)
+        elif arity == 1:
+            a = node._a
+            if a.grad is not OPEN and a.grad is not PLACED:
+                push(a)
+        else:
+            children = node._a
+            # Leading leaves go straight into the order (where the recursive walk
+            # would place them), sparing wide nodes like dot a push and pop each.
+            i = 0
+            for child in children:
+                cg = child.grad
+                if cg is not OPEN and cg is not PLACED:
+                    if child._fn is not None:
+                        break
+                    if cg:
+                        keep(child)
+                        keep_old(cg)
+                    append(child)
+                    child.grad = PLACED
+                i += 1
+            for child in reversed(children[i:]):
+                if child.grad is not OPEN and child.grad is not PLACED:
+                    push(child)
 
 
 def topo_order(root: Node) -> list[Node]:
@@ -118,13 +110,25 @@ def topo_order(root: Node) -> list[Node]:
 
     The same order a recursive depth-first post-order walk gives (inputs visited left
     to right), computed with an explicit stack so a 1,000,000-deep chain is fine.
+    Interrupted (Ctrl-C), it leaves every ``.grad`` as it was.
     """
-    order, kept, olds = walk(root)
+    order: list[Node] = []
+    stack, kept, olds = [root], [], []
+    try:
+        visit(order, stack, kept, olds)
+        _unmark(order, kept, olds)
+    except BaseException:
+        rollback(order, stack, kept, olds, MARKS)
+        raise
+    return order
+
+
+def _unmark(order: list[Node], kept: list[Node], olds: list[Any]) -> None:
+    """Put back the grads the walk parked its marks over (rollback may redo this)."""
     for node in order:
         node.grad = 0.0
     for node, g in zip(kept, olds):
         node.grad = g
-    return order
 
 
 def local_partials(node: Node, F: Any = FLOAT) -> tuple[tuple[Node, ...], tuple[Any, ...]]:
