@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from .backward import add_hook, backward
@@ -26,7 +27,34 @@ __all__ = ["Value", "apply", "as_real"]
 
 Number = int | float
 
-_grad_enabled = True
+# Grad mode: the number of ``no_grad`` blocks open in any thread or task, and this
+# context's innermost block (read only while the count is not 0: see autograd.modes).
+_paused = 0
+
+
+class NoGradBlock:
+    """One entered ``no_grad`` block: open until its ``with`` exits."""
+
+    __slots__ = ("open", "outer")
+
+    def __init__(self, outer: NoGradBlock | None) -> None:
+        self.open, self.outer = True, outer
+
+
+no_grad_block: ContextVar[NoGradBlock | None] = ContextVar("autograd_no_grad", default=None)
+_innermost = no_grad_block.get
+
+
+def recording() -> bool:
+    """Whether ops build a graph in this thread or task: no enclosing block is open."""
+    block = _innermost()
+    while block is not None:
+        if block.open:
+            return False
+        block = block.outer
+    return True
+
+
 _on_create: Callable[[Value], None] | None = None  # set by anomaly mode to record origins
 
 
@@ -195,12 +223,12 @@ def _node(data: float, a: Any, b: Any, fn: Op) -> Value:
     v = _new(Value)
     v.data = data
     v.grad = 0.0
-    if _grad_enabled:
+    if _paused and ((block := _innermost()) is not None and block.open or not recording()):
+        v._a = v._b = v._fn = None
+    else:
         v._a = a
         v._b = b
         v._fn = fn
-    else:
-        v._a = v._b = v._fn = None
     if _on_create is not None:
         _on_create(v)
     return v
