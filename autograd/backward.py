@@ -17,9 +17,10 @@ from collections.abc import Callable
 from typing import Any
 
 from .atomic import rollback
+from .closure import contributions
 from .errors import HookError, describe_node
 from .graph import MARKS, local_partials, topo_order, visit
-from .node import Node, _Meta, meta
+from .node import CLOSURE, LEFT_CONST, RIGHT_CONST, Node, _Meta, meta
 from .ops import FLOAT
 
 __all__ = ["RemovableHandle", "add_hook", "backward", "propagate"]
@@ -141,6 +142,16 @@ def _chain_rule(order: list[Node]) -> None:
             a = node._a
             (pa,) = fn.partials(F, a.data, node.data)
             a.grad += g * pa
+        elif arity == RIGHT_CONST:  # a binary op with a number in _b: its rule as for two
+            a = node._a
+            a.grad += g * fn.partials(F, a.data, node._b, node.data)[0]
+        elif arity == LEFT_CONST:
+            a = node._a
+            a.grad += g * fn.partials(F, node._b, a.data, node.data)[1]
+        elif arity == CLOSURE:  # micrograd-style: the node's closure applies its step
+            closure = node._b.backward
+            if closure is not None:
+                closure()
         else:
             children = node._a
             partials = fn.partials(F, [c.data for c in children], node.data)
@@ -164,6 +175,13 @@ def propagate(order: list[Node], root: Node, seed: Any, F: Any = FLOAT,
         if hooks and node._meta is not None and node._meta.hooks:
             g = grads[node] = _run_hooks(node, g, F)
         if node._fn is None:
+            continue
+        if node._fn.arity == CLOSURE and F is FLOAT:
+            for child, contribution in zip(node._a, contributions(node, g)):
+                if check is not None:
+                    check(node, child, contribution / g if g else 0.0, contribution)
+                prev = grads.get(child)
+                grads[child] = contribution if prev is None else prev + contribution
             continue
         children, partials = local_partials(node, F)
         for child, p in zip(children, partials):

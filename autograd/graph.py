@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from .atomic import rollback
-from .node import Node, children_of
+from .closure import contributions
+from .errors import OpDefinitionError, describe_node
+from .node import CLOSURE, LEFT_CONST, RIGHT_CONST, Node, children_of, materialize
 from .ops import FLOAT
 
 __all__ = ["MARKS", "children_of", "local_partials", "topo_order", "visit"]
@@ -35,7 +37,8 @@ _OPEN, _PLACED = _Mark("open"), float("0.0")
 MARKS = (_OPEN, _PLACED)
 
 
-def visit(order: list[Node], stack: list[Node], kept: list[Node], olds: list[Any]) -> None:
+def visit(order: list[Node], stack: list[Node], kept: list[Node], olds: list[Any],
+          readers: bool = False) -> None:
     """The walk behind ``topo_order``: from the nodes on ``stack``, append every reachable
     node to ``order``, children first, and record the nonzero grads it overwrites in
     ``kept``/``olds`` (two lists, not pairs: no allocation the garbage collector tracks).
@@ -46,7 +49,9 @@ def visit(order: list[Node], stack: list[Node], kept: list[Node], olds: list[Any
     next walk would take for "visited": backward accumulates into it (``+=`` makes new
     floats), anyone else resets it, and the kept grads are put back. At every bytecode a
     marked node is in ``order`` or on ``stack``, and an overwritten grad is in ``olds``,
-    so :func:`autograd.atomic.rollback` can undo an interrupted walk.
+    so :func:`autograd.atomic.rollback` can undo an interrupted walk. With ``readers``,
+    folded numbers get their constant leaves first, so the order lists them; a folded
+    node whose grad is already nonzero gets its leaf in any walk (see ``materialize``).
     """
     append, keep, keep_old = order.append, kept.append, olds.append
     OPEN, PLACED = _OPEN, _PLACED
@@ -71,8 +76,11 @@ def visit(order: list[Node], stack: list[Node], kept: list[Node], olds: list[Any
             node.grad = PLACED
             pop()
             continue
-        node.grad = OPEN
         arity = fn.arity
+        if (readers or g) and (arity == RIGHT_CONST or arity == LEFT_CONST):
+            materialize(node)  # readers list the number's leaf; a second backward needs it
+            arity = 2
+        node.grad = OPEN
         if arity == 2:
             b = node._b
             if b.grad is not OPEN and b.grad is not PLACED:
@@ -80,11 +88,7 @@ def visit(order: list[Node], stack: list[Node], kept: list[Node], olds: list[Any
             a = node._a
             if a.grad is not OPEN and a.grad is not PLACED:
                 push(a)
-        elif arity == 1:
-            a = node._a
-            if a.grad is not OPEN and a.grad is not PLACED:
-                push(a)
-        else:
+        elif arity is None or arity == CLOSURE:
             children = node._a
             # Leading leaves go straight into the order (where the recursive walk
             # would place them), sparing wide nodes like dot a push and pop each.
@@ -103,6 +107,10 @@ def visit(order: list[Node], stack: list[Node], kept: list[Node], olds: list[Any
             for child in reversed(children[i:]):
                 if child.grad is not OPEN and child.grad is not PLACED:
                     push(child)
+        else:  # one input in _a: a unary op, or a binary op holding a number
+            a = node._a
+            if a.grad is not OPEN and a.grad is not PLACED:
+                push(a)
 
 
 def topo_order(root: Node) -> list[Node]:
@@ -115,7 +123,7 @@ def topo_order(root: Node) -> list[Node]:
     order: list[Node] = []
     stack, kept, olds = [root], [], []
     try:
-        visit(order, stack, kept, olds)
+        visit(order, stack, kept, olds, readers=True)
         _unmark(order, kept, olds)
     except BaseException:
         rollback(order, stack, kept, olds, MARKS)
@@ -135,12 +143,20 @@ def local_partials(node: Node, F: Any = FLOAT) -> tuple[tuple[Node, ...], tuple[
     """The node's inputs and the local derivative of its output by each of them.
 
     With ``F=FLOAT`` the derivatives are floats; with the ``Value`` math namespace they
-    are ``Value``s built from the inputs, which is how higher-order gradients work.
+    are ``Value``s built from the inputs, which is how higher-order gradients work. A
+    micrograd-style node's are what its closure passes on from a gradient of 1.0.
     """
     fn = node._fn
     if fn is None:
         return (), ()
     children = children_of(node)
+    fn = node._fn
+    if fn.arity == CLOSURE:
+        if F is not FLOAT:
+            raise OpDefinitionError(
+                f"{describe_node(node)} is a micrograd-style node (its rule is a _backward "
+                "closure over floats), so it cannot be differentiated twice")
+        return children, tuple(contributions(node, 1.0))
     if F is FLOAT:
         args: Any = [c.data for c in children]
         out: Any = node.data

@@ -2,7 +2,7 @@
 callback of anomaly mode.
 
 Grad mode lives in a context variable, so each thread and each asyncio task has its
-own, as in PyTorch. Every op would pay for reading it, so :mod:`autograd.engine` keeps a
+own, as in PyTorch. Every op would pay for reading it, so :mod:`autograd.build` keeps a
 process-wide count of the ``no_grad`` blocks open anywhere: while it is 0 (the common
 case) an op reads that one global; only while some block is open does it ask the
 context variable whether *this* thread or task is inside one. The variable holds the
@@ -18,15 +18,16 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from . import build as _build
 from . import engine as _engine
-from .engine import NoGradBlock
+from .build import NoGradBlock
 
 if TYPE_CHECKING:
     from .engine import Value
 
 __all__ = ["is_grad_enabled", "no_grad", "set_on_create"]
 
-_current = _engine.no_grad_block
+_current = _build.no_grad_block
 _count_lock = threading.Lock()
 
 
@@ -53,7 +54,8 @@ class no_grad:
 
     def __enter__(self) -> None:
         with _count_lock:
-            _engine._paused += 1
+            _build._paused += 1
+            _build._slow = True
         block = NoGradBlock(_current.get())
         self._blocks.append(block)
         _current.set(block)
@@ -64,7 +66,8 @@ class no_grad:
         if _current.get() is block:
             _current.set(block.outer)
         with _count_lock:
-            _engine._paused -= 1
+            _build._paused -= 1
+            _build._slow = bool(_build._paused) or _build._on_create is not None
 
     def __call__(self, func: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(func)
@@ -77,10 +80,13 @@ class no_grad:
 
 def is_grad_enabled() -> bool:
     """False inside ``no_grad()`` in this thread or task."""
-    return not _engine._paused or _engine.recording()
+    return _build.recording()
 
 
 def set_on_create(callback: Callable[[Value], None] | None) -> Callable[[Value], None] | None:
     """Install a function called on every new node (anomaly mode); returns the old one."""
-    old, _engine._on_create = _engine._on_create, callback
+    with _count_lock:
+        old, _engine._on_create = _engine._on_create, callback
+        _build._on_create = callback
+        _build._slow = bool(_build._paused) or callback is not None
     return old

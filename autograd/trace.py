@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .backward import _run_hooks
+from .closure import contributions
 from .engine import Value, as_real
 from .graph import children_of, local_partials, topo_order
+from .node import CLOSURE
 
 __all__ = ["BackwardStep", "ChildUpdate", "node_name", "trace_backward"]
 
@@ -34,7 +36,7 @@ class ChildUpdate:
     child: Value
     number: int  # the child's index in topo_order
     name: str
-    local: float  # d(node)/d(child)
+    local: float | None  # d(node)/d(child); None for a micrograd-style node's closure
     contribution: float  # upstream * local
     grad_before: float
     grad_after: float
@@ -63,6 +65,10 @@ class BackwardStep:
         out = []
         for u in self.updates:
             note = f"  (contribution {u.nth} of {u.of})" if u.of > 1 else ""
+            if u.local is None:  # no local rule to show: what the closure added
+                out.append(f"{u.name}.grad += {self.name}._backward() = {fmt(u.contribution)}"
+                           f"  -> {fmt(u.grad_after)}{note}")
+                continue
             out.append(
                 f"{u.name}.grad += {self.name}.grad * d{self.name}/d{u.name} = "
                 f"{fmt(self.upstream)} * {fmt(u.local)} = {fmt(u.contribution)}"
@@ -98,11 +104,15 @@ def trace_backward(root: Value, grad: float = 1.0) -> Iterator[BackwardStep]:
         if node._fn is None:
             continue
         upstream = this.get(node, 0.0)
-        children, partials = local_partials(node)
+        if node._fn.arity == CLOSURE:  # micrograd-style: what its closure passes on
+            children, partials = node._a, (None,) * len(node._a)
+            shares = contributions(node, upstream)
+        else:
+            children, partials = local_partials(node)
+            shares = [upstream * local for local in partials]
         updates = []
-        for child, local in zip(children, partials):
+        for child, local, contribution in zip(children, partials, shares):
             before = child.grad
-            contribution = upstream * local
             prev = this.get(child)
             this[child] = contribution if prev is None else prev + contribution
             child.grad = old[child] + this[child]
@@ -112,5 +122,5 @@ def trace_backward(root: Value, grad: float = 1.0) -> Iterator[BackwardStep]:
                                        before, child.grad, seen[child], incoming[child]))
         position += 1
         k = number[node]
-        yield BackwardStep(position, node, k, node_name(node, k), node.op, node._fn.symbol,
+        yield BackwardStep(position, node, k, node_name(node, k), node.op, node._op,
                            upstream, tuple(updates))
