@@ -91,7 +91,8 @@ def backward(root: Node, grad: Any = 1.0) -> None:
         grad = as_real(grad, "backward(grad=...)")
     # This frame is the only one between the caller and the work, and its ``try`` covers
     # every point where an interrupt can be raised until the gradients are committed.
-    order: list[Node] = []
+    order: list[Node] = []  # op nodes, children first (the leaves go to ``leaves``)
+    leaves: list[Node] = []
     stack, kept, olds = [root], [], []
     try:
         if anomaly_check is not None or _live_hooks:
@@ -103,12 +104,12 @@ def backward(root: Node, grad: Any = 1.0) -> None:
                 kept = nodes
                 _commit(nodes, [grads[node] for node in nodes])
                 return
-        visit(order, stack, kept, olds)  # every node's grad is now the walk's 0.0 mark
+        visit(order, leaves, stack, kept, olds)  # every grad is now the walk's 0.0 mark
         root.grad = grad
         _chain_rule(order)
         _commit(kept, olds)  # this call's gradients plus the old ones
     except BaseException:  # a failing rule, Ctrl-C: leave every .grad as it was
-        rollback(order, stack, kept, olds, MARKS)
+        rollback(order + leaves, stack, kept, olds, MARKS)
         raise
 
 
@@ -125,11 +126,10 @@ def _commit(nodes: list[Node], values: list[Any]) -> None:
 
 
 def _chain_rule(order: list[Node]) -> None:
+    """Every op node of ``order`` (no leaves), last first, passes its grad on."""
     F = FLOAT
     for node in reversed(order):
         fn = node._fn
-        if fn is None:
-            continue
         g = node.grad
         arity = fn.arity
         if arity == 2:

@@ -86,7 +86,15 @@ def _unary(op: Op, a: Value) -> Value:
         bad = op.check(x)
         if bad is not None:
             _fail(bad, (a,))
-    return _node(op.forward(x), a, None, op)
+    v = _new(Value)
+    v.data = op.forward(x)
+    v.grad = 0.0
+    if _slow:
+        return _finish(v, a, None, op)
+    v._a = a
+    v._b = None
+    v._fn = op
+    return v
 
 
 def nary(op: Op, inputs: tuple[Value, ...]) -> Value:
@@ -109,20 +117,38 @@ def _binary(op: Op) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any
     forward, check, name = op.forward, op.check, op.name
     right, left = const_view(op, RIGHT_CONST), const_view(op, LEFT_CONST)
 
+    # Node creation is written out in both (one Python call fewer per node than _node).
     def method(a: Value, b: Any) -> Value:
         x = a.data
         if type(b) is Value or isinstance(b, Value):
             y = b.data
-            store: Any = b
-            view = op
-        else:
-            y = store = b if type(b) is float else _constant(b, name)
-            view = right
+            if check is not None:
+                bad = check(x, y)
+                if bad is not None:
+                    _fail(bad, (a, b))
+            v = _new(Value)
+            v.data = forward(x, y)
+            v.grad = 0.0
+            if _slow:
+                return _finish(v, a, b, op)
+            v._a = a
+            v._b = b
+            v._fn = op
+            return v
+        y = b if type(b) is float else _constant(b, name)
         if check is not None:
             bad = check(x, y)
             if bad is not None:
-                _fail(bad, (a, b))
-        return _node(forward(x, y), a, store, view)
+                _fail(bad, (a, y))
+        v = _new(Value)
+        v.data = forward(x, y)
+        v.grad = 0.0
+        if _slow:
+            return _finish(v, a, y, right)
+        v._a = a
+        v._b = y
+        v._fn = right
+        return v
 
     def reflected(a: Value, b: Any) -> Value:
         if isinstance(b, Value):
@@ -133,7 +159,15 @@ def _binary(op: Op) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any
             bad = check(x, y)
             if bad is not None:
                 _fail(bad, (x, a))
-        return _node(forward(x, y), a, x, left)
+        v = _new(Value)
+        v.data = forward(x, y)
+        v.grad = 0.0
+        if _slow:
+            return _finish(v, a, x, left)
+        v._a = a
+        v._b = x
+        v._fn = left
+        return v
 
     method.__name__, reflected.__name__ = f"__{name}__", f"__r{name}__"
     return method, reflected

@@ -37,23 +37,26 @@ _OPEN, _PLACED = _Mark("open"), float("0.0")
 MARKS = (_OPEN, _PLACED)
 
 
-def visit(order: list[Node], stack: list[Node], kept: list[Node], olds: list[Any],
-          readers: bool = False) -> None:
+def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[Node],
+          olds: list[Any], readers: bool = False) -> None:
     """The walk behind ``topo_order``: from the nodes on ``stack``, append every reachable
-    node to ``order``, children first, and record the nonzero grads it overwrites in
-    ``kept``/``olds`` (two lists, not pairs: no allocation the garbage collector tracks).
+    op node to ``order`` and leaf to ``leaves`` (the same list, for the interleaved
+    order), children first, and record the nonzero grads it overwrites in ``kept``/
+    ``olds`` (two lists, not pairs: no allocation the garbage collector tracks).
 
     Visited nodes are marked in their own ``grad`` slot instead of a dict or set (this
     walk is most of a backward pass, and slot writes are several times cheaper than
     hashing). On return every visited ``grad`` holds the placed mark, a 0.0 that the
     next walk would take for "visited": backward accumulates into it (``+=`` makes new
-    floats), anyone else resets it, and the kept grads are put back. At every bytecode a
-    marked node is in ``order`` or on ``stack``, and an overwritten grad is in ``olds``,
-    so :func:`autograd.atomic.rollback` can undo an interrupted walk. With ``readers``,
+    floats), anyone else resets it, and the kept grads are put back. A leaf input is
+    placed as soon as its turn comes, and a node whose inputs are all placed is placed
+    at once, so neither goes through the stack. At every bytecode a marked node is in
+    ``order``, ``leaves`` or on ``stack``, and an overwritten grad is in ``olds``, so
+    :func:`autograd.atomic.rollback` can undo an interrupted walk. With ``readers``,
     folded numbers get their constant leaves first, so the order lists them; a folded
     node whose grad is already nonzero gets its leaf in any walk (see ``materialize``).
     """
-    append, keep, keep_old = order.append, kept.append, olds.append
+    append, place, keep, keep_old = order.append, leaves.append, kept.append, olds.append
     OPEN, PLACED = _OPEN, _PLACED
     push, pop = stack.append, stack.pop
     while stack:
@@ -72,7 +75,7 @@ def visit(order: list[Node], stack: list[Node], kept: list[Node], olds: list[Any
             keep_old(g)
         fn = node._fn
         if fn is None:
-            append(node)
+            place(node)
             node.grad = PLACED
             pop()
             continue
@@ -80,37 +83,71 @@ def visit(order: list[Node], stack: list[Node], kept: list[Node], olds: list[Any
         if (readers or g) and (arity == RIGHT_CONST or arity == LEFT_CONST):
             materialize(node)  # readers list the number's leaf; a second backward needs it
             arity = 2
-        node.grad = OPEN
         if arity == 2:
-            b = node._b
-            if b.grad is not OPEN and b.grad is not PLACED:
-                push(b)
             a = node._a
-            if a.grad is not OPEN and a.grad is not PLACED:
-                push(a)
+            ga = a.grad
+            if ga is not OPEN and ga is not PLACED:
+                if a._fn is not None:
+                    node.grad = OPEN
+                    b = node._b
+                    if b.grad is not OPEN and b.grad is not PLACED:
+                        push(b)
+                    push(a)
+                    continue
+                if ga:
+                    keep(a)
+                    keep_old(ga)
+                place(a)
+                a.grad = PLACED
+            b = node._b
+            gb = b.grad
+            if gb is not OPEN and gb is not PLACED:
+                if b._fn is not None:
+                    node.grad = OPEN
+                    push(b)
+                    continue
+                if gb:
+                    keep(b)
+                    keep_old(gb)
+                place(b)
+                b.grad = PLACED
         elif arity is None or arity == CLOSURE:
             children = node._a
-            # Leading leaves go straight into the order (where the recursive walk
-            # would place them), sparing wide nodes like dot a push and pop each.
-            i = 0
             for child in children:
                 cg = child.grad
                 if cg is not OPEN and cg is not PLACED:
-                    if child._fn is not None:
+                    if child._fn is not None:  # the rest waits on the stack
+                        node.grad = OPEN
+                        for rest in reversed(children[children.index(child):]):
+                            if rest.grad is not OPEN and rest.grad is not PLACED:
+                                push(rest)
                         break
                     if cg:
                         keep(child)
                         keep_old(cg)
-                    append(child)
+                    place(child)
                     child.grad = PLACED
-                i += 1
-            for child in reversed(children[i:]):
-                if child.grad is not OPEN and child.grad is not PLACED:
-                    push(child)
+            else:
+                append(node)
+                node.grad = PLACED
+                pop()
+            continue
         else:  # one input in _a: a unary op, or a binary op holding a number
             a = node._a
-            if a.grad is not OPEN and a.grad is not PLACED:
-                push(a)
+            ga = a.grad
+            if ga is not OPEN and ga is not PLACED:
+                if a._fn is not None:
+                    node.grad = OPEN
+                    push(a)
+                    continue
+                if ga:
+                    keep(a)
+                    keep_old(ga)
+                place(a)
+                a.grad = PLACED
+        append(node)  # every input is placed
+        node.grad = PLACED
+        pop()
 
 
 def topo_order(root: Node) -> list[Node]:
@@ -123,7 +160,7 @@ def topo_order(root: Node) -> list[Node]:
     order: list[Node] = []
     stack, kept, olds = [root], [], []
     try:
-        visit(order, stack, kept, olds, readers=True)
+        visit(order, order, stack, kept, olds, readers=True)
         _unmark(order, kept, olds)
     except BaseException:
         rollback(order, stack, kept, olds, MARKS)
