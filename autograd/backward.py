@@ -17,9 +17,9 @@ from collections.abc import Callable
 from typing import Any
 
 from .atomic import rollback
-from .closure import contributions
 from .errors import HookError, describe_node
 from .graph import MARKS, local_partials, topo_order, visit
+from .micrograd import contributions
 from .node import CLOSURE, LEFT_CONST, RIGHT_CONST, Node, _Meta, meta
 from .ops import FLOAT
 

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import node as _node_module
 from .backward import add_hook, backward
-from .closure import CLOSURE_OP, chain_step, nothing
 from .errors import InputTypeError
+from .micrograd import Attribute, chain_step, inputs, micrograd_init, nothing, to_closure
 from .node import CLOSURE, Node, _Meta, children_of, extras, meta
 
 __all__ = ["Value", "apply", "as_real"]
@@ -60,7 +60,7 @@ class Value(Node):
         self.grad = 0.0
         self._a = self._b = self._fn = None
         if _children or _op or label:
-            _micrograd_init(self, _children, _op, label)
+            micrograd_init(self, _children, _op, label)
         if _on_create is not None:
             _on_create(self)
 
@@ -101,8 +101,8 @@ class Value(Node):
         return self.children
 
     @_prev.setter
-    def _prev(self, inputs: Iterable[Value]) -> None:
-        kids = _inputs(inputs)
+    def _prev(self, new: Iterable[Value]) -> None:
+        kids = inputs(new)
         fn = self._fn
         if fn is not None and fn.arity != CLOSURE and len(kids) == len(children_of(self)):
             fn = self._fn  # (children_of may have given a folded number its own leaf)
@@ -111,7 +111,7 @@ class Value(Node):
             else:
                 self._a = kids[0] if fn.arity == 1 else kids
         elif kids or fn is not None:
-            _to_closure(self, kids)
+            to_closure(self, kids)
 
     @property
     def _op(self) -> str:
@@ -150,7 +150,7 @@ class Value(Node):
                                  f"{closure!r} ({type(closure).__name__})")
         fn = self._fn
         if fn is not None and fn.arity != CLOSURE:
-            _to_closure(self, tuple(children_of(self)))
+            to_closure(self, tuple(children_of(self)))
         meta(self).backward = closure
 
     @classmethod
@@ -172,10 +172,10 @@ class Value(Node):
             if not (type(name) is str and name.isidentifier()):
                 raise InputTypeError(f"allow_attributes: names must be identifiers, got {name!r}")
             existing = getattr(cls, name, None)
-            if existing is not None and not isinstance(existing, _Attribute):
+            if existing is not None and not isinstance(existing, Attribute):
                 raise InputTypeError(f"allow_attributes: {name!r} is already an attribute of "
                                      f"{cls.__name__}")
-            setattr(cls, name, _Attribute(name))
+            setattr(cls, name, Attribute(name))
 
     def __repr__(self) -> str:
         return f"Value(data={self.data!r}, grad={self.grad!r})"
@@ -257,82 +257,11 @@ class Value(Node):
 
 
 
-class _Attribute:
-    """A user attribute on Values (``p.m``), kept in the node's extras record."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __get__(self, node: Any, owner: Any = None) -> Any:
-        if node is None:
-            return self
-        record = extras(node)
-        attrs = record.attrs if record is not None else None
-        if attrs is None or self.name not in attrs:
-            raise AttributeError(f"'{type(node).__name__}' object has no attribute {self.name!r}")
-        return attrs[self.name]
-
-    def __set__(self, node: Any, value: Any) -> None:
-        record = meta(node)
-        if record.attrs is None:
-            record.attrs = {}
-        record.attrs[self.name] = value
-
-    def __delete__(self, node: Any) -> None:
-        record = extras(node)
-        if record is None or not record.attrs or self.name not in record.attrs:
-            raise AttributeError(self.name)
-        del record.attrs[self.name]
-
-
 Value.allow_attributes("m", "v", "_vis_color")
 
 
 def _number(x: Any) -> float:
     return x.data if isinstance(x, Value) else as_real(x, "comparison")
-
-
-def _inputs(items: Any) -> tuple[Value, ...]:
-    """micrograd's ``_children``: an iterable of Values (a set works; order is kept)."""
-    try:
-        kids = tuple(items)
-    except TypeError:
-        raise InputTypeError(f"Value() _children must be a tuple of Values, got {items!r} "
-                             f"({type(items).__name__})") from None
-    for k in kids:
-        if not isinstance(k, Value):
-            raise InputTypeError(f"Value() _children must hold Values, got {k!r} "
-                                 f"({type(k).__name__})")
-    return kids
-
-
-def _micrograd_init(v: Value, children: Any, op: Any, label: Any) -> None:
-    """The rest of ``Value(data, _children, _op, label)`` when any of them is given."""
-    if type(children) is str:  # Value(2.0, "x"): the label, as this project always took it
-        if label:
-            raise InputTypeError(f"Value() got two labels, {children!r} and {label!r}")
-        children, label = (), children
-    if type(label) is not str:
-        raise InputTypeError(f"Value() label must be a str, got {label!r} ({type(label).__name__})")
-    if type(op) is not str:
-        raise InputTypeError(f"Value() _op must be a str, got {op!r} ({type(op).__name__})")
-    kids = _inputs(children)
-    record = _Meta(label)
-    record.symbol = op if op else None
-    v._b = record
-    if kids:
-        v._a, v._fn = kids, CLOSURE_OP
-
-
-def _to_closure(v: Value, kids: tuple[Value, ...]) -> None:
-    """Make ``v`` a micrograd-style node with inputs ``kids``, keeping label, hooks and
-    what ``_op`` shows."""
-    symbol = v._op
-    record = extras(v) or _Meta()
-    record.symbol = symbol or None
-    v._a, v._b, v._fn = kids, record, CLOSURE_OP
 
 
 def _constant_leaf(data: float) -> Value:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from .atomic import rollback
-from .closure import contributions
 from .errors import OpDefinitionError, describe_node
+from .micrograd import contributions
 from .node import CLOSURE, LEFT_CONST, RIGHT_CONST, Node, children_of, materialize
 from .ops import FLOAT
 

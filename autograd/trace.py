@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .backward import _run_hooks
-from .closure import contributions
 from .engine import Value, as_real
 from .graph import children_of, local_partials, topo_order
+from .micrograd import contributions
 from .node import CLOSURE
 
 __all__ = ["BackwardStep", "ChildUpdate", "node_name", "trace_backward"]
