@@ -2,8 +2,8 @@
 
 Two drivers share the op table's pure partials:
 
-* ``_backward_fast``: a tight float loop, used when no hook is registered and anomaly
-  mode is off (the common case);
+* ``_chain_rule``: a tight float loop over the walk's order, used when no hook is
+  registered and anomaly mode is off (the common case);
 * ``propagate``: per-call gradients in a dict, with hooks, anomaly checks, and a
   ``Value`` math namespace for ``create_graph=True`` (higher order).
 
@@ -16,12 +16,14 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from .atomic import rollback
 from .errors import HookError, describe_node
-from .graph import local_partials, topo_order, walk
-from .node import Node, _Meta, meta
+from .graph import MARKS, local_partials, topo_order, visit
+from .micrograd import contributions
+from .node import CLOSURE, LEFT_CONST, RIGHT_CONST, Node, _Meta, meta
 from .ops import FLOAT
 
-__all__ = ["RemovableHandle", "add_hook", "propagate", "run_backward"]
+__all__ = ["RemovableHandle", "add_hook", "backward", "propagate"]
 
 _live_hooks = 0  # hooks registered and not removed; when 0 the fast loop runs
 anomaly_check: Callable[[Node, Node, Any, Any], None] | None = None  # set by anomaly mode
@@ -75,18 +77,40 @@ def _run_hooks(node: Node, grad: Any, F: Any = FLOAT) -> Any:
     return grad
 
 
-def run_backward(root: Node, seed: float) -> None:
-    """``root.backward(seed)``: add this call's gradients into every node's ``.grad``."""
-    if anomaly_check is not None or _live_hooks:
-        order = topo_order(root)
-        if anomaly_check is not None or _has_hooks(order):
-            grads = propagate(order, root, seed)
-            for node in order:
-                g = grads.get(node)
-                if g is not None:
-                    node.grad += g
-            return
-    _backward_fast(root, seed)
+def backward(root: Node, grad: Any = 1.0) -> None:
+    """Add d(root)/d(node) * grad into every reachable node's ``.grad``.
+
+    Gradients accumulate across calls, as in PyTorch: calling it twice on
+    ``y = x * x`` doubles ``x.grad``. Iterative: a 1,000,000-node chain is fine. All or
+    nothing: if a rule raises or Ctrl-C interrupts the call, every ``.grad`` is left as
+    it was before it.
+    """
+    if type(grad) is not float:
+        from .engine import as_real
+
+        grad = as_real(grad, "backward(grad=...)")
+    # This frame is the only one between the caller and the work, and its ``try`` covers
+    # every point where an interrupt can be raised until the gradients are committed.
+    order: list[Node] = []  # op nodes, children first (the leaves go to ``leaves``)
+    leaves: list[Node] = []
+    stack, kept, olds = [root], [], []
+    try:
+        if anomaly_check is not None or _live_hooks:
+            nodes = topo_order(root)
+            if anomaly_check is not None or _has_hooks(nodes):
+                grads = propagate(nodes, root, grad)
+                nodes = [node for node in nodes if node in grads]
+                olds = [node.grad for node in nodes]
+                kept = nodes
+                _commit(nodes, [grads[node] for node in nodes])
+                return
+        visit(order, leaves, stack, kept, olds)  # every grad is now the walk's 0.0 mark
+        root.grad = grad
+        _chain_rule(order)
+        _commit(kept, olds)  # this call's gradients plus the old ones
+    except BaseException:  # a failing rule, Ctrl-C: leave every .grad as it was
+        rollback(order + leaves, stack, kept, olds, MARKS)
+        raise
 
 
 def _has_hooks(order: list[Node]) -> bool:
@@ -95,29 +119,17 @@ def _has_hooks(order: list[Node]) -> bool:
     return any(type(n._b) is _Meta and n._b.hooks for n in order)
 
 
-def _backward_fast(root: Node, seed: float) -> None:
-    """The chain rule as a tight float loop: this call's gradients from zero, then the
-    old ``.grad`` values added back (so gradients accumulate as in PyTorch)."""
-    order, kept, olds = walk(root)  # every node's grad is now the walk's 0.0 mark
-    root.grad = seed
-    try:
-        _chain_rule(order)
-    except BaseException:  # a failing custom rule: leave every .grad as it was
-        for node in order:
-            node.grad = 0.0
-        for node, old in zip(kept, olds):
-            node.grad = old
-        raise
-    for node, old in zip(kept, olds):
-        node.grad += old
+def _commit(nodes: list[Node], values: list[Any]) -> None:
+    """Add ``values`` into the nodes' grads (rollback can undo it at any point)."""
+    for node, value in zip(nodes, values):
+        node.grad += value
 
 
 def _chain_rule(order: list[Node]) -> None:
+    """Every op node of ``order`` (no leaves), last first, passes its grad on."""
     F = FLOAT
     for node in reversed(order):
         fn = node._fn
-        if fn is None:
-            continue
         g = node.grad
         arity = fn.arity
         if arity == 2:
@@ -130,6 +142,16 @@ def _chain_rule(order: list[Node]) -> None:
             a = node._a
             (pa,) = fn.partials(F, a.data, node.data)
             a.grad += g * pa
+        elif arity == RIGHT_CONST:  # a binary op with a number in _b: its rule as for two
+            a = node._a
+            a.grad += g * fn.partials(F, a.data, node._b, node.data)[0]
+        elif arity == LEFT_CONST:
+            a = node._a
+            a.grad += g * fn.partials(F, node._b, a.data, node.data)[1]
+        elif arity == CLOSURE:  # micrograd-style: the node's closure applies its step
+            closure = node._b.backward
+            if closure is not None:
+                closure()
         else:
             children = node._a
             partials = fn.partials(F, [c.data for c in children], node.data)
@@ -153,6 +175,13 @@ def propagate(order: list[Node], root: Node, seed: Any, F: Any = FLOAT,
         if hooks and node._meta is not None and node._meta.hooks:
             g = grads[node] = _run_hooks(node, g, F)
         if node._fn is None:
+            continue
+        if node._fn.arity == CLOSURE and F is FLOAT:
+            for child, contribution in zip(node._a, contributions(node, g)):
+                if check is not None:
+                    check(node, child, contribution / g if g else 0.0, contribution)
+                prev = grads.get(child)
+                grads[child] = contribution if prev is None else prev + contribution
             continue
         children, partials = local_partials(node, F)
         for child, p in zip(children, partials):

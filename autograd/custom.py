@@ -10,7 +10,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import ops as _ops
-from .engine import Value, _function, _operator, as_real, nary, values
+from .build import function, nary, operator, values
+from .engine import Value, as_real
 from .errors import OpDefinitionError
 from .ops import Op
 
@@ -98,7 +99,7 @@ def custom_op(
     op = _ops.register(Op(name, arity, fwd, checked, symbol or name, builtin=False,
                           nargs=nargs, doc=(forward.__doc__ or "").strip(), rule=rules,
                           rule_args=_input_names(forward, nargs) if rules else ()))
-    build = _function(op) if arity == 1 else _operator(op) if arity == 2 else None
+    build = function(op) if arity == 1 else operator(op) if arity == 2 else None
 
     def apply(*inputs: Value | float) -> Value:
         if len(inputs) != nargs:

@@ -1,8 +1,9 @@
 """``Value``: a scalar that records the operations applied to it, so gradients can flow back.
 
-Its storage is :class:`autograd.node.Node` (five slots, no closure, no cycle: 120 bytes
-with data and grad, freed by reference counting alone); this module adds the arithmetic,
-generated from the op table, and the entry points to backward.
+Its storage is :class:`autograd.node.Node` (six slots, no closure, no cycle: at most 128
+bytes with data and grad, freed by reference counting alone); this module adds the
+user-facing attributes, micrograd's among them, and :mod:`autograd.build` the
+arithmetic, generated from the op table.
 
 >>> x = Value(3.0, label="x")
 >>> y = x * x + 1
@@ -13,22 +14,22 @@ generated from the op table, and the entry points to backward.
 
 from __future__ import annotations
 
+import functools
 import numbers
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from .backward import add_hook, run_backward
-from .errors import InputTypeError, describe_node
-from .node import Node, _Meta, children_of, extras, meta
-from .ops import OPS, Op, bind
+from . import node as _node_module
+from .backward import add_hook, backward
+from .errors import InputTypeError
+from .micrograd import Attribute, chain_step, inputs, micrograd_init, nothing, to_closure
+from .node import CLOSURE, Node, _Meta, children_of, extras, meta
 
 __all__ = ["Value", "apply", "as_real"]
 
 Number = int | float
 
-_grad_enabled = True
 _on_create: Callable[[Value], None] | None = None  # set by anomaly mode to record origins
-
 
 
 def as_real(x: Any, where: str) -> float:
@@ -53,14 +54,13 @@ class Value(Node):
     __slots__ = ()
     __array_ufunc__ = None  # numpy defers to our reflected operators: np.float64(2) * v
 
-    def __init__(self, data: Number, label: str = "") -> None:
+    def __init__(self, data: Number, _children: Iterable[Value] = (), _op: str = "",
+                 label: str = "") -> None:
         self.data = data if type(data) is float else as_real(data, "Value()")
         self.grad = 0.0
-        self._a = self._fn = None
-        if type(label) is not str:
-            raise InputTypeError(
-                f"Value() label must be a str, got {label!r} ({type(label).__name__})")
-        self._b = _Meta(label) if label else None
+        self._a = self._b = self._fn = None
+        if _children or _op or label:
+            micrograd_init(self, _children, _op, label)
         if _on_create is not None:
             _on_create(self)
 
@@ -94,13 +94,88 @@ class Value(Node):
 
     @property
     def _prev(self) -> tuple[Value, ...]:
-        """micrograd's name for ``children`` (a tuple here, so order and repeats survive)."""
+        """micrograd's name for ``children`` (a tuple here, so order and repeats survive).
+
+        Assigning it gives the node those inputs: an op node keeps its rule when their
+        number is unchanged, else it becomes a micrograd-style node (see ``_backward``)."""
         return self.children
+
+    @_prev.setter
+    def _prev(self, new: Iterable[Value]) -> None:
+        kids = inputs(new)
+        fn = self._fn
+        if fn is not None and fn.arity != CLOSURE and len(kids) == len(children_of(self)):
+            fn = self._fn  # (children_of may have given a folded number its own leaf)
+            if fn.arity == 2:
+                self._a, self._b = kids
+            else:
+                self._a = kids[0] if fn.arity == 1 else kids
+        elif kids or fn is not None:
+            to_closure(self, kids)
 
     @property
     def _op(self) -> str:
-        """micrograd's op string: ``'+'``, ``'*'``, ``'**2'``, ``'ReLU'``; ``''`` for a leaf."""
+        """micrograd's op string: ``'+'``, ``'*'``, ``'**2'``, ``'ReLU'``; ``''`` for a leaf.
+
+        Assignable, as in micrograd; it changes what drawings show, not the rule."""
+        record = extras(self)
+        if record is not None and record.symbol is not None:
+            return record.symbol
         return self._fn.symbol if self._fn is not None else ""
+
+    @_op.setter
+    def _op(self, text: str) -> None:
+        if type(text) is not str:
+            raise InputTypeError(f"_op must be a str, got {text!r} ({type(text).__name__})")
+        meta(self).symbol = text
+
+    @property
+    def _backward(self) -> Callable[[], None]:
+        """micrograd's per-node step: calling it adds ``self.grad * d(self)/d(input)`` into
+        each input's ``.grad`` (the op table's rule), as the lecture does by hand.
+
+        Assign a closure to define the node's rule micrograd's way (``out =
+        Value(data, (a,), 'exp'); out._backward = fn``): ``backward()``, the stepper and
+        the drawings then run it; on a leaf it is kept and never needed."""
+        fn = self._fn
+        if fn is None or fn.arity == CLOSURE:
+            record = extras(self)
+            return record.backward if record is not None and record.backward else nothing
+        return functools.partial(chain_step, self)
+
+    @_backward.setter
+    def _backward(self, closure: Callable[[], None]) -> None:
+        if not callable(closure):
+            raise InputTypeError(f"_backward must be a callable taking no arguments, got "
+                                 f"{closure!r} ({type(closure).__name__})")
+        fn = self._fn
+        if fn is not None and fn.arity != CLOSURE:
+            to_closure(self, tuple(children_of(self)))
+        meta(self).backward = closure
+
+    @classmethod
+    def allow_attributes(cls, *names: str) -> None:
+        """Let Values carry the attributes ``names``, as micrograd's do (``p.m = 0.0``).
+
+        ``m``, ``v`` (an optimizer's moments) and ``_vis_color`` (micrograd's drawings)
+        are allowed from the start. They are kept in the node's extras record, so nodes
+        that never get one stay small; reading one that was never set raises
+        AttributeError, so ``hasattr`` works. (A per-node ``__dict__`` would allow any
+        name but cost 32 bytes on every node; a subclass of ``Value`` has one.)
+
+        >>> Value.allow_attributes("velocity")
+        >>> p = Value(1.0)
+        >>> hasattr(p, "velocity"), setattr(p, "velocity", 0.5), p.velocity
+        (False, None, 0.5)
+        """
+        for name in names:
+            if not (type(name) is str and name.isidentifier()):
+                raise InputTypeError(f"allow_attributes: names must be identifiers, got {name!r}")
+            existing = getattr(cls, name, None)
+            if existing is not None and not isinstance(existing, Attribute):
+                raise InputTypeError(f"allow_attributes: {name!r} is already an attribute of "
+                                     f"{cls.__name__}")
+            setattr(cls, name, Attribute(name))
 
     def __repr__(self) -> str:
         return f"Value(data={self.data!r}, grad={self.grad!r})"
@@ -121,16 +196,7 @@ class Value(Node):
 
     # -- arithmetic ----------------------------------------------------------------------
 
-    # Operators are generated below from the op table (``_operator``), so each builds its
-    # node inline: ``a + 2`` wraps 2 as a constant leaf, as micrograd does.
-    def __pow__(self, other: Value | Number) -> Value:
-        if type(other) is Value:
-            return _powv(self, other)
-        return _unary(bind(_POW, as_real(other, "pow exponent")), self)
-
-    def __rpow__(self, other: Number) -> Value:
-        return _powv(_operand(other, "pow"), self)
-
+    # Operators and methods are generated from the op table by autograd.build.
     def __pos__(self) -> Value:
         return self
 
@@ -151,13 +217,7 @@ class Value(Node):
 
     # -- gradients -----------------------------------------------------------------------
 
-    def backward(self, grad: Number = 1.0) -> None:
-        """Add d(self)/d(node) * grad into every reachable node's ``.grad``.
-
-        Gradients accumulate across calls, as in PyTorch: calling it twice on
-        ``y = x * x`` doubles ``x.grad``. Iterative: a 1,000,000-node chain is fine.
-        """
-        run_backward(self, as_real(grad, "backward(grad=...)"))
+    backward = backward
 
     def register_hook(self, hook: Callable[[float], Any]) -> Any:
         """Call ``hook(grad)`` when this node's gradient is complete during backward.
@@ -177,6 +237,8 @@ class Value(Node):
         def __rmul__(self, other: Number) -> Value: ...
         def __truediv__(self, other: Value | Number) -> Value: ...
         def __rtruediv__(self, other: Number) -> Value: ...
+        def __pow__(self, other: Value | Number) -> Value: ...
+        def __rpow__(self, other: Number) -> Value: ...
         def __neg__(self) -> Value: ...
         def __abs__(self) -> Value: ...
 
@@ -193,143 +255,26 @@ class Value(Node):
         def softplus(self) -> Value: ...
 
 
-_new = object.__new__
 
 
-def _node(data: float, a: Any, b: Any, fn: Op) -> Value:
-    """Make an op's output node (a leaf under ``no_grad``)."""
-    v = _new(Value)
-    v.data = data
-    v.grad = 0.0
-    if _grad_enabled:
-        v._a = a
-        v._b = b
-        v._fn = fn
-    else:
-        v._a = v._b = v._fn = None
-    if _on_create is not None:
-        _on_create(v)
-    return v
-
-
-def _fail(bad: tuple[type[Exception], int, str], inputs: Sequence[Value]) -> None:
-    cls, index, message = bad
-    raise cls(message.replace("{node}", describe_node(inputs[index])))
-
-
-def _unary(op: Op, a: Value) -> Value:
-    x = a.data
-    if op.check is not None:
-        bad = op.check(x)
-        if bad is not None:
-            _fail(bad, (a,))
-    return _node(op.forward(x), a, None, op)
-
-
-def nary(op: Op, inputs: tuple[Value, ...]) -> Value:
-    """Apply a variadic op to a tuple of Values (its children, in order)."""
-    xs = [v.data for v in inputs]
-    if op.check is not None:
-        bad = op.check(*xs)
-        if bad is not None:
-            _fail(bad, inputs)
-    return _node(op.forward(xs), inputs, None, op)
-
-
-def _operator(op: Op) -> Callable[[Any, Any], Value]:
-    """The function applying a binary op to two Values or numbers (numbers become
-    constant leaves); it is also the op's dunder (``Value.__mul__``)."""
-    forward, check, name = op.forward, op.check, op.name
-
-    def apply(a: Any, b: Any) -> Value:
-        if type(b) is not Value:
-            b = _operand(b, name)
-        if type(a) is not Value:
-            a = _operand(a, name)
-        x = a.data
-        y = b.data
-        if check is not None:
-            bad = check(x, y)
-            if bad is not None:
-                _fail(bad, (a, b))
-        return _node(forward(x, y), a, b, op)
-
-    apply.__name__ = name
-    return apply
-
-
-def _reflected(apply: Callable[[Any, Any], Value]) -> Callable[[Any, Any], Value]:
-    """The reflected dunder (``2 * x`` calls ``x.__rmul__(2)``): operands swapped back."""
-
-    def reflected(self: Value, other: Any) -> Value:
-        return apply(other, self)
-
-    reflected.__name__ = f"__r{apply.__name__}__"
-    return reflected
-
-
-def _function(op: Op) -> Callable[..., Value]:
-    """The function (and ``Value`` method) applying a unary op."""
-    if op.param is not None:
-        default, pname = op.default, op.param
-
-        def apply_bound(self: Value, *args: Any, **kwargs: Any) -> Value:
-            if len(args) + len(kwargs) > 1 or (kwargs and pname not in kwargs):
-                raise InputTypeError(f"{op.name}() takes one optional argument {pname}=")
-            p = args[0] if args else kwargs.get(pname, default)
-            return _unary(bind(op, as_real(p, f"{op.name} {pname}")), self)
-
-        apply_bound.__name__, apply_bound.__doc__ = op.name, op.doc
-        return apply_bound
-    def apply(self: Value) -> Value:
-        return _unary(op, self if type(self) is Value else _operand(self, op.name))
-
-    apply.__name__, apply.__doc__ = op.name, op.doc
-    return apply
-
-
-_JUST_VALUE = {Value}
-
-
-def apply(op: Op, *inputs: Any) -> Value:
-    """Apply any op row (built-in, bound or custom) to Values or numbers: the generic path."""
-    if op.arity == 1:
-        return _unary(op, _operand(inputs[0], op.name))
-    if op.arity == 2:
-        return _operator(op)(*inputs)
-    return nary(op, values(inputs, f"{op.name}: input"))
-
-
-def _operand(x: Any, op: str) -> Value:
-    """A number used as an operand becomes a constant leaf (as in micrograd)."""
-    if type(x) is Value:
-        return x
-    return Value(as_real(x, f"{op}: operand"))
+Value.allow_attributes("m", "v", "_vis_color")
 
 
 def _number(x: Any) -> float:
-    return x.data if type(x) is Value else as_real(x, "comparison")
+    return x.data if isinstance(x, Value) else as_real(x, "comparison")
 
 
-def values(items: Iterable[Any], where: str) -> tuple[Value, ...]:
-    """Items as a tuple of Values, numbers becoming constant leaves."""
-    t = tuple(items)
-    if set(map(type, t)) <= _JUST_VALUE:  # the common case, checked at C speed
-        return t
-    return tuple(v if type(v) is Value else Value(as_real(v, where)) for v in t)
+def _constant_leaf(data: float) -> Value:
+    leaf = object.__new__(Value)
+    leaf.data, leaf.grad, leaf._a, leaf._b, leaf._fn = data, 0.0, None, None, None
+    return leaf
 
 
+_node_module.constant_leaf = _constant_leaf
 
-_POW, _POWV = OPS["pow"], OPS["powv"]
-_powv = _operator(_POWV)
+# The arithmetic, and names other modules have imported from here.
+from .build import apply, operand  # noqa: E402
+from .build import function as _function  # noqa: E402, F401
+from .build import operator as _operator  # noqa: E402, F401
 
-for _name, _dunder in [("add", "add"), ("sub", "sub"), ("mul", "mul"), ("div", "truediv")]:
-    _apply = _operator(OPS[_name])
-    setattr(Value, f"__{_dunder}__", _apply)
-    setattr(Value, f"__r{_dunder}__", _reflected(_apply))
-Value.__neg__ = _function(OPS["neg"])  # type: ignore[method-assign]
-Value.__abs__ = _function(OPS["abs"])  # type: ignore[method-assign]
-for _op in list(OPS.values()):
-    if _op.method:
-        setattr(Value, _op.name, _function(_op))
-
+_operand = operand

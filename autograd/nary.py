@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .engine import Value, as_real, nary, values
+from .build import nary, values
+from .engine import Value, as_real
 from .errors import ConfigError
 from .ops import OPS, bind
 

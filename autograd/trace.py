@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from .backward import _run_hooks
 from .engine import Value, as_real
 from .graph import children_of, local_partials, topo_order
+from .micrograd import contributions
+from .node import CLOSURE
 from .rules import rule_text
 
 __all__ = ["BackwardStep", "ChildUpdate", "node_name", "this_pass_only", "trace_backward"]
@@ -48,7 +50,7 @@ class ChildUpdate:
     child: Value
     number: int  # the child's index in topo_order
     name: str
-    local: float  # d(node)/d(child)
+    local: float | None  # d(node)/d(child); None for a micrograd-style node's closure
     contribution: float  # upstream * local
     grad_before: float
     grad_after: float
@@ -81,6 +83,10 @@ class BackwardStep:
         up = f"{self.name}.grad" if this_pass_only(self.grad, self.upstream) else "upstream"
         for u in self.updates:
             note = f"  (contribution {u.nth} of {u.of})" if u.of > 1 else ""
+            if u.local is None:  # no local rule to show: what the closure added
+                out.append(f"{u.name}.grad += {self.name}._backward() = {fmt(u.contribution)}"
+                           f"  -> {fmt(u.grad_after)}{note}")
+                continue
             out.append(
                 f"{u.name}.grad += {up} * d{self.name}/d{u.name} = "
                 f"{fmt(self.upstream)} * {fmt(u.local)} = {fmt(u.contribution)}"
@@ -131,13 +137,17 @@ def trace_backward(root: Value, grad: float = 1.0) -> Iterator[BackwardStep]:
         if node._fn is None:
             continue
         upstream = this.get(node, 0.0)
-        children, partials = local_partials(node)
+        if node._fn.arity == CLOSURE:  # micrograd-style: what its closure passes on
+            children, partials = node._a, (None,) * len(node._a)
+            shares = contributions(node, upstream)
+        else:
+            children, partials = local_partials(node)
+            shares = [upstream * local for local in partials]
         names = [node_name(c, number[c]) for c in children]
         out_name = node_name(node, number[node])
         updates = []
-        for i, (child, local) in enumerate(zip(children, partials)):
+        for i, (child, local, contribution) in enumerate(zip(children, partials, shares)):
             before = child.grad
-            contribution = upstream * local
             prev = this.get(child)
             this[child] = contribution if prev is None else prev + contribution
             child.grad = old[child] + this[child]
@@ -148,5 +158,5 @@ def trace_backward(root: Value, grad: float = 1.0) -> Iterator[BackwardStep]:
                                        rule_text(node, i, names, out_name)))
         position += 1
         k = number[node]
-        yield BackwardStep(position, node, k, node_name(node, k), node.op, node._fn.symbol,
+        yield BackwardStep(position, node, k, node_name(node, k), node.op, node._op,
                            upstream, tuple(updates), node.grad)

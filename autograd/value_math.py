@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from . import ops as _ops
-from .engine import Value, _node, _operand, as_real
+from .build import _node
+from .build import operand as _operand
+from .engine import Value, as_real
 from .ops import OPS, bind
 
 __all__ = ["VALUE_MATH"]
@@ -31,7 +33,7 @@ class _ValueMath:
     @staticmethod
     def pow(a: Any, b: Any) -> Any:
         a = _operand(a, "pow")
-        if type(b) is Value:
+        if isinstance(b, Value):
             return _node(_ops._pow(a.data, b.data), a, b, _POWV)
         op = bind(_POW, as_real(b, "pow exponent"))
         return _node(_ops._pow(a.data, op.value), a, None, op)
@@ -48,7 +50,7 @@ class _ValueMath:
 
     @staticmethod
     def data(x: Any) -> float:
-        return x.data if type(x) is Value else x
+        return x.data if isinstance(x, Value) else x
 
 
 VALUE_MATH = _ValueMath

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import autograd
 
 CHAIN = 50_000  # two nodes per step: a 100,000-node chain
+USER_CHAIN = 100_000  # steps of (y * 1.0001 + 0.1).relu(), literals as users write them
 WIDE = 10_000
 
 
@@ -27,6 +28,18 @@ def chain(V: type) -> Callable[[], object]:
     return run
 
 
+def user_chain(V: type) -> Callable[[], object]:
+    """The chain as users write it: each literal a new constant (a leaf in micrograd)."""
+    def run() -> object:
+        y = V(0.5)
+        for _ in range(USER_CHAIN):
+            y = (y * 1.0001 + 0.1).relu()
+        y.backward()
+        return y
+
+    return run
+
+
 def _wide_inputs(V: type) -> tuple[list, list]:
     rng = random.Random(0)
     return ([V(rng.uniform(-1, 1)) for _ in range(WIDE)],
@@ -34,12 +47,15 @@ def _wide_inputs(V: type) -> tuple[list, list]:
 
 
 def fold(V: type) -> Callable[[], object]:
+    """A weighted sum as a left fold, ``acc = acc + w * x``: 20,000 binary op nodes."""
     ws, xs = _wide_inputs(V)
 
     def run() -> object:
-        y = sum((w * x for w, x in zip(ws, xs)), V(0.0))
-        y.backward()
-        return y
+        acc = V(0.0)
+        for w, x in zip(ws, xs):
+            acc = acc + w * x
+        acc.backward()
+        return acc
 
     return run
 

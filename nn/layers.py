@@ -89,13 +89,13 @@ def activate(zs: list[Value], activation: str) -> list[Value]:
 
 def as_inputs(x: Any, n: int, where: str) -> list[Value]:
     """``x`` (numbers or Values, a list, tuple or 1-D array) as ``n`` Values, checked once."""
-    if type(x) is Value or isinstance(x, numbers.Real):
+    if isinstance(x, Value) or isinstance(x, numbers.Real):
         x = [x]
     elif isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
         raise InputTypeError(f"{where}: expects a list of {n} numbers, got {x!r}")
     if len(x) != n:
         raise ConfigError(f"{where}: expects {n} inputs, got {len(x)}")
-    return [v if type(v) is Value else Value(as_real(v, f"{where} input")) for v in x]
+    return [v if isinstance(v, Value) else Value(as_real(v, f"{where} input")) for v in x]
 
 
 class Neuron(Module):

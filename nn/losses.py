@@ -33,7 +33,7 @@ _SEQ = (list, tuple, np.ndarray)
 
 def _flatten(x: Any, where: str) -> list[Any]:
     """Values and numbers of ``x``, nested lists and arrays flattened in order."""
-    if type(x) is Value:
+    if isinstance(x, Value):
         return [x]
     if isinstance(x, np.ndarray) and x.dtype != object:
         return x.ravel().tolist()
@@ -55,13 +55,13 @@ def _pairs(preds: Any, targets: Any, where: str) -> tuple[list[Value], list[Any]
         raise ConfigError(f"{where}: {len(p)} predictions but {len(t)} targets")
     if not p:
         raise ConfigError(f"{where}: no predictions given")
-    values = [v if type(v) is Value else Value(as_real(v, f"{where} prediction")) for v in p]
+    values = [v if isinstance(v, Value) else Value(as_real(v, f"{where} prediction")) for v in p]
     return values, [_target(y, where) for y in t]
 
 
 def _target(y: Any, where: str) -> Any:
     """A target as a float; a ``Value`` target stays a Value (targets fed as graph leaves)."""
-    if type(y) is Value:
+    if isinstance(y, Value):
         return y
     return float(y) if isinstance(y, (bool, np.bool_)) else as_real(y, f"{where} target")
 
@@ -88,7 +88,7 @@ def binary_cross_entropy(logits: Any, targets: Any) -> Value:
     for v, y in zip(z, t):
         if not 0.0 <= float(y) <= 1.0:
             raise ConfigError(f"binary_cross_entropy: targets must be in [0, 1], got {y!r}")
-        if type(y) is Value or 0.0 < y < 1.0:
+        if isinstance(y, Value) or 0.0 < y < 1.0:
             terms.append(v.softplus() - v * y)
         else:
             terms.append((-v).softplus() if y == 1.0 else v.softplus())
@@ -107,9 +107,9 @@ def hinge(scores: Any, labels: Any) -> Value:
 
 
 def _logits(z: Any, where: str) -> list[Value]:
-    if type(z) is Value or not isinstance(z, _SEQ) or len(z) == 0:
+    if isinstance(z, Value) or not isinstance(z, _SEQ) or len(z) == 0:
         raise ConfigError(f"{where}: logits must be a non-empty list of class scores, got {z!r}")
-    return [v if type(v) is Value else Value(as_real(v, f"{where} logit")) for v in z]
+    return [v if isinstance(v, Value) else Value(as_real(v, f"{where} logit")) for v in z]
 
 
 def _is_batch(z: Any) -> bool:
@@ -128,7 +128,7 @@ def softmax_xent(zs: list[Value], t: list[Any], lse: Value | None = None) -> Val
     program can run it. Targets of floats summing to 1 skip the ``sum(t)`` factor.
     """
     lse = autograd.logsumexp(zs) if lse is None else lse
-    if all(type(y) is not Value for y in t) and sum(float(y) for y in t) == 1.0:
+    if all(not isinstance(y, Value) for y in t) and sum(float(y) for y in t) == 1.0:
         return lse - autograd.dot(t, zs)
     return lse * autograd.sum(t) - autograd.dot(t, zs)
 

@@ -37,7 +37,7 @@ __all__ = ["Module"]
 
 def _collect(obj: Any, path: str | None, out: list[Any]) -> None:
     """Append obj's parameters to ``out``: ``(path, value)`` pairs, or values if path is None."""
-    if type(obj) is Value:
+    if isinstance(obj, Value):
         out.append(obj if path is None else (path, obj))
     elif isinstance(obj, Module):
         for name, attr in vars(obj).items():

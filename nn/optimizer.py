@@ -62,7 +62,7 @@ class Optimizer:
         if not params:
             raise ConfigError(f"{where}: got an empty parameter list")
         for p in params:
-            if type(p) is not Value:
+            if not isinstance(p, Value):
                 raise InputTypeError(f"{where}: parameters must be Values, got {p!r}")
         if len(set(params)) != len(params):
             raise ConfigError(f"{where}: a parameter appears more than once")

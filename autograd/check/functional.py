@@ -39,10 +39,10 @@ def grad(output: Value, inputs: Sequence[Value] | Value, create_graph: bool = Fa
     ``create_graph`` a custom op's partials must be written with arithmetic and
     ``Value`` methods (``x.cos()``, not ``math.cos(x)``) to give higher derivatives.
     """
-    if type(output) is not Value:
+    if not isinstance(output, Value):
         raise InputTypeError(f"grad: output must be a Value, got {output!r} "
                              f"({type(output).__name__})")
-    targets = [inputs] if type(inputs) is Value else list(_check_inputs(inputs))
+    targets = [inputs] if isinstance(inputs, Value) else list(_check_inputs(inputs))
     seed = as_real(grad_output, "grad: grad_output")
     order = topo_order(output)
     if not create_graph:
@@ -57,7 +57,7 @@ def _check_inputs(inputs: Any) -> Sequence[Value]:
         raise InputTypeError(f"grad: inputs must be a Value or a list of Values, got {inputs!r} "
                              f"({type(inputs).__name__})")
     for i, x in enumerate(inputs):
-        if type(x) is not Value:
+        if not isinstance(x, Value):
             raise InputTypeError(f"grad: inputs[{i}] must be a Value, got {x!r} "
                                  f"({type(x).__name__})")
     return inputs

@@ -33,7 +33,7 @@ def _parameters(model: Any) -> list[tuple[str, Value]]:
                              f"got {type(model).__name__}")
     params = list(model.named_parameters())
     for item in params:
-        if not (isinstance(item, tuple) and len(item) == 2 and type(item[1]) is Value):
+        if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], Value)):
             raise InputTypeError(f"check_model_gradients: named_parameters() must give "
                                  f"(name, Value) pairs, got {item!r}")
     if not params:

@@ -38,7 +38,7 @@ def as_inputs(xs: Any, where: str) -> Inputs:
         raise InputTypeError(f"{where}: xs is empty; give at least one input")
     out = []
     for i, x in enumerate(xs):
-        if type(x) is Value:
+        if isinstance(x, Value):
             data, label = x.data, x.label
         else:
             data, label = as_real(x, f"{where}: xs[{i}]"), ""
@@ -85,7 +85,7 @@ def apply(f: Callable[..., Any], args: list[Value], where: str, fname: str = "f"
         if expected is None:
             raise
         raise InputTypeError(f"{where}: {expected}") from exc
-    if type(out) is not Value:
+    if not isinstance(out, Value):
         raise InputTypeError(
             f"{where}: {fname} must return a Value, got {out!r} ({type(out).__name__}); build "
             "the result from Values")

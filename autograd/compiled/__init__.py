@@ -65,7 +65,7 @@ def compile_batch(fn: SampleFn, params: Sequence[Value], X: object, Y: object,
         raise CompileError(f"compile_batch needs samples: X has {len(X)} rows, Y {len(Y)}")
     param_sig: dict[Value, tuple] = {}
     for p in params:
-        if type(p) is not Value or p._fn is not None:
+        if not isinstance(p, Value) or p._fn is not None:
             raise CompileError(f"parameters must be leaf Values, got {p!r}")
         if p not in param_sig:
             param_sig[p] = ("p", len(param_sig))

@@ -46,7 +46,7 @@ def _result(result: Any) -> tuple[list[Value], Value]:
     outputs, loss = result
     outputs = [outputs] if isinstance(outputs, Value) else list(outputs)
     for k, v in enumerate(outputs + [loss]):
-        if type(v) is not Value:
+        if not isinstance(v, Value):
             what = "loss" if k == len(outputs) else f"output {k}"
             raise CompileError(
                 f"the per-sample function's {what} must be a Value, got {v!r} "
