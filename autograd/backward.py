@@ -18,6 +18,7 @@ from typing import Any
 
 from .atomic import rollback
 from .errors import HookError, describe_node
+from .graph import _PLACED as PLACED
 from .graph import MARKS, local_partials, topo_order, visit
 from .micrograd import contributions
 from .node import CLOSURE, LEFT_CONST, RIGHT_CONST, Node, _Meta, meta
@@ -152,6 +153,9 @@ def _chain_rule(order: list[Node]) -> None:
             closure = node._b.backward
             if closure is not None:
                 closure()
+            for child in node._a:  # an input it left alone must not keep the walk's mark
+                if child.grad is PLACED:
+                    child.grad = 0.0
         else:
             children = node._a
             partials = fn.partials(F, [c.data for c in children], node.data)

@@ -1,9 +1,9 @@
 """``Value``: a scalar that records the operations applied to it, so gradients can flow back.
 
-Its storage is :class:`autograd.node.Node` (six slots, no closure, no cycle: at most 128
-bytes with data and grad, freed by reference counting alone); this module adds the
-user-facing attributes, micrograd's among them, and :mod:`autograd.build` the
-arithmetic, generated from the op table.
+Its storage is :class:`autograd.node.Node` (five slots, no closure, no cycle: 96 bytes
+with its data, 120 once backward gives it a grad, freed by reference counting alone);
+this module adds the user-facing attributes, micrograd's among them, and
+:mod:`autograd.build` the arithmetic, generated from the op table.
 
 >>> x = Value(3.0, label="x")
 >>> y = x * x + 1
@@ -48,7 +48,9 @@ class Value(Node):
     """A scalar in a computation graph: ``data``, and ``grad`` filled in by ``backward``.
 
     Gradients *accumulate*, as in PyTorch: every ``backward()`` adds its gradients into
-    ``.grad``; reset with ``v.grad = 0.0`` or a module's ``zero_grad()``.
+    ``.grad``; reset with ``v.grad = 0.0`` or a module's ``zero_grad()``. The constructor
+    is micrograd's, ``Value(data, _children=(), _op='', label='')``; a str second
+    argument is the label (``Value(2.0, "x")``).
     """
 
     __slots__ = ()

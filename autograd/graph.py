@@ -139,6 +139,8 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
                 if a._fn is not None:
                     node.grad = OPEN
                     push(a)
+                    if not ga:
+                        _descend(a, readers, append, place, push, pop)
                     continue
                 if ga:
                     keep(a)
@@ -148,6 +150,36 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
         append(node)  # every input is placed
         node.grad = PLACED
         pop()
+
+
+def _descend(a: Node, readers: bool, append: Any, place: Any, push: Any, pop: Any) -> None:
+    """Walk down a run of one-input nodes (``((y * c + d).relu() ...)``) without going
+    round the main loop: ``a``, on top of the stack and not yet visited, is handled as
+    the main loop would, and so is each input below it while the run lasts."""
+    OPEN, PLACED = _OPEN, _PLACED
+    while True:
+        arity = a._fn.arity
+        if arity != 1 and (readers or (arity != RIGHT_CONST and arity != LEFT_CONST)):
+            return  # the main loop takes it from here
+        child = a._a
+        g = child.grad
+        if g is OPEN or g is PLACED:
+            append(a)
+            a.grad = PLACED
+            pop()
+            return
+        if child._fn is None and not g:
+            place(child)
+            child.grad = PLACED
+            append(a)
+            a.grad = PLACED
+            pop()
+            return
+        a.grad = OPEN
+        push(child)
+        if g or child._fn is None:  # a grad to keep: the main loop does that
+            return
+        a = child
 
 
 def topo_order(root: Node) -> list[Node]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import statistics
 import sys
 import tracemalloc
 
@@ -72,8 +73,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     print(f"Python {sys.version.split()[0]}; {load_average()}; {blas_line()}")
-    print("median of repeated runs; speedup = micrograd time / ours, in the same run "
-          "(pure Python: BLAS threads play no part)")
+    print("each repeat times ours, then micrograd right after; ms are medians, speedup the "
+          "median of the repeats' micrograd / ours\n(neighbouring runs share the machine's "
+          "load; pure Python: BLAS threads play no part)")
     header = f"{'workload':40} {'nodes':>8} {'ours ms':>9} {'ours nodes/s':>13} " \
              f"{'micrograd ms':>13} {'mg nodes/s':>11} {'speedup':>8} {'target':>7}"
     print(header)
@@ -83,12 +85,14 @@ def main(argv: list[str] | None = None) -> None:
         run_ours, run_theirs = ours(), theirs()
         nodes_ours = len(topo_order(run_ours())) * graphs
         nodes_theirs = count_nodes(run_theirs()) * graphs
-        t_ours = median_time(run_ours, repeats)
-        t_theirs = median_time(run_theirs, repeats)
+        pairs = [(median_time(run_ours, 1), median_time(run_theirs, 1)) for _ in range(repeats)]
+        t_ours = statistics.median(o for o, _ in pairs)
+        t_theirs = statistics.median(t for _, t in pairs)
+        speedup = statistics.median(t / o for o, t in pairs)
         goal = f">={target:.0f}x" if target else ""
         print(f"{name:40} {nodes_ours:>8} {t_ours * 1e3:>9.1f} {nodes_ours / t_ours:>13,.0f} "
               f"{t_theirs * 1e3:>13.1f} {nodes_theirs / t_theirs:>11,.0f} "
-              f"{t_theirs / t_ours:>7.1f}x {goal:>7}")
+              f"{speedup:>7.1f}x {goal:>7}")
         del run_ours, run_theirs
         gc.collect()
 

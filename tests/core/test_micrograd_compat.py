@@ -189,6 +189,14 @@ def test_a_closure_without_backward_passes_nothing_and_a_failing_one_changes_not
     assert x.grad == 1.5 and y.grad == 0.0
 
 
+def test_an_input_a_closure_leaves_alone_is_walked_again_by_the_next_backward():
+    a, b = Value(2.0), Value(3.0)
+    x = a * b
+    Value(6.0, (x,), "f").backward()  # no _backward: x receives nothing
+    (x * 3.0).backward()
+    assert (x.grad, a.grad, b.grad) == (3.0, 9.0, 6.0)
+
+
 def test_assigning_backward_to_an_op_node_replaces_its_rule():
     x = Value(3.0)
     y = x * x
