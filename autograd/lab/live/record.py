@@ -73,11 +73,13 @@ class LiveRun:
         self.epochs.append({"epoch": epoch, "step": step,
                             **{k: _number(v) for k, v in logs.items()}})
 
-    def publish(self, panels: dict[str, Any], frame: bool = False) -> None:
+    def publish(self, panels: dict[str, Any], frame: bool = False, clean: bool = False
+                ) -> None:
         """The latest panels. ``frame=True`` keeps them for the saved run (an epoch's end);
-        a run without epochs keeps a thinned share of its redraws instead."""
-        panels = {k: v if k == "boundary" else finite(v) for k, v in panels.items()}  # the
-        # boundary's numbers are finite already (and many)
+        a run without epochs keeps a thinned share of its redraws instead. ``clean``: the
+        numbers are JSON-ready already (panels published before)."""
+        if not clean:  # the boundary's numbers are finite already (and many)
+            panels = {k: v if k == "boundary" else finite(v) for k, v in panels.items()}
         with self._lock:
             self.latest = panels
             self.version += 1
