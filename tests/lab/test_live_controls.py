@@ -119,3 +119,23 @@ def test_sent_steps_are_thinned_and_frames_spread_over_the_run():
     kept = [f["redraw"] for f in run.frames]
     assert len(kept) <= MAX_FRAMES and kept[-1] > 8 * MAX_FRAMES
     assert np.all(np.diff(kept) > 0)
+
+
+def test_throttle_charges_work_outside_redraws_to_the_budget():
+    clock = Clock()
+    t = Throttle(rate=5, budget=0.1, clock=clock)
+    clock.now = 1.0
+    t.charge(1.0)  # setting the view up took 1 s: the first redraw still comes at once
+    assert t.due()
+    redraws = 0
+    for step in range(2000):  # 20 s of 10 ms steps; redraws cost 20 ms, each epoch 10 ms
+        clock.now += 0.01
+        if t.due():
+            clock.now += 0.02
+            t.done(0.02)
+            redraws += 1
+        if step % 100 == 99:
+            clock.now += 0.01
+            t.charge(0.01)
+    assert t.spent / clock.now <= 0.105  # all the live work, setup included, within budget
+    assert redraws >= 30  # and once the setup is made up for, redrawing several a second
