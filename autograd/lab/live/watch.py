@@ -72,6 +72,7 @@ class Watcher:
         self.last_error = ""
         self._final: Any = None
         self._shapes: dict[Any, Any] = {}  # sample graph shapes seen, for SampleGraph
+        self.run.on_layout = self._laid_out
         self.throttle.charge(time.perf_counter() - start)  # setting up counts too
 
     # -- the training loop's side ---------------------------------------------------------
@@ -137,6 +138,12 @@ class Watcher:
             return False
         self.sample = pick
         return True
+
+    def _laid_out(self, key: str) -> None:
+        """A sample graph's layout is ready (in the thread that laid it out): hosts that
+        showed a placeholder get it now, even when training has ended meanwhile."""
+        for host in list(self.hosts):
+            host(self.run)
 
     # -- drawing --------------------------------------------------------------------------
 
