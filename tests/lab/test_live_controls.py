@@ -119,3 +119,45 @@ def test_sent_steps_are_thinned_and_frames_spread_over_the_run():
     kept = [f["redraw"] for f in run.frames]
     assert len(kept) <= MAX_FRAMES and kept[-1] > 8 * MAX_FRAMES
     assert np.all(np.diff(kept) > 0)
+
+
+def test_throttle_charges_work_outside_redraws_to_the_budget():
+    clock = Clock()
+    t = Throttle(rate=5, budget=0.1, clock=clock)
+    clock.now = 1.0
+    t.charge(1.0)  # setting the view up took 1 s: the first redraw still comes at once
+    assert t.due()
+    redraws = 0
+    for step in range(2000):  # 20 s of 10 ms steps; redraws cost 20 ms, each epoch 10 ms
+        clock.now += 0.01
+        if t.due():
+            clock.now += 0.02
+            t.done(0.02)
+            redraws += 1
+        if step % 100 == 99:
+            clock.now += 0.01
+            t.charge(0.01)
+    assert t.spent / clock.now <= 0.105  # all the live work, setup included, within budget
+    assert redraws >= 30  # and once the setup is made up for, redrawing several a second
+
+
+def test_a_new_sample_shape_is_laid_out_off_the_training_thread(dot_binary):
+    from autograd.lab.live.source import LiveSource
+    X, labels = nn.datasets.moons(8, noise=0.1, seed=0)
+    y = 2.0 * labels - 1.0
+    model = nn.MLP(2, [3, 1], seed=0)
+    monitor = Monitor(X, y, sample_loss=lambda out, t: (1 - t * out).relu(), model=model)
+    source, sent = LiveSource(monitor.watcher), []
+    monitor.watcher.hosts.append(lambda run: sent.append(
+        (threading.current_thread().name, source.scene(svg=False).get("svg"))))
+    loss = nn.hinge([model(x) for x in X.tolist()], y.tolist())
+    loss.backward()
+    monitor.update(loss=loss, model=model, step=0)
+    monitor.finish()  # training is over before, or while, Graphviz runs
+    wait_until(lambda: any(s and s.lstrip().startswith("<svg") and "laying out" not in s
+                           for _, s in sent), "the laid-out graph to reach the host", 3000)
+    laid_by = [name for name, s in sent if s and "laying out" not in s and "<svg" in s[:200]]
+    key = monitor.history.latest["sample"]["key"]
+    assert monitor.history.layout(key) == monitor.history.layout(key, wait=False)
+    assert monitor.history.layout(key).lstrip().startswith("<svg")
+    assert set(laid_by) <= {"autograd-live-layout", threading.current_thread().name}

@@ -151,3 +151,42 @@ def test_monitor_errors_are_typed():
         Monitor(np.zeros((3, 2)), np.zeros(2))
     with pytest.raises(ConfigError, match="nothing recorded"):
         _ = Monitor().history
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 40),
+       hidden=st.lists(st.integers(1, 5), min_size=1, max_size=2))
+def test_the_probe_in_blocks_of_rows_equals_the_scalar_forward(seed, n, hidden):
+    from autograd.lab.live import probe as probe_module
+    X, _ = moons(max(n, 2), seed)
+    model = nn.MLP(2, [*hidden, 1], seed=seed)
+    probe = probe_module.Probe(model, X)
+    assert probe.compiled
+    probe.load()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(probe_module, "ONE_THREAD", 1)  # blocks of 8 rows: several blocks
+        outs = probe.run(X[:n])
+    for got, want in zip(outs, layer_outputs(model, X[:n])):
+        assert got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def test_a_cached_sample_shape_draws_what_a_fresh_one_does():
+    from autograd.lab.live.sample import SampleGraph
+    X, y = moons(12)
+    model = nn.MLP(2, [6, 6, 1], seed=3)  # over COLLAPSE_OVER nodes: one box per neuron
+    shapes: dict = {}
+    for i in (0, 5, 0, 9):
+        hinge_step(model, X, y)
+        for p in model.parameters():
+            p.data += 0.01 * p.grad  # the numbers move between redraws; the shape stays
+        model.zero_grad()
+        root = nn.hinge([model(X[i].tolist())], [y[i]])
+        root.backward()
+        cached, fresh = SampleGraph(root, shapes=shapes), SampleGraph(root)
+        assert cached.collapse and cached.key == fresh.key
+        assert cached.state() == fresh.state()
+    assert len(shapes) == 1
+    other = nn.hinge([nn.MLP(2, [6, 6, 1], seed=4)(X[0].tolist())], [y[0]])
+    other.backward()
+    assert SampleGraph(other, shapes=shapes).key == cached.key  # same wiring, same key

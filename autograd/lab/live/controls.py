@@ -69,6 +69,11 @@ class Controls:
         with self._cond:
             self.closed = False
 
+    def idle(self) -> bool:
+        """True when nothing waits for the training loop (no pause, step or pick): read
+        without the lock, so a request made just now shows at the next step."""
+        return not self.paused and self._pick is None
+
     def pending_pick(self) -> int | None:
         """The sample picked since the last call, if any (and forget it)."""
         with self._cond:

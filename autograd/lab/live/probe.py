@@ -3,8 +3,9 @@
 The live view needs the model's outputs over a whole grid (the decision boundary) and
 each layer's activations over the data (dead ReLUs, saturated sigmoids), several times a
 second. The model's own forward, layer by layer, is recorded once and compiled to numpy
-with :func:`autograd.compile_batch` (no layer is re-implemented); a model whose graph
-depends on its inputs runs the scalar forward under ``no_grad`` instead.
+with :func:`autograd.compile_batch` (no layer is re-implemented), and run on blocks of
+rows that keep BLAS on one thread; a model whose graph depends on its inputs runs the
+scalar forward under ``no_grad`` instead.
 """
 
 from __future__ import annotations
@@ -19,7 +20,12 @@ from ...errors import CompileError
 from ...modes import no_grad
 from .layers import LayerGroup, layer_groups, model_parameters
 
-__all__ = ["Probe"]
+__all__ = ["ONE_THREAD", "Probe"]
+
+# Rows x parameters per forward call: small enough that BLAS multiplies on one thread.
+# A multi-threaded product leaves its worker threads spinning for a while after it ends,
+# which costs the training loop (and the shared machine) far more than the product itself.
+ONE_THREAD = 2 ** 16
 
 
 def _as_list(out: Any) -> list[Value]:
@@ -101,7 +107,10 @@ class Probe:
         """Each layer's outputs for every row of ``X`` (call ``load`` first if compiled)."""
         X = np.asarray(X, dtype=np.float64)
         if self.program is not None:
-            flat = np.array(self.program.forward(X)[0], dtype=np.float64)
+            rows = max(8, ONE_THREAD // max(1, len(self.params)))
+            flat = np.concatenate([np.array(self.program.forward(X[i:i + rows])[0],
+                                            dtype=np.float64)
+                                   for i in range(0, max(len(X), 1), rows)])
         else:
             flat = np.empty((len(X), sum(self.widths)))
             with no_grad():

@@ -13,8 +13,10 @@ without epochs thinned to at most ``MAX_FRAMES`` spread over the run.
 
 from __future__ import annotations
 
+import html
 import math
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from .sample import SampleGraph
@@ -55,7 +57,9 @@ class LiveRun:
         self.epochs: list[dict[str, float | None]] = []
         self.frames: list[dict[str, Any]] = []
         self.shapes: dict[str, SampleGraph] = {}  # sample graph shape key -> one such graph
-        self._layouts: dict[str, str] = {}  # shape key -> its SVG, laid out when first asked
+        self._layouts: dict[str, str] = {}  # shape key -> its SVG
+        self._laying: dict[str, threading.Event] = {}  # shape key -> set once laid out
+        self.on_layout: Callable[[str], None] | None = None
         self.latest: dict[str, Any] | None = None
         self.version = 0
         self.state = "running"  # running | paused | finished
@@ -73,11 +77,13 @@ class LiveRun:
         self.epochs.append({"epoch": epoch, "step": step,
                             **{k: _number(v) for k, v in logs.items()}})
 
-    def publish(self, panels: dict[str, Any], frame: bool = False) -> None:
+    def publish(self, panels: dict[str, Any], frame: bool = False, clean: bool = False
+                ) -> None:
         """The latest panels. ``frame=True`` keeps them for the saved run (an epoch's end);
-        a run without epochs keeps a thinned share of its redraws instead."""
-        panels = {k: v if k == "boundary" else finite(v) for k, v in panels.items()}  # the
-        # boundary's numbers are finite already (and many)
+        a run without epochs keeps a thinned share of its redraws instead. ``clean``: the
+        numbers are JSON-ready already (panels published before)."""
+        if not clean:  # the boundary's numbers are finite already (and many)
+            panels = {k: v if k == "boundary" else finite(v) for k, v in panels.items()}
         with self._lock:
             self.latest = panels
             self.version += 1
@@ -96,22 +102,40 @@ class LiveRun:
             self._thin *= 2
 
     def add_shape(self, graph: SampleGraph) -> None:
-        """Remember a sample graph of a new shape, to lay out when a page first asks."""
-        self.shapes.setdefault(graph.key, graph)
+        """Remember a sample graph of a new shape and lay it out in a background thread
+        (Graphviz takes a fraction of a second: the training loop never waits for it);
+        ``on_layout(key)``, if set, runs in that thread once the layout is ready."""
+        with self._lock:
+            if graph.key in self.shapes:
+                return
+            self.shapes[graph.key] = graph
+            self._laying[graph.key] = threading.Event()
+        threading.Thread(target=self._lay_out, args=(graph.key, graph), daemon=True,
+                         name="autograd-live-layout").start()
 
-    def layout(self, key: str) -> str | None:
-        """The SVG of a sample graph shape (Graphviz runs once per shape, in the caller's
-        thread, never the training loop's); None for an unknown key."""
+    def _lay_out(self, key: str, graph: SampleGraph) -> None:
+        try:
+            svg = graph.svg()  # Graphviz problems come back as an HTML note
+        except Exception as e:  # anything else: shown, never a page waiting forever
+            svg = f"<p class='error'>{html.escape(f'{type(e).__name__}: {e}')}</p>"
+        with self._lock:
+            self._layouts[key] = svg
+            self._laying.pop(key).set()
+        if self.on_layout is not None:
+            self.on_layout(key)
+
+    def layout(self, key: str, wait: bool = True) -> str | None:
+        """The SVG of a sample graph shape (Graphviz runs once per shape); None for an
+        unknown key, or with ``wait=False`` while it is still being laid out."""
         with self._lock:
             if key in self._layouts:
                 return self._layouts[key]
-            graph = self.shapes.get(key)
-        if graph is None:
+            ready = self._laying.get(key)
+        if ready is None or not wait:
             return None
-        svg = graph.svg()
+        ready.wait()
         with self._lock:
-            self._layouts[key] = svg
-        return svg
+            return self._layouts[key]
 
     def sent_steps(self) -> dict[str, Any]:
         """The step rows to draw: all of them, or an even thinning plus the last."""

@@ -9,6 +9,7 @@ out once by the lab and filled with this redraw's numbers as a single frame, plu
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from ...errors import OptionError
@@ -21,6 +22,8 @@ ACTIONS = ("pause", "resume", "step", "pick")
 _WAITING = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 360 60"><text x="10" y="34" '
             'font-size="14" fill="#666">the sample graph appears after the first step</text>'
             '</svg>')
+_LAYING_OUT = _WAITING.replace("the sample graph appears after the first step",
+                               "laying out the sample graph...")
 
 
 class LiveSource:
@@ -32,11 +35,16 @@ class LiveSource:
         self.watcher = watcher
         self.title = watcher.run.title
         self._acts = 0
-        self._sent_key: str | None = None
+        self._lock = threading.Lock()
+        self._sent_key: Any = None  # the layout last sent: a key, or ("laying", key)
 
     def scene(self, svg: bool = True) -> dict[str, Any]:
         """The viewer's scene now; ``svg=False`` leaves the layout out unless its shape
         changed since the last scene sent."""
+        with self._lock:  # the training thread and the layout's may both ask
+            return self._scene(svg)
+
+    def _scene(self, svg: bool) -> dict[str, Any]:
         run = self.watcher.run
         snap = run.snapshot()
         panels = snap["panels"] or {}
@@ -57,8 +65,12 @@ class LiveSource:
             "panels": {"live": live},
             "overview": True}  # open the sample graph whole (its colours), zoom in to read
         if svg or key != self._sent_key:
-            scene["svg"] = (run.layout(key) if key else None) or _WAITING
-            self._sent_key = key
+            laid = run.layout(key, wait=svg) if key else None
+            if key and laid is None:  # laid out off the training thread: a later scene has it
+                if self._sent_key != ("laying", key):
+                    scene["svg"], self._sent_key = _LAYING_OUT, ("laying", key)
+            else:
+                scene["svg"], self._sent_key = laid or _WAITING, key
         return scene
 
     def act(self, action: str, args: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -1,10 +1,12 @@
 """When to redraw: at most ``rate`` times a second, and never more than ``budget`` of the time.
 
-A redraw that took ``c`` seconds is followed by at least ``c / budget`` seconds of
-training, so the live view slows training by at most about ``budget`` however large the
-model; on a small model it redraws ``rate`` times a second.
+Every piece of live work counts against the budget: a redraw that took ``c`` seconds is
+followed by at least ``c / budget`` seconds of training, and so is work done outside a
+redraw (setting the view up, keeping an epoch's frame), reported with ``charge``. So
+the live view slows training by at most about ``budget`` however large the model; on
+a small model it redraws ``rate`` times a second.
 
->>> clock = iter([0.0, 0.1, 0.3, 0.35, 1.0]).__next__
+>>> clock = iter([0.0, 0.1, 0.3, 0.35, 1.0, 1.1, 1.2, 1.5, 1.7]).__next__
 >>> t = Throttle(rate=4, budget=0.1, clock=clock)
 >>> t.due()          # t = 0.0: the first redraw is always due
 True
@@ -13,6 +15,10 @@ True
 (False, False)
 >>> t.due()          # t = 1.0
 True
+>>> t.done(0.01)     # t = 1.1: cheap, so the rate rules: next at 1.34
+>>> t.charge(0.02)   # t = 1.2: other live work pushes it 0.2 s later, to 1.54
+>>> t.due(), t.due()  # t = 1.5, 1.7
+(False, True)
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ __all__ = ["Throttle"]
 
 
 class Throttle:
-    """Decides whether a redraw is due; ``done(cost)`` after each redraw."""
+    """Decides whether a redraw is due; ``done(cost)`` after each redraw, ``charge(cost)``
+    after any other live work."""
 
     def __init__(self, rate: float = 4.0, budget: float = 0.1,
                  clock: Callable[[], float] = time.perf_counter) -> None:
@@ -41,6 +48,7 @@ class Throttle:
         self.next = -float("inf")
         self.redraws = 0
         self.spent = 0.0
+        self._debt = 0.0  # work charged before the first redraw, repaid after it
 
     def due(self) -> bool:
         """True when the next redraw may happen now."""
@@ -51,4 +59,14 @@ class Throttle:
         now = self.clock()
         self.redraws += 1
         self.spent += cost
-        self.next = now + max(self.interval, cost / self.budget) - cost
+        owed, self._debt = cost + self._debt, 0.0
+        self.next = now + max(self.interval - cost, owed / self.budget - cost)
+
+    def charge(self, cost: float) -> None:
+        """Live work outside a redraw took ``cost`` seconds: the next redraw waits for
+        training to make up for it (the first redraw never waits)."""
+        self.spent += cost
+        if not self.redraws:
+            self._debt += cost
+            return
+        self.next = max(self.next, self.clock()) + cost / self.budget

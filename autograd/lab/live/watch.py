@@ -49,6 +49,7 @@ class Watcher:
     def __init__(self, model: Any, X: Any = None, y: Any = None,
                  sample_graph: Callable[[int], Value] | None = None, title: str = "training",
                  rate: float = 4.0, budget: float = 0.1, sample: int = 0) -> None:
+        start = time.perf_counter()
         self.model = model
         self.X = None if X is None else np.asarray(X, dtype=np.float64)
         if self.X is not None and (self.X.ndim != 2 or not len(self.X)):
@@ -70,6 +71,9 @@ class Watcher:
         self.redraws = 0
         self.last_error = ""
         self._final: Any = None
+        self._shapes: dict[Any, Any] = {}  # sample graph shapes seen, for SampleGraph
+        self.run.on_layout = self._laid_out
+        self.throttle.charge(time.perf_counter() - start)  # setting up counts too
 
     # -- the training loop's side ---------------------------------------------------------
 
@@ -77,6 +81,10 @@ class Watcher:
         """Record one step; redraw if due or asked; wait here while paused."""
         self.step, self.epoch = step, epoch
         self.run.add_step(step, epoch, logs)
+        if self.controls.idle():  # nothing asked: the cheap path of almost every step
+            if self.throttle.due():
+                self.redraw(source)
+            return
         picked = self._take_pick()
         if picked or self.throttle.due():
             self.redraw(source)
@@ -89,7 +97,10 @@ class Watcher:
         if self.throttle.due() or self.run.latest is None:
             self.redraw(source, frame=True)
         else:  # a quick epoch: keep the last redraw (under a second old) as its frame
-            self.run.publish({**self.run.latest, "epoch": epoch, "step": self.step}, frame=True)
+            start = time.perf_counter()
+            self.run.publish({**self.run.latest, "epoch": epoch, "step": self.step},
+                             frame=True, clean=True)
+            self.throttle.charge(time.perf_counter() - start)
 
     def finish(self, source: Any) -> None:
         """Training ended: a last redraw, and never block again."""
@@ -127,6 +138,12 @@ class Watcher:
             return False
         self.sample = pick
         return True
+
+    def _laid_out(self, key: str) -> None:
+        """A sample graph's layout is ready (in the thread that laid it out): hosts that
+        showed a placeholder get it now, even when training has ended meanwhile."""
+        for host in list(self.hosts):
+            host(self.run)
 
     # -- drawing --------------------------------------------------------------------------
 
@@ -173,7 +190,7 @@ class Watcher:
                 p.grad = 0.0
             root = self.sample_graph(self.sample)
             root.backward()
-            graph = SampleGraph(root)
+            graph = SampleGraph(root, shapes=self._shapes)
             state = graph.state()
             self.run.add_shape(graph)
         except AutogradError as e:  # a NaN sample, a graph too large to draw...
