@@ -5,20 +5,12 @@ later cell). Also the notebook run headless by nbclient: the widget's output and
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from browser import chromium_page, field_text, screenshot
-from conftest import require_binary
+from jupyter import isolated_env, jupyter_lab, notebook
 
 pytestmark = pytest.mark.slow
 
@@ -29,34 +21,11 @@ SETUP = ('import autograd\n'
 REPORT = 'print(f"X1={w.values[\'x1\']:.4f} OUT={w.output:.4f} POS={w.position}")'
 
 
-def notebook(path: Path) -> Path:
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(SETUP), nbformat.v4.new_code_cell(REPORT)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nbformat.write(nb, str(path))
-    return path
-
-
-def isolated_env(tmp_path: Path) -> dict[str, str]:
-    """Jupyter's config, data and runtime folders in tmp_path; the kernel is this venv's."""
-    env = dict(os.environ)
-    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
-        folder = tmp_path / name.lower()
-        folder.mkdir()
-        env[name] = str(folder)
-    env["JUPYTER_PLATFORM_DIRS"] = "1"
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    return env
-
-
 def test_nbclient_runs_the_widget_notebook(tmp_path, dot_binary) -> None:
     import nbclient
     import nbformat
 
-    nb = nbformat.read(str(notebook(tmp_path / "lab.ipynb")), as_version=4)
+    nb = nbformat.read(str(notebook(tmp_path / "lab.ipynb", [SETUP, REPORT])), as_version=4)
     client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
                                      resources={"metadata": {"path": str(tmp_path)}})
     client.execute(env=isolated_env(tmp_path))
@@ -65,51 +34,11 @@ def test_nbclient_runs_the_widget_notebook(tmp_path, dot_binary) -> None:
     assert second[0]["text"].strip() == "X1=2.0000 OUT=0.7071 POS=11"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
-def jupyter_lab(tmp_path, dot_binary):
-    """``jupyter lab --no-browser`` on 127.0.0.1 with a token, serving a temp notebook."""
-    jupyter = shutil.which("jupyter", path=str(Path(sys.executable).parent)) or \
-        require_binary("jupyter", "the lab widget is tested in a real JupyterLab")
-    root = tmp_path / "work"
-    root.mkdir()
-    notebook(root / "lab.ipynb")
-    port, token = free_port(), secrets.token_hex(16)
-    log = (tmp_path / "jupyter.log").open("w")
-    child = subprocess.Popen(
-        [jupyter, "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-         "--expose-app-in-browser", "--LabApp.news_url=",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-         f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}"]
-        + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
-        env=isolated_env(tmp_path), stdout=log, stderr=subprocess.STDOUT, cwd=root)
-    base = f"http://127.0.0.1:{port}"
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                opener.open(f"{base}/api/status?token={token}", timeout=5).read()
-                break
-            except OSError:
-                assert child.poll() is None, (tmp_path / "jupyter.log").read_text()
-                assert time.monotonic() < deadline, "JupyterLab did not start"
-                time.sleep(0.5)
-        yield f"{base}/lab/tree/lab.ipynb?token={token}"
-    finally:
-        child.terminate()
-        try:
-            child.wait(30)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait(10)
-        log.close()
+def jupyter_lab_url(tmp_path, dot_binary):
+    with jupyter_lab(tmp_path, "lab.ipynb", [SETUP, REPORT],
+                     "the lab widget is tested in a real JupyterLab") as url:
+        yield url
 
 
 def run_all(page) -> None:
@@ -133,9 +62,9 @@ def report(page) -> str:
     return cell.locator(".jp-OutputArea-output").inner_text(timeout=60_000).strip()
 
 
-def test_the_widget_in_jupyterlab(jupyter_lab, chromium_binary) -> None:
+def test_the_widget_in_jupyterlab(jupyter_lab_url, chromium_binary) -> None:
     with chromium_page(1400, 1000) as (page, problems):
-        page.goto(jupyter_lab)
+        page.goto(jupyter_lab_url)
         run_all(page)
         widget = page.locator(".jp-Notebook .ag-lab")
         widget.wait_for(timeout=120_000)

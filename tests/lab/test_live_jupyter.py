@@ -5,18 +5,11 @@ the widget shows the final loss that Python reports."""
 from __future__ import annotations
 
 import re
-import secrets
-import shutil
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from browser import chromium_page, screenshot
-from conftest import require_binary
-from test_lab_jupyter import free_port, isolated_env, run_all
+from jupyter import jupyter_lab
+from test_lab_jupyter import run_all
 
 pytestmark = pytest.mark.slow
 
@@ -30,55 +23,12 @@ history = model.fit(X, y, epochs=8, batch_size=16, verbose=0, live=True)"""
 REPORT = 'print(f"FINAL={history.history[\'loss\'][-1]:.4f}")'
 
 
-def notebook(path: Path) -> Path:
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(TRAIN), nbformat.v4.new_code_cell(REPORT)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nbformat.write(nb, str(path))
-    return path
-
-
 @pytest.fixture
 def jupyter_live(tmp_path, dot_binary):
-    """``jupyter lab --no-browser`` on 127.0.0.1 with a token, serving the training notebook."""
-    jupyter = shutil.which("jupyter", path=str(Path(sys.executable).parent)) or \
-        require_binary("jupyter", "fit(live=True) is tested in a real JupyterLab")
-    root = tmp_path / "work"
-    root.mkdir()
-    notebook(root / "live.ipynb")
-    port, token = free_port(), secrets.token_hex(16)
-    log = (tmp_path / "jupyter.log").open("w")
-    child = subprocess.Popen(
-        [jupyter, "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-         "--expose-app-in-browser", "--LabApp.news_url=",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-         f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}", "--allow-root"],
-        env=isolated_env(tmp_path), stdout=log, stderr=subprocess.STDOUT, cwd=root)
-    base = f"http://127.0.0.1:{port}"
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                opener.open(f"{base}/api/status?token={token}", timeout=5).read()
-                break
-            except OSError:
-                assert child.poll() is None, (tmp_path / "jupyter.log").read_text()
-                assert time.monotonic() < deadline, "JupyterLab did not start"
-                time.sleep(0.5)
-        yield f"{base}/lab/tree/live.ipynb?token={token}"
-    finally:
-        child.terminate()
-        try:
-            child.wait(30)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait(10)
-        log.close()
+    """JupyterLab serving the training notebook."""
+    with jupyter_lab(tmp_path, "live.ipynb", [TRAIN, REPORT],
+                     "fit(live=True) is tested in a real JupyterLab") as url:
+        yield url
 
 
 def test_fit_live_in_jupyterlab_shows_the_final_loss(jupyter_live, chromium_binary):
