@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import statistics
 import sys
 import tracemalloc
 
@@ -67,22 +66,15 @@ ROWS = [
 BYTES_TARGET = 128
 
 
-def _timed(run: object) -> float:
-    """One run's seconds, from a collected heap: micrograd's graphs are cyclic garbage
-    that the next run's collections would otherwise pay for, whichever engine it is."""
-    gc.collect()
-    return median_time(run, 1)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="one repeat per row")
     args = parser.parse_args(argv)
 
     print(f"Python {sys.version.split()[0]}; {load_average()}; {blas_line()}")
-    print("each repeat times ours, then micrograd right after; ms are medians, speedup the "
-          "median of the repeats' micrograd / ours\n(neighbouring runs share the machine's "
-          "load; the heap is collected before each run; pure Python: BLAS threads play no part)")
+    print("medians of repeated forward+backward runs, back to back (each engine pays its own "
+          "garbage collection);\nspeedup = micrograd time / ours, same run (pure Python: "
+          "BLAS threads play no part)")
     header = f"{'workload':40} {'nodes':>8} {'ours ms':>9} {'ours nodes/s':>13} " \
              f"{'micrograd ms':>13} {'mg nodes/s':>11} {'speedup':>8} {'target':>7}"
     print(header)
@@ -92,10 +84,11 @@ def main(argv: list[str] | None = None) -> None:
         run_ours, run_theirs = ours(), theirs()
         nodes_ours = len(topo_order(run_ours())) * graphs
         nodes_theirs = count_nodes(run_theirs()) * graphs
-        pairs = [(_timed(run_ours), _timed(run_theirs)) for _ in range(repeats)]
-        t_ours = statistics.median(o for o, _ in pairs)
-        t_theirs = statistics.median(t for _, t in pairs)
-        speedup = statistics.median(t / o for o, t in pairs)
+        gc.collect()  # neither engine pays for collecting the other's garbage
+        t_ours = median_time(run_ours, repeats)
+        gc.collect()
+        t_theirs = median_time(run_theirs, repeats)
+        speedup = t_theirs / t_ours
         goal = f">={target:.0f}x" if target else ""
         print(f"{name:40} {nodes_ours:>8} {t_ours * 1e3:>9.1f} {nodes_ours / t_ours:>13,.0f} "
               f"{t_theirs * 1e3:>13.1f} {nodes_theirs / t_theirs:>11,.0f} "
