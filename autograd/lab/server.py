@@ -9,7 +9,8 @@ one-way pushes need no websocket. Ctrl-C stops it cleanly.
 
 The server serves any *source* with ``scene(svg=True) -> dict`` and
 ``act(action, args) -> dict`` (a :class:`~autograd.lab.state.LabState`, or a live
-training view); ``publish()`` pushes the source's current scene to every open page.
+training view); ``publish()`` pushes the source's current scene to every open page. The
+page is the lab's one front-end module with a small model that talks to these routes.
 """
 
 from __future__ import annotations
@@ -22,24 +23,15 @@ import socket
 import sys
 import threading
 import webbrowser
-from typing import Any, Protocol
+from typing import Any
 
 from ..errors import AutogradError, MissingDependency
 from .page import page
+from .scene import Source, initial_model
 
 __all__ = ["LabServer", "Source", "can_open_browser"]
 
 _INSTALL = "pip install scalar-autograd[lab]"
-
-
-class Source(Protocol):
-    """What the server shows: a scene, and actions that change it."""
-
-    title: str
-
-    def scene(self, svg: bool = True) -> dict[str, Any]: ...
-
-    def act(self, action: str, args: dict[str, Any] | None = None) -> dict[str, Any]: ...
 
 
 def _starlette() -> Any:
@@ -61,9 +53,11 @@ def can_open_browser() -> bool:
 class LabServer:
     """The viewer for one source, on ``http://127.0.0.1:<free port>/?token=<random>``."""
 
-    def __init__(self, source: Source, port: int = 0, token: str | None = None) -> None:
+    def __init__(self, source: Source, port: int = 0, token: str | None = None,
+                 quiz: bool = False) -> None:
         _starlette()
         self.source = source
+        self.quiz = quiz  # pages open in predict mode
         self.token = token or secrets.token_urlsafe(24)
         self.lock = threading.Lock()
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -120,8 +114,8 @@ class LabServer:
         async def index(request: Any) -> Any:
             with server.lock:
                 scene = server.source.scene(svg=True)
-            body = page(server.source.title, {"scene": scene, "token": server.token},
-                        "boot_server.js", getattr(server.source, "scripts", ()))
+            body = page(server.source.title, {"model": initial_model(scene, server.quiz),
+                                              "token": server.token})
             return HTMLResponse(body, headers={"Cache-Control": "no-store"})
 
         async def state(request: Any) -> Any:
@@ -210,3 +204,22 @@ class LabServer:
         """Ask a running server to shut down (from another thread)."""
         if self._server is not None:
             self._server.should_exit = True
+
+    def start(self, open_browser: bool | None = None, quiet: bool = False) -> LabServer:
+        """Serve from a background thread (a script or a notebook keeps running); returns
+        the server, whose ``.url`` opens the page and ``.close()`` stops it."""
+        thread = threading.Thread(target=self.run, name="autograd-lab-server", daemon=True,
+                                  kwargs={"open_browser": open_browser, "quiet": quiet})
+        self.thread = thread
+        thread.start()
+        return self
+
+    def close(self) -> None:
+        """Stop a server started with :meth:`start` and wait for it."""
+        self.stop()
+        thread = getattr(self, "thread", None)
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(10)
+
+    def __repr__(self) -> str:
+        return f"<autograd lab server: {self.url} (.close() stops it)>"

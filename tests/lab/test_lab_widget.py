@@ -23,8 +23,8 @@ def widget(dot_binary):
 
 def test_the_widget_carries_the_layout_once_and_the_numbers(widget) -> None:
     assert widget.svg.startswith("<svg") and "svg" not in widget.scene
-    assert widget.values == INPUTS and widget.position == len(widget.scene["frames"]) - 1
-    assert "AgLab.mount" in widget._esm and "export default" in widget._esm
+    assert widget.values == INPUTS and widget.position == 0  # every host opens at frame 0
+    assert "function render({model, el})" in widget._esm and "export default" in widget._esm
     assert ".ag-lab" in widget._css
 
 
@@ -42,7 +42,7 @@ def test_messages_from_the_page(widget) -> None:
     assert widget.scene["message"].startswith("gradient step with lr 0.5")
     assert widget.lr == 0.5
     widget._on_message(widget, {"action": "check", "args": {}}, [])
-    assert widget.scene["check"]["ok"]
+    assert widget.scene["panels"]["check"]["ok"]
     widget._on_message(widget, {"action": "rm", "args": {}}, [])
     assert widget.scene["message"].startswith("refused: lab: unknown action 'rm'")
     widget.values = {**widget.values, "x1": "two"}
@@ -55,7 +55,7 @@ def test_python_side_helpers(widget, tmp_path) -> None:
     widget.position = 0
     assert widget.check()["ok"]
     page = widget.save_html(tmp_path / "lab.html").read_text(encoding="utf-8")
-    assert "AgLab.mount" in page
+    assert "mountPage(" in page
 
 
 def test_the_widget_needs_its_extra(monkeypatch) -> None:
