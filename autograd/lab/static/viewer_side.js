@@ -63,7 +63,7 @@ function Side(ui, host) {
   }
 
   function fitBox(box) {  // a number box as wide as its value: "-1.27354e-7" shows whole
-    box.style.width = Math.max(8, box.value.length + 3) + "ch";
+    box.style.width = Math.max(9, box.value.length + 4) + "ch";
   }
 
   function leafRow(leaf) {
