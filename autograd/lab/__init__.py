@@ -17,9 +17,10 @@ How it is built, and where a new view plugs in:
   ``leaves``, ``check``, ``message``, and ``panels``: a mapping from a panel name to its
   data, drawn by a renderer the page registered with ``AgLab.registerPanel(name, fn)``.
 - **Three hosts** share it: the static page (:func:`save_lab_html`, and so
-  ``save_backward_animation``), the local server (:class:`~autograd.lab.server.LabServer`:
-  JSON over HTTP for actions, server-sent events for scenes Python pushes) and the
-  notebook widget (:mod:`autograd.lab.widget`: traits and messages).
+  ``save_backward_animation`` in :mod:`.offline`), the local server
+  (:class:`~autograd.lab.server.LabServer`: JSON over HTTP for actions, server-sent
+  events for scenes Python pushes) and the notebook widget (:mod:`autograd.lab.widget`:
+  traits and messages).
 - **A source** is anything with ``title``, ``scene(svg=True) -> dict`` and
   ``act(action, args) -> dict``; :class:`LabState` is the one for a graph.
 
@@ -38,14 +39,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputTypeError
-from ..viz.animation import set_page_writer
+from .offline import save_backward_animation, save_graph
 from .page import save_lab_html, static_page
 from .state import LabState
 
 if TYPE_CHECKING:
     from ..engine import Value
 
-__all__ = ["LabState", "lab", "lab_state", "save_lab_html", "static_page"]
+__all__ = ["LabState", "lab", "lab_state", "save_backward_animation", "save_graph", "save_lab_html",
+           "static_page"]
 
 _OPTIONS = ("title", "rankdir", "collapse", "max_nodes", "lr", "params")
 
@@ -67,16 +69,6 @@ def lab_state(root_or_expr: Value | str, /, **kwargs: Any) -> LabState:
         raise InputTypeError(f"lab: unknown option {unknown[0]!r} for a graph; options are "
                              f"{', '.join(_OPTIONS)} (variables go with an expression string)")
     return LabState(root_or_expr, **kwargs)
-
-
-def _write_animation(root: Value, path: Any, rankdir: str = "LR", max_nodes: int = 1000,
-                     collapse: bool | None = None) -> Any:
-    """``save_backward_animation``'s page: the viewer with nothing live."""
-    state = LabState(root, rankdir=rankdir, collapse=collapse, max_nodes=max_nodes, live=False)
-    return save_lab_html(state, path)
-
-
-set_page_writer(_write_animation)
 
 
 def lab(root_or_expr: Value | str, /, **kwargs: Any) -> Any:
