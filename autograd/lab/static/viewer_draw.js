@@ -4,7 +4,7 @@
    reaches the SVG only through the API Drawing returns. */
 
 function Drawing(pane, onPick) {
-  const MIN_TEXT_PX = 11.1, FONT_UNITS = 12, MAX_SCALE = 1.6, OPEN_TEXT_PX = 9;
+  const MIN_TEXT_PX = 11.1, FONT_UNITS = 12, MAX_SCALE = 1.6, OPEN_TEXT_PX = 7;
   const FIELDS = ["max |param grad|", "data", "grad"];
   const MARKS = ["ag-cur", "ag-kid", "ag-act", "ag-fwd", "ag-done", "ag-known", "ag-upd",
                  "ag-ask"];
