@@ -165,6 +165,9 @@ def test_number_boxes_names_and_the_check_table_fit(page, dot_binary) -> None:
         page.keyboard.press("End")
         assert "-0.0000" not in page.inner_text("body")
         screenshot(page, "lab-mlp-server.png")
+        page.check(".ag-quizmode")  # the page's toggle: predict mode from frame 0
+        assert page.inner_text(".ag-counter").startswith("0 /")
+        assert page.locator(".ag-answer").first.is_visible()
     finally:
         server.close()
 
