@@ -16,9 +16,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..engine import as_real
 from ..errors import AutogradError, InputTypeError, NodeNotFound, OptionError
 from ..graph import topo_order
+from ..real import as_real
 from ..trace import node_name, trace_backward
 from ..viz.groups import neuron_owners
 from ..viz.labels import fmt_num
