@@ -40,18 +40,23 @@ def _forward_ask(node: Value, k: int, name: str, text: str) -> dict[str, object]
             "question": f"{shown} = ?", "answer": text}
 
 
-def _backward_asks(step: BackwardStep, names: list[str],
-                   num: dict[Value, int]) -> list[dict[str, object]]:
-    """Predict mode's backward questions: each input's grad after this step, with the
-    factors of its chain-rule term and the numbers a wrong local derivative is often taken
-    from (``near``), for the diagnosis of a wrong answer."""
-    near = [[f"the value of {names[num[c]]}", finite(c.data)] for c in children_of(step.node)]
+def _near(step: BackwardStep, names: list[str], num: dict[Value, int]) -> list[list[object]]:
+    """The numbers a wrong local derivative is often taken from at this step (the values of
+    the op's inputs and output), once per frame for every question's diagnosis."""
+    near = [[f"the value of {names[num[c]]}", finite(c.data)]
+            for c in dict.fromkeys(children_of(step.node))]
     near.append([f"the value of {step.name}", finite(step.node.data)])
+    return near
+
+
+def _backward_asks(step: BackwardStep) -> list[dict[str, object]]:
+    """Predict mode's backward questions: each input's grad after this step, with the
+    factors of its chain-rule term, for the diagnosis of a wrong answer."""
     asks: dict[int, dict[str, object]] = {}
     for u in step.updates:
         ask = asks.setdefault(u.number, {
             "node": u.number, "name": u.name, "field": "grad", "before": finite(u.grad_before),
-            "up": finite(step.upstream), "via": step.name, "terms": [], "near": near})
+            "up": finite(step.upstream), "via": step.name, "terms": []})
         ask["right"] = finite(u.grad_after)
         ask["terms"].append({"local": finite(u.local), "rule": u.rule})  # type: ignore[union-attr]
     for ask in asks.values():
@@ -149,7 +154,7 @@ def build_frames(order: list[Value], names: list[str], layout: Layout,
                        "edges": _edges(layout, step.node, step.number),
                        "set": boxes.changes(touched),
                        "grads": [[n, fmt_num(g), finite(g)] for n, g in changed.items()],
-                       "ask": _backward_asks(step, names, num),
+                       "ask": _backward_asks(step), "near": _near(step, names, num),
                        "labels": [[f"e{step.number}_{i}", fmt_num(u.local)]
                                   for i, u in enumerate(step.updates)]
                        if layout.box[step.number] == f"n{step.number}" else [],

@@ -30,6 +30,7 @@ class Frame(_FrameKeys, total=False):
     labels: list[list[str]]  # [edge id, text]: local derivatives written on edges
     grads: list[list[Any]]  # [node, text, value]: grads that change at this frame
     ask: list[dict[str, Any]]  # predict mode: what the learner types for this frame
+    near: list[list[Any]]  # predict mode: [what, value] a wrong local derivative may come from
     panels: dict[str, Any]  # panel data that changes with the frame (a saved run)
 
 

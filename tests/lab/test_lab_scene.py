@@ -89,4 +89,5 @@ def test_frames_carry_what_predict_mode_asks(dot_binary) -> None:
     assert twice["right"] == twice["before"] + twice["up"] * 2.0
     last = [a for a in backward if a["name"] == "a"][-1]
     assert last["right"] == 2 * 2.0 * 3.0 + 3.0 * 2 * 2.0  # dL/da, whole
-    assert ["the value of a", 2.0] in last["near"] and "a" in names
+    frame = next(f for f in frames if last in f.get("ask", []))
+    assert ["the value of a", 2.0] in frame["near"] and "a" in names

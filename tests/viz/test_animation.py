@@ -30,9 +30,11 @@ def fresh_steps(root: Value) -> list:
 
 
 def scene_of(path: Path) -> dict:
+    """The scene in the page's data (the page model's ``scene``, with its ``svg``)."""
     page = path.read_text(encoding="utf-8")
     found = re.search(r'<script id="data" type="application/json">(.*?)</script>', page, re.S)
-    return json.loads(found.group(1))
+    model = json.loads(found.group(1))["model"]
+    return {**model["scene"], "svg": model["svg"]}
 
 
 def frames_of(path: Path) -> list[dict]:
@@ -74,13 +76,16 @@ def test_the_page_is_self_contained(tmp_path, dot_binary):
     assert scene_of(path)["svg"].count("<svg") == 1  # one layout, however many frames
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)
     assert "@import" not in page and "url(http" not in page
-    assert "<script src" not in page and "fetch(" not in page
+    assert "<script src" not in page
+    found = re.search(r'<script id="data" type="application/json">(.*?)</script>', page, re.S)
+    assert "token" not in json.loads(found.group(1))  # so the page's model is the offline one
+    assert page.count("fetch(") == 1  # in the served page's model only, never called here
 
 
 def test_labels_cannot_break_out_of_the_page(tmp_path, dot_binary):
     x = Value(3.0, label="</script><script>alert(1)</script> {{SVG}}")
     page = save_backward_animation(x * x, tmp_path / "a.html").read_text(encoding="utf-8")
-    assert page.count("<script") == 3  # the data block, the viewer and its boot, nothing injected
+    assert page.count("<script") == 2  # the data block and the lab's module, nothing injected
     assert page.count("<svg") == 0  # the drawing travels inside the JSON, escaped
     frames = frames_of(tmp_path / "a.html")
     assert frames[0]["text"].startswith("</script><script>alert(1)")
@@ -92,7 +97,7 @@ def test_a_300_node_graph_stays_small(tmp_path, dot_binary):
     assert len(topo_order(loss)) >= 300
     size = save_backward_animation(loss, tmp_path / "big.html",
                                    collapse=False).stat().st_size
-    assert size < 1_500_000  # measured: about 0.9 MB, every node's inspector included
+    assert size < 1_500_000  # measured: about 1.1 MB, every node's inspector and question included
 
 
 def test_needs_dot_for_the_layout(tmp_path, monkeypatch):

@@ -19,6 +19,7 @@
  * @property {string[][]} [labels]  [edge id, text]: local derivatives on edges
  * @property {Array[]} [grads]  [node, text, value]: grads that change at this frame
  * @property {Object[]} [ask]  predict mode's questions, with the right numbers
+ * @property {Array[]} [near]  predict mode: [what, value] a wrong local derivative may come from
  * @property {Object} [panels]  panel data that changes with the frame
  */
 

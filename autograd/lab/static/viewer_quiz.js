@@ -4,8 +4,9 @@
    chain-rule sum with the learner's numbers beside the right ones and which factor is off.
    The tally is the model's "score" key, so every host keeps it (a notebook reads w.score). */
 
-/** Why a typed number is wrong: {verdict, rows: [[what, yours, right]], sum: [lines]}. */
-function diagnose(ask, typed) {
+/** Why a typed number is wrong: {verdict, rows: [[what, yours, right]], sum: [lines]};
+    `near` lists [what, value] a wrong local derivative is often taken from. */
+function diagnose(ask, typed, near) {
   if (ask.field === "data") {
     const flipped = ask.right !== 0 && sameTo4(typed, -ask.right);
     return {verdict: flipped ? "the sign is off" : "the value is off: compute " + ask.answer,
@@ -30,8 +31,8 @@ function diagnose(ask, typed) {
                "right: " + fmt(before) + " + " + fmt(up) + " \u00b7 " + fmt(L) + " = " + fmt(rightGrad)];
   let factor = "local", impliedLocal = up !== 0 ? yours / up : null;
   let impliedUp = L !== 0 ? yours / L : null, verdict = null, rows = null;
-  const near = (ask.near || []).find((n) => n[1] !== null && impliedLocal !== null &&
-                                             sameTo4(impliedLocal, n[1]));
+  const taken = (near || []).find((n) => n[1] !== null && impliedLocal !== null &&
+                                        sameTo4(impliedLocal, n[1]));
   if (before !== 0 && sameTo4(typed, contrib)) {
     verdict = name + ".grad already held " + fmt(before) + " from another use: a gradient " +
       "adds up (+=) over every use, it is not replaced";
@@ -47,12 +48,12 @@ function diagnose(ask, typed) {
     factor = "upstream"; impliedUp = 1;
   } else if (sameTo4(yours, up) && L !== 1) {
     factor = "local"; impliedLocal = 1;
-  } else if (!near && impliedUp !== null && impliedLocal === null) {
+  } else if (!taken && impliedUp !== null && impliedLocal === null) {
     factor = "upstream";
   }
   if (!verdict && factor === "local") {
     verdict = "the local derivative is off: your answer means " + dLocal + " = " +
-      (impliedLocal === null ? "?" : fmt(impliedLocal)) + (near ? " (" + near[0] + ")" : "") +
+      (impliedLocal === null ? "?" : fmt(impliedLocal)) + (taken ? " (" + taken[0] + ")" : "") +
       "; the rule gives " + dLocal + " = " + (rule ? rule + " = " : "") + fmt(L);
   } else if (!verdict) {
     verdict = "the upstream gradient is off: your answer means " + dUp + " = " +
@@ -158,13 +159,13 @@ function Quiz(box, ctl) {
     if (s.missed !== j) { s.wrong += 1; s.missed = j; }
     diagnosisFor = j;
     out.innerHTML = "";
-    wrong.forEach((w) => out.appendChild(explain(w[0], w[1])));
+    wrong.forEach((w) => out.appendChild(explain(w[0], w[1], f.near)));
     ctl.setScore(s, null);
     box.querySelector(".ag-score").textContent = tally(s);
   }
 
-  function explain(ask, typed) {
-    const d = diagnose(ask, typed);
+  function explain(ask, typed, near) {
+    const d = diagnose(ask, typed, near);
     const table = h("table", {cls: "ag-table ag-compare"}, [
       h("tr", {}, ["", "yours", "right"].map((t) => h("th", {text: t})))].concat(
       d.rows.map((r) => h("tr", {cls: sameTo4(r[1], r[2]) ? "" : "ag-fail"},
