@@ -93,6 +93,7 @@ function render({model, el}) {
       "forward " + current + "/" + (scene.forward - 1);
     ui.phase.classList.toggle("ag-back", back);
     ui.quiz.checked = quizOn();
+    toggle.hidden = !frames.some((g) => (g.ask || []).length);  // nothing to predict (a live view)
     root.classList.toggle("ag-quizzing", quizOn());
     if (selected !== null) { inspect(selected, true); }
     side.frame(scene, current, timeline);
