@@ -107,6 +107,14 @@ def test_the_lab_command_serves_a_live_page(lab_process, chromium_binary) -> Non
         page.click(".ag-gradstep")
         page.wait_for_function("document.querySelector('.ag-msg').textContent"
                                ".startsWith('gradient step')", timeout=15_000)
+        stepped = {leaf["key"]: leaf["value"]
+                   for leaf in json.loads(get(base + "/api/state", token=token)[1])["leaves"]}
+        page.fill('input[type=range][data-key="x2"]', "0.5")  # one input moves; the rest stay
+        page.wait_for_function("document.querySelector('.ag-msg').textContent"
+                               ".startsWith('set x2')", timeout=15_000)
+        now = {leaf["key"]: leaf["value"]
+               for leaf in json.loads(get(base + "/api/state", token=token)[1])["leaves"]}
+        assert now == {**stepped, "x2": 0.5}
         screenshot(page, "lab-server.png")
     assert problems == []
     child.send_signal(signal.SIGINT)

@@ -36,6 +36,7 @@ function serverModel(keys, token) {
     if (scene.svg && scene.svg !== keys.svg) { keys.svg = scene.svg; }
     synced = {};
     (scene.leaves || []).forEach((l) => { if (l.value !== null) { synced[l.key] = l.value; } });
+    keys.values = Object.assign({}, synced);  // a gradient step moved them: the page follows
     model.set("scene", numbers);
   }
 
