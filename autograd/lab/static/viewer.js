@@ -1,6 +1,6 @@
 /* The viewer: render({model, el}) draws the lab for a host's model and returns its
-   cleanup (anywidget's front-end module shape). The model has get/set/on/off/send and
-   save_changes (anywidget's; a page's small model in viewer_hosts.js mirrors it); its keys
+   cleanup (anywidget's front-end module shape). The model has get/set/on/off/send (and
+   save_changes if it syncs: anywidget's; a page's small model in viewer_hosts.js); its keys
    (LabModel) hold all the page's state. Frames are forward (values fill in) then backward
    (chain-rule steps); every host opens at frame 0, and "»" (End) is a deliberate jump. */
 
@@ -14,7 +14,10 @@ function render({model, el}) {
 
   function withSvg() { return Object.assign({}, model.get("scene"), {svg: model.get("svg")}); }
   function on(event, fn) { model.on(event, fn); cleanups.push(() => model.off(event, fn)); }
-  function save(key, value) { model.set(key, value); model.save_changes(); }
+  function save(key, value) {  // anywidget's models sync on save_changes; a host may have none
+    model.set(key, value);
+    if (model.save_changes) { model.save_changes(); }
+  }
 
   function button(cls, title, text) { return h("button", {cls: cls, title: title, text: text}); }
   const ui = {
