@@ -24,7 +24,7 @@ from ..viz.labels import fmt_num
 if TYPE_CHECKING:
     from ..engine import Value
 
-__all__ = ["forward_text", "is_number", "local_rule_lines", "number"]
+__all__ = ["forward_text", "is_number", "local_rule_lines", "number", "short_name"]
 
 _INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "powv": "**"}
 _NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
@@ -117,3 +117,14 @@ def is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+_PATH = re.compile(r"(?:^|\.)(layers|neurons|w)\.(\d+)")
+_WORDS = {"layers": "L", "neurons": "n", "w": "w"}
+
+
+def short_name(key: str) -> str:
+    """A parameter path as a slider reads it: ``layers.0.neurons.3.w.1`` -> ``L0.n3.w1``."""
+    short = _PATH.sub(lambda m: ("." if m.start() else "") + _WORDS[m.group(1)] + m.group(2),
+                      key)
+    return short if len(short) <= 14 else "…" + short[-13:]

@@ -12,7 +12,6 @@ node's) and leaves every ``.grad`` as it found it.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +29,7 @@ from .layout import lay_out
 from .neuron_inspector import inspect_neurons
 from .panels import panels_of
 from .scene import Scene
+from .sentences import short_name
 
 if TYPE_CHECKING:
     from ..engine import Value
@@ -42,17 +42,6 @@ COLLAPSE_OVER = 120  # nn graphs with more nodes than this open collapsed, one b
 
 def _finite(x: float) -> float | None:
     return x if math.isfinite(x) else None
-
-
-_PATH = re.compile(r"(?:^|\.)(layers|neurons|w)\.(\d+)")
-_WORDS = {"layers": "L", "neurons": "n", "w": "w"}
-
-
-def short_name(key: str) -> str:
-    """A parameter path as a slider reads it: ``layers.0.neurons.3.w.1`` -> ``L0.n3.w1``."""
-    short = _PATH.sub(lambda m: ("." if m.start() else "") + _WORDS[m.group(1)] + m.group(2),
-                      key)
-    return short if len(short) <= 14 else "…" + short[-13:]
 
 
 def _keys(order: list[Value], names: list[str]) -> dict[str, int]:

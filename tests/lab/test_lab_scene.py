@@ -15,7 +15,7 @@ from autograd.lab import lab_state
 from autograd.lab.page import MODULE_PARTS, asset, module_source
 from autograd.lab.panels import PANELS
 from autograd.lab.scene import Frame, LabModel, Scene, initial_model
-from autograd.lab.state import short_name
+from autograd.lab.sentences import short_name
 
 TYPEDEF = re.compile(r"@typedef \{Object\} (\w+)(.*?)\*/", re.S)
 PROPERTY = re.compile(r"@property \{[^}]*\} (\[?)(\w+)\]?")
