@@ -60,7 +60,9 @@ def _backward_asks(step: BackwardStep) -> list[dict[str, object]]:
         ask["right"] = finite(u.grad_after)
         ask["terms"].append({"local": finite(u.local), "rule": u.rule})  # type: ignore[union-attr]
     for ask in asks.values():
-        ask["question"] = f"{ask['name']}.grad after this step = ?"
+        name, uses = ask["name"], len(ask["terms"])  # type: ignore[arg-type]
+        term = f"{step.name}.grad * d{step.name}/d{name}" + (f"  ({uses} uses)" if uses > 1 else "")
+        ask["question"] = f"{name}.grad += {term};  {name}.grad = ?"
     return list(asks.values())
 
 
