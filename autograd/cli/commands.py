@@ -121,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--atol", type=float, default=1e-5, help="absolute tolerance")
     p.add_argument("--rtol", type=float, default=1e-3, help="relative tolerance")
     p = command("lab", cmd_lab, "open the backprop lab in the browser: step, inspect, edit "
-                "inputs, take gradient steps", NEURON)
+                "inputs, take gradient steps, predict each step (--quiz)", NEURON)
     add_lab_options(p)
     p = command("demo", cmd_demo, "run a demo (no NAME: list them)", "moons")
     p.add_argument("name", metavar="NAME", nargs="?", help="the demo to run")
