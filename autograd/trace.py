@@ -21,8 +21,10 @@ __all__ = ["BackwardStep", "ChildUpdate", "node_name", "this_pass_only", "trace_
 
 
 def fmt(x: float) -> str:
-    """Numbers as graphs and transcripts print them: four decimals."""
-    return f"{x:.4f}"
+    """Numbers as graphs and transcripts print them: four decimals (``0.0000``, never
+    ``-0.0000``)."""
+    text = f"{x:.4f}"
+    return "0.0000" if text == "-0.0000" else text
 
 
 def _is_number(text: str) -> bool:

@@ -42,6 +42,8 @@ def add_lab_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-browser", action="store_true", help="print the URL, open no browser")
     p.add_argument("--lr", type=_lr, default=0.1, help="learning rate of the gradient step "
                    "button (default: 0.1; the page can change it)")
+    p.add_argument("--quiz", action="store_true", help="predict mode: type each value and "
+                   "gradient before the lab shows it (the page can turn it off)")
     p.add_argument("--rankdir", choices=["LR", "TB", "RL", "BT"], default="LR",
                    help="layout direction")
     p.add_argument("--train", metavar="DEMO", choices=LIVE_DEMOS,
@@ -61,7 +63,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
     expr, root, _ = read_inputs(args.expr, args.vars)
     state = LabState(root, title=expr.text, rankdir=args.rankdir, lr=args.lr)
-    server = LabServer(state, port=args.port)
+    server = LabServer(state, port=args.port, quiz=args.quiz)
     try:
         server.run(open_browser=False if args.no_browser else None)
     except KeyboardInterrupt:  # Ctrl-C: the server has already shut down

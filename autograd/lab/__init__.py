@@ -9,25 +9,21 @@ every gradient change; take gradient steps; check the gradients numerically.
 
 How it is built, and where a new view plugs in:
 
-- **One front end** (``static/viewer.js``, ``viewer.css``): ``AgLab.mount(element, host)``
-  draws the SVG that Graphviz laid out once and applies *frames* that Python computed.
-  It knows nothing of the host: a host gives it a first ``scene`` and, when live, a
-  ``send(action, args)`` and a ``subscribe(onScene)``.
-- **The scene** is plain JSON (:meth:`LabState.scene`): ``svg``, ``frames``, ``inspector``,
-  ``leaves``, ``check``, ``message``, and ``panels``: a mapping from a panel name to its
-  data, drawn by a renderer the page registered with ``AgLab.registerPanel(name, fn)``.
-- **Three hosts** share it: the static page (:func:`save_lab_html`, and so
-  ``save_backward_animation``), the local server (:class:`~autograd.lab.server.LabServer`:
-  JSON over HTTP for actions, server-sent events for scenes Python pushes) and the
-  notebook widget (:mod:`autograd.lab.widget`: traits and messages).
-- **A source** is anything with ``title``, ``scene(svg=True) -> dict`` and
-  ``act(action, args) -> dict``; :class:`LabState` is the one for a graph.
-
-A live training view adds itself without rewriting these: a source whose scene carries
-its ``panels`` (loss curve, decision boundary, gradient norms) beside one sample's graph,
-the panels' renderers registered in JavaScript, and the training loop calling
-``LabServer.publish()`` or ``LabWidget.publish(scene)`` a few times a second (both are
-safe to call from the training thread; the page redraws only what changed).
+- **One front-end module** (``static/``, listed once in :func:`~autograd.lab.page.module_source`)
+  in anywidget's shape: ``render({model, el})`` draws the lab and returns its cleanup. The
+  model has ``get/set/on/off/send`` and holds the page's state in its keys (the frame
+  shown, predict mode, the score: :class:`~autograd.lab.scene.LabModel`).
+- **The scene** is plain JSON (:class:`~autograd.lab.scene.Scene`, declared once, mirrored in
+  JavaScript): ``frames`` (what each step shows, its gradients, and what predict mode asks),
+  ``inspector``, ``leaves``, ``panels``... Python computes every number in it.
+- **Three hosts** share the module: the notebook widget (:mod:`autograd.lab.widget`, one
+  class for every source), the local server's page and the static file (each with a small
+  model of its own; :func:`save_lab_html`).
+- **A source** is anything with ``title``, ``scene(svg=True)`` and ``act(action, args)``;
+  :class:`LabState` is the one for a graph, the live training view another.
+- **A panel** is a source's ``panel_NAME()`` method plus ``static/<file>.js``, listed once
+  in :mod:`autograd.lab.panels` (the gradient check table is one; the live view's curves,
+  boundary and layer bars another).
 
 ``import autograd`` loads none of anywidget, starlette or uvicorn; the widget and the
 server import them on first use and say ``pip install scalar-autograd[lab]`` if missing.
@@ -79,15 +75,17 @@ def _write_animation(root: Value, path: Any, rankdir: str = "LR", max_nodes: int
 set_page_writer(_write_animation)
 
 
-def lab(root_or_expr: Value | str, /, **kwargs: Any) -> Any:
+def lab(root_or_expr: Value | str, /, *, quiz: bool = False, **kwargs: Any) -> Any:
     """The backprop lab as a notebook widget, for a graph or an expression.
 
     ``lab(loss)`` shows an existing graph (keywords: ``rankdir``, ``collapse``, ``lr``,
     ``params`` - the inputs a gradient step moves -, ``title``); ``lab("o = tanh(x*w)",
-    x=2, w=-3)`` builds the expression with those values. Needs ``anywidget``
+    x=2, w=-3)`` builds the expression with those values. ``quiz=True`` opens in predict
+    mode: the learner types each value and gradient before the lab shows it. From a script,
+    ``lab(loss).serve(open_browser=True)`` opens it in the browser. Needs ``anywidget``
     (``pip install scalar-autograd[lab]``).
     """
     from .widget import widget_class
 
     cls = widget_class()  # fails early, with the install line, when anywidget is missing
-    return cls(lab_state(root_or_expr, **kwargs))
+    return cls(lab_state(root_or_expr, **kwargs), quiz=quiz)

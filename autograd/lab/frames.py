@@ -2,13 +2,15 @@
 then backward frames (the root seeded, then one chain-rule step per op node).
 
 Each frame says which node it is about, which boxes' texts change and to what
-(``set``: ``[box id, field, text]``), which edges light up, and the sentence to show.
-The viewer applies frames 0..i to a blank drawing to show frame i, so every number on
-screen is one Python wrote here.
+(``set``: ``[box id, field, text]``), which nodes' grads change (``grads``), which edges
+light up, the sentence to show, and what predict mode asks (``ask``: the right numbers, so a
+page checks an answer with no Python). The viewer applies frames 0..i to a blank drawing
+to show frame i, so every number on screen is one Python wrote here.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -21,9 +23,40 @@ from .text import forward_text
 if TYPE_CHECKING:
     from ..engine import Value
 
-__all__ = ["BLANK", "build_frames"]
+__all__ = ["BLANK", "build_frames", "finite"]
 
 BLANK = "—"  # a number not computed yet
+
+
+def finite(x: float | None) -> float | None:
+    """A number for JSON: None where it is not finite."""
+    return float(x) if x is not None and math.isfinite(x) else None
+
+
+def _forward_ask(node: Value, k: int, name: str, text: str) -> dict[str, object]:
+    """Predict mode's forward question: the node's value, its formula shown up to ``= ?``."""
+    shown = text.rsplit(" = ", 1)[0] if text.count(" = ") >= 2 else f"{name} = {node.op}(...)"
+    return {"node": k, "name": name, "field": "data", "right": finite(node.data),
+            "question": f"{shown} = ?", "answer": text}
+
+
+def _backward_asks(step: BackwardStep, names: list[str],
+                   num: dict[Value, int]) -> list[dict[str, object]]:
+    """Predict mode's backward questions: each input's grad after this step, with the
+    factors of its chain-rule term and the numbers a wrong local derivative is often taken
+    from (``near``), for the diagnosis of a wrong answer."""
+    near = [[f"the value of {names[num[c]]}", finite(c.data)] for c in children_of(step.node)]
+    near.append([f"the value of {step.name}", finite(step.node.data)])
+    asks: dict[int, dict[str, object]] = {}
+    for u in step.updates:
+        ask = asks.setdefault(u.number, {
+            "node": u.number, "name": u.name, "field": "grad", "before": finite(u.grad_before),
+            "up": finite(step.upstream), "via": step.name, "terms": [], "near": near})
+        ask["right"] = finite(u.grad_after)
+        ask["terms"].append({"local": finite(u.local), "rule": u.rule})  # type: ignore[union-attr]
+    for ask in asks.values():
+        ask["question"] = f"{ask['name']}.grad after this step = ?"
+    return list(asks.values())
 
 
 class _Boxes:
@@ -88,14 +121,19 @@ def build_frames(order: list[Value], names: list[str], layout: Layout,
         node = order[k]
         kids = [num[c] for c in children_of(node)]
         boxes.known.add(k)
+        text = forward_text(node, [names[c] for c in kids], names[k])
         frames.append({"phase": "forward", "node": k, "kids": sorted(set(kids)),
                        "edges": _edges(layout, node, k), "set": boxes.changes([k]),
                        "title": f"forward {j} of {len(ops)}: {names[k]} ({node.op})",
-                       "text": forward_text(node, [names[c] for c in kids], names[k])})
+                       "text": text, "ask": [_forward_ask(node, k, names[k], text)]})
     root = len(order) - 1
     seed = boxes.grads[root] = final[root]
     frames.append({"phase": "backward", "node": root, "kids": [], "edges": [],
                    "set": boxes.changes([root]),
+                   "grads": [[root, fmt_num(seed), finite(seed)]],
+                   "ask": [{"node": root, "name": names[root], "field": "grad",
+                            "right": finite(seed), "seed": True,
+                            "question": f"d{names[root]}/d{names[root]} = ?"}],
                    "title": f"backward pass: {names[root]}.grad is seeded with {fmt_num(seed)}",
                    "text": f"{names[root]}.grad = {fmt_num(seed)}  "
                            f"(d{names[root]}/d{names[root]} = 1)"})
@@ -104,11 +142,14 @@ def build_frames(order: list[Value], names: list[str], layout: Layout,
         for u in step.updates:
             boxes.grads[u.number] = u.grad_after
         touched = [step.number, *(u.number for u in step.updates)]
+        changed = {u.number: u.grad_after for u in step.updates}
         count = len(step.updates)
         frames.append({"phase": "backward", "node": step.number,
                        "kids": sorted({u.number for u in step.updates}),
                        "edges": _edges(layout, step.node, step.number),
                        "set": boxes.changes(touched),
+                       "grads": [[n, fmt_num(g), finite(g)] for n, g in changed.items()],
+                       "ask": _backward_asks(step, names, num),
                        "labels": [[f"e{step.number}_{i}", fmt_num(u.local)]
                                   for i, u in enumerate(step.updates)]
                        if layout.box[step.number] == f"n{step.number}" else [],

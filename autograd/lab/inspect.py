@@ -2,8 +2,9 @@
 its op's local rule, and its gradient as the full chain-rule sum over its consumers.
 
 ``dL/da = dL/dt1 * dt1/da + dL/dt2 * dt2/da = 0.5000 * 2.0000 + 0.5000 * 3.0000 = 2.5000``
-(L is the output). Each term also names the backward frame that adds it, so the viewer
-can show which terms are already in ``a.grad`` at the current step.
+(L is the output). Each term also names the backward frame that adds it, and each record
+the frames where its value and its whole gradient appear, so the viewer shows no number
+before the frame that computes it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ __all__ = ["inspect_nodes"]
 
 def inspect_nodes(order: list[Value], names: list[str], final: list[float],
                   step_frame: dict[int, int], seed_frame: int) -> list[dict[str, Any]]:
-    """One inspector record per node, in topological order (index = node number)."""
+    """One inspector record per node, in topological order (index = node number).
+
+    ``data_frame``: the forward frame that computes its value; ``grad_frame``: the backward
+    frame after which its gradient is whole; ``back``: the frame of its own backward step."""
     num = {node: k for k, node in enumerate(order)}
     consumers: list[list[tuple[int, int, float]]] = [[] for _ in order]  # (t, input, local)
     for t, node in enumerate(order):
@@ -33,6 +37,11 @@ def inspect_nodes(order: list[Value], names: list[str], final: list[float],
                 consumers[num[kid]].append((t, i, float(local)))
     inputs = [[num[c] for c in children_of(node)] for node in order]
     out = []
+    forward_frame, j = {}, 0
+    for k, node in enumerate(order):
+        if node.op:
+            j += 1
+        forward_frame[k] = j if node.op else 0
     for k, node in enumerate(order):
         kids = inputs[k]
         kid_names = [names[c] for c in kids]
@@ -42,6 +51,7 @@ def inspect_nodes(order: list[Value], names: list[str], final: list[float],
             "forward": forward_text(node, kid_names, names[k]),
             "rules": local_rule_lines(node, kid_names, names[k]),
             "inputs": kids, "consumers": sorted({t for t, _, _ in consumers[k]}),
+            "data_frame": forward_frame[k], "back": step_frame.get(k),
         }
         record.update(_chain_sum(k, order, inputs, names, final, consumers[k], step_frame,
                                  seed_frame))
@@ -57,9 +67,11 @@ def _chain_sum(k: int, order: list[Value], inputs: list[list[int]], names: list[
     head = f"dL/d{name}"
     if k == root:
         return {"sum": [f"{head} = 1  (L = {out_name}, the output: the seed)"],
-                "terms": [{"text": f"seed {fmt_num(final[k])}", "frame": seed_frame}]}
+                "terms": [{"text": "seed", "up": fmt_num(final[k]), "frame": seed_frame}],
+                "grad_frame": seed_frame}
     if not terms:
-        return {"sum": [f"{head} = 0  (no path to the output)"], "terms": []}
+        return {"sum": [f"{head} = 0  (no path to the output)"], "terms": [],
+                "grad_frame": seed_frame}
     symbols, numbers, items = [], [], []
     for t, i, local in terms:
         tn = names[t]
@@ -69,12 +81,12 @@ def _chain_sum(k: int, order: list[Value], inputs: list[list[int]], names: list[
         shown = f" = {rule}" if rule else ""
         if not is_number(rule):
             shown += f" = {fmt_num(local)}"
-        items.append({"text": f"d{tn}/d{name}{shown};  dL/d{tn} = {fmt_num(final[t])}",
+        items.append({"text": f"d{tn}/d{name}{shown}", "up": f"dL/d{tn} = {fmt_num(final[t])}",
                       "frame": step_frame[t], "via": t})
     total = sum(final[t] * local for t, _, local in terms)
     lines = [f"{head} = " + " + ".join(symbols), "= " + " + ".join(numbers),
              f"= {fmt_num(total)}"]
     if any(t == root for t, _, _ in terms):
         lines.append(f"(L = {out_name}, the output)")
-    return {"sum": lines, "terms": items}
+    return {"sum": lines, "terms": items, "grad_frame": max(i["frame"] for i in items)}
 

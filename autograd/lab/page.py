@@ -1,9 +1,11 @@
-"""The viewer's front end (HTML, CSS, JS shipped in the package) assembled into one page.
+"""The lab's front end, shipped in the package: ONE ES module and its CSS, and the page that
+holds them.
 
-``static_page(state)`` is the self-contained file (``save_backward_animation``, ``autograd
-graph -o x.html``, ``save_lab_html``): every frame precomputed, no network, no CDN.
-The local server serves the same page with its own boot script, and the notebook
-widget ships the same ``viewer.js`` and ``viewer.css`` (see :func:`viewer_module`).
+:func:`module_source` is the one place the module's files are listed: the notebook widget
+ships it as its ``_esm``; the static file (``save_lab_html``, ``save_backward_animation``,
+``autograd graph -o x.html``) and the local server's page inline it, with the data, in
+:func:`page`. Every host renders the same ``render({model, el})``; the pages give it a small
+model of their own (``static/viewer_hosts.js``). No network, no CDN.
 """
 
 from __future__ import annotations
@@ -14,18 +16,18 @@ import os
 import re
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..viz.render import write_atomic
+from .panels import PANELS
+from .scene import Source, initial_model
 
-if TYPE_CHECKING:
-    from .state import LabState
+__all__ = ["MODULE_PARTS", "asset", "module_source", "page", "save_lab_html", "script_json",
+           "static_page"]
 
-__all__ = ["asset", "page", "save_lab_html", "script_json", "static_page", "viewer_module",
-           "viewer_script"]
-
-_SLOT = re.compile(r"\{\{(TITLE|CSS|JS|DATA|BOOT)\}\}")
-_PARTS = ("viewer_draw.js", "viewer_side.js", "viewer.js")  # the drawing, the side, the timeline
+_SLOT = re.compile(r"\{\{(TITLE|CSS|MODULE|DATA)\}\}")
+MODULE_PARTS = ("viewer_base.js", "viewer_draw.js", "viewer_side.js", "viewer_quiz.js",
+                "viewer.js", "viewer_hosts.js")  # the panels' files follow viewer_quiz.js
 
 
 def asset(name: str) -> str:
@@ -33,9 +35,13 @@ def asset(name: str) -> str:
     return resources.files("autograd.lab").joinpath("static", name).read_text(encoding="utf-8")
 
 
-def viewer_script() -> str:
-    """The viewer's JavaScript: its three parts, in order (they share one ``AgLab``)."""
-    return "\n".join(asset(name) for name in _PARTS)
+def module_source() -> str:
+    """The front-end module: its parts and every panel's drawing, in one module scope,
+    ending in ``export default {render}``."""
+    parts = list(MODULE_PARTS)
+    at = parts.index("viewer.js")
+    parts[at:at] = list(PANELS.values())
+    return "\n".join(f"/* --- {name} --- */\n{asset(name)}" for name in parts)
 
 
 def script_json(data: Any) -> str:
@@ -44,28 +50,22 @@ def script_json(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def page(title: str, data: Any, boot: str, scripts: tuple[str, ...] = ()) -> str:
-    """The viewer page: its CSS and JS inline (plus extra ``scripts``, e.g. panels), ``data``
-    as JSON, then the ``boot`` script."""
-    js = "\n".join([viewer_script(), *(asset(name) for name in scripts)])
-    slots = {"TITLE": html.escape(title), "CSS": asset("viewer.css"), "JS": js,
-             "DATA": script_json(data), "BOOT": asset(boot)}
+def page(title: str, data: dict[str, Any]) -> str:
+    """The viewer page: its CSS and module inline, ``data`` (``{"model": LabModel}``, plus
+    ``"token"`` when a server answers) as JSON."""
+    slots = {"TITLE": html.escape(title), "CSS": asset("viewer.css"), "MODULE": module_source(),
+             "DATA": script_json(data)}
     return _SLOT.sub(lambda m: slots[m.group(1)], asset("page.html"))
 
 
-def static_page(state: LabState) -> str:
-    """The self-contained file: the whole timeline, nothing live."""
-    scene = state.scene()
+def static_page(source: Source, quiz: bool = False) -> str:
+    """The self-contained file: the whole timeline, nothing live (``quiz``: open in predict
+    mode; the answers are checked in the page)."""
+    scene = dict(source.scene(svg=True))
     scene["live"] = False
-    return page(state.title, scene, "boot_static.js")
+    return page(source.title, {"model": initial_model(scene, quiz)})
 
 
-def save_lab_html(state: LabState, path: str | os.PathLike[str]) -> Path:
+def save_lab_html(source: Source, path: str | os.PathLike[str], quiz: bool = False) -> Path:
     """Write the static page to ``path`` (atomically)."""
-    return write_atomic(path, static_page(state).encode("utf-8"))
-
-
-def viewer_module() -> str:
-    """The viewer's script as an ES module for anywidget: ``render`` mounts the viewer on the
-    widget's element, wired to the widget model (see :mod:`autograd.lab.widget`)."""
-    return viewer_script() + "\n" + asset("boot_widget.js")
+    return write_atomic(path, static_page(source, quiz).encode("utf-8"))

@@ -14,7 +14,8 @@ requests, and Ctrl-C, are served meanwhile.
 
 The server serves any *source* with ``scene(svg=True) -> dict`` and
 ``act(action, args) -> dict`` (a :class:`~autograd.lab.state.LabState`, or a live
-training view); ``publish()`` pushes the source's current scene to every open page.
+training view); ``publish()`` pushes the source's current scene to every open page. The
+page is the lab's one front-end module with a small model that talks to these routes.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import socket
 import sys
 import threading
 import webbrowser
-from typing import Any, Protocol
+from typing import Any
 
 from ..errors import AutogradError, MissingDependency
 from .guard import (
@@ -41,20 +42,11 @@ from .guard import (
     server_config,
 )
 from .page import page
+from .scene import Source, initial_model
 
 __all__ = ["LabServer", "Source", "can_open_browser"]
 
 _INSTALL = "pip install scalar-autograd[lab]"
-
-
-class Source(Protocol):
-    """What the server shows: a scene, and actions that change it."""
-
-    title: str
-
-    def scene(self, svg: bool = True) -> dict[str, Any]: ...
-
-    def act(self, action: str, args: dict[str, Any] | None = None) -> dict[str, Any]: ...
 
 
 def _starlette() -> Any:
@@ -80,9 +72,11 @@ class LabServer:
     background thread and ``close()`` (or leaving a ``with`` block) stops it and frees
     the port."""
 
-    def __init__(self, source: Source, port: int = 0, token: str | None = None) -> None:
+    def __init__(self, source: Source, port: int = 0, token: str | None = None,
+                 quiz: bool = False) -> None:
         _starlette()
         self.source = source
+        self.quiz = quiz  # pages open in predict mode
         self.token = token or secrets.token_urlsafe(24)
         self.lock = threading.Lock()
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -124,8 +118,8 @@ class LabServer:
 
     def _page(self) -> str:
         scene = self._scene(True)
-        return page(self.source.title, {"scene": scene, "token": self.token},
-                    "boot_server.js", getattr(self.source, "scripts", ()))
+        return page(self.source.title, {"model": initial_model(scene, self.quiz),
+                                        "token": self.token})
 
     def app(self) -> Any:
         """The ASGI application: the guard (Host, Origin, token, limits, headers) around
@@ -152,7 +146,6 @@ class LabServer:
                 return HTMLResponse(await in_thread(server._page))
             except Stopping:
                 return busy()
-
         async def state(request: Any) -> Any:
             try:
                 return json_response(await in_thread(server._scene, True))
@@ -230,8 +223,9 @@ class LabServer:
         self._loop = asyncio.get_running_loop()
         await self._server.serve(sockets=[self.sock])
 
-    def start(self, open_browser: bool | None = False, quiet: bool = True) -> LabServer:
-        """Serve from a background thread (returns at once, with the server running)."""
+    def start(self, open_browser: bool | None = None, quiet: bool = False) -> LabServer:
+        """Serve from a background thread (a script or a notebook keeps running); returns
+        the server, whose ``.url`` opens the page and ``.close()`` stops it."""
         thread = threading.Thread(target=self.run, name="autograd-lab-server", daemon=True,
                                   kwargs={"open_browser": open_browser, "quiet": quiet})
         self.thread = thread
@@ -257,3 +251,6 @@ class LabServer:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+    def __repr__(self) -> str:
+        return f"<autograd lab server: {self.url} (.close() stops it)>"

@@ -12,6 +12,7 @@ node's) and leaves every ``.grad`` as it found it.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,10 @@ from .forward import recompute
 from .frames import build_frames
 from .inspect import inspect_nodes
 from .layout import lay_out
+from .neuron import inspect_neurons
 from .numbers import checked, learning_rate
+from .panels import panels_of
+from .scene import Scene
 
 if TYPE_CHECKING:
     from ..engine import Value
@@ -38,6 +42,17 @@ COLLAPSE_OVER = 120  # nn graphs with more nodes than this open collapsed, one b
 
 def _finite(x: float) -> float | None:
     return x if math.isfinite(x) else None
+
+
+_PATH = re.compile(r"(?:^|\.)(layers|neurons|w)\.(\d+)")
+_WORDS = {"layers": "L", "neurons": "n", "w": "w"}
+
+
+def short_name(key: str) -> str:
+    """A parameter path as a slider reads it: ``layers.0.neurons.3.w.1`` -> ``L0.n3.w1``."""
+    short = _PATH.sub(lambda m: ("." if m.start() else "") + _WORDS[m.group(1)] + m.group(2),
+                      key)
+    return short if len(short) <= 14 else "…" + short[-13:]
 
 
 def _keys(order: list[Value], names: list[str]) -> dict[str, int]:
@@ -136,27 +151,35 @@ class LabState:
         step_frame = {step.number: seed_frame + step.position for step in steps}
         self.frames = build_frames(order, self.names, self.layout, steps, self.final)
         self.inspector = inspect_nodes(order, self.names, self.final, step_frame, seed_frame)
+        for box, record in inspect_neurons(order, self.layout, self.final, step_frame).items():
+            self.inspector[self.layout.outputs[box]]["neuron"] = record
         self.forward_frames = seed_frame
         self.version += 1
 
-    def scene(self, svg: bool = True) -> dict[str, Any]:
-        """Everything the viewer draws, as JSON-ready data (``svg=False``: numbers only)."""
+    def scene(self, svg: bool = True) -> Scene:
+        """Everything the viewer draws, as JSON-ready data (``svg=False``: numbers only).
+        Gradients are in the frames only, so a page shows each from the frame computing it."""
         root = len(self.order) - 1
-        out: dict[str, Any] = {
-            "version": self.version, "title": self.title, "live": self.live,
-            "frames": self.frames, "inspector": self.inspector,
-            "forward": self.forward_frames, "boxes": self.layout.box,
-            "neurons": self.layout.names, "outputs": self.layout.outputs, "root": root,
-            "output": {"name": self.names[root], "data": fmt_num(self.root.data),
-                       "grad": fmt_num(self.final[root])},
-            "leaves": [{"key": key, "number": k, "value": _finite(self.order[k].data),
-                        "text": fmt_num(self.order[k].data), "grad": fmt_num(self.final[k]),
-                        "train": k in self.trainable} for key, k in self.keys.items()],
-            "lr": self.lr, "message": self.message, "check": self.report,
-        }
+        out = Scene(
+            version=self.version, title=self.title, live=self.live,
+            frames=self.frames, inspector=self.inspector,  # type: ignore[typeddict-item]
+            forward=self.forward_frames, boxes=self.layout.box,
+            neurons=self.layout.names, outputs=self.layout.outputs, root=root,
+            output={"name": self.names[root], "data": fmt_num(self.root.data)},
+            leaves=[{"key": key, "short": short_name(key), "number": k,
+                     "value": _finite(self.order[k].data), "text": fmt_num(self.order[k].data),
+                     "train": k in self.trainable} for key, k in self.keys.items()],
+            lr=self.lr, message=self.message, panels=panels_of(self))
         if svg:
             out["svg"] = self.layout.svg
         return out
+
+    def panel_check(self) -> dict[str, Any] | None:
+        """The gradient check table's data (``panel_check.js`` draws it), once checked."""
+        if self.report is None:
+            return None
+        rows = [{**row, "short": short_name(row["name"])} for row in self.report["rows"]]
+        return {**self.report, "rows": rows}
 
     # -- live actions ----------------------------------------------------------------------
 

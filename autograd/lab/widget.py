@@ -1,9 +1,10 @@
-"""The lab as a notebook widget (anywidget: JupyterLab, Notebook 7, VS Code, Colab).
+"""The lab as a notebook widget (anywidget: JupyterLab, Notebook 7, VS Code, Colab, marimo).
 
-The widget ships the viewer's ``viewer.js``/``viewer.css`` and syncs with its
-:class:`~autograd.lab.state.LabState`: traits ``svg`` (the layout, once), ``scene`` (the
-numbers), ``values`` (each input's value, both ways), ``position`` (the frame shown, both
-ways) and ``lr``; "gradient step" and "check" arrive as messages. Python does every
+One widget class for every source: a graph's :class:`~autograd.lab.state.LabState`, or a
+live training view. Its traits are the page model's keys (:class:`~autograd.lab.scene.LabModel`):
+``svg`` (the layout), ``scene`` (the numbers), ``position`` (the frame shown, both ways),
+``values`` (each input's value, both ways), ``lr``, ``quiz`` and ``score`` (predict mode);
+"gradient step", "check" and a live view's controls arrive as messages. Python does every
 computation; ``publish(scene)`` lets other Python code (a training loop) push a scene.
 """
 
@@ -13,12 +14,15 @@ import math
 from typing import Any
 
 from ..errors import AutogradError, MissingDependency
-from .page import asset, save_lab_html, viewer_module
-from .state import LabState
+from .page import asset, module_source, save_lab_html
+from .scene import Source, initial_model, new_score
 
 __all__ = ["widget_class"]  # and LabWidget, made on first use
 
 _CLASS: Any = None
+_HOW = ("this is the backprop lab, a notebook widget: in Jupyter, VS Code or marimo it shows "
+        "when it is a cell's value; from a script, .serve(open_browser=True) opens it in your "
+        "browser and .save_html('lab.html') writes it to one offline file")
 
 
 def widget_class() -> Any:
@@ -35,100 +39,147 @@ def widget_class() -> Any:
                                 "install it with: pip install scalar-autograd[lab]") from None
 
     class LabWidget(anywidget.AnyWidget):
-        """The backprop lab in a notebook cell; ``.state`` holds the numbers."""
+        """The backprop lab in a notebook cell; ``.source`` computes its numbers."""
 
-        _esm = viewer_module()
+        _esm = module_source()
         _css = asset("viewer.css")
         svg = traitlets.Unicode("").tag(sync=True)
         scene = traitlets.Dict().tag(sync=True)
-        values = traitlets.Dict().tag(sync=True)
         position = traitlets.Int(0).tag(sync=True)
+        values = traitlets.Dict().tag(sync=True)
         lr = traitlets.Float(0.1).tag(sync=True)
+        quiz = traitlets.Bool(False).tag(sync=True)
+        score = traitlets.Dict().tag(sync=True)
 
-        def __init__(self, state: LabState, **kwargs: Any) -> None:
+        def __init__(self, source: Source, quiz: bool = False, **kwargs: Any) -> None:
             super().__init__(**kwargs)
-            self.state = state
+            self.source = source
             self._syncing = False
-            self.svg = state.layout.svg
-            self._refresh()
-            self.position = len(state.frames) - 1
+            first = initial_model(source.scene(svg=True), quiz)
+            self._syncing = True
+            try:
+                for key, value in first.items():
+                    setattr(self, key, value)
+            finally:
+                self._syncing = False
             self.observe(self._on_values, names="values")
             self.observe(self._on_lr, names="lr")
             self.on_msg(self._on_message)
 
+        def __repr__(self) -> str:
+            return f"<{type(self).__name__}: {self.source.title}; {_HOW}>"
+
         # -- Python side -------------------------------------------------------------------
 
         @property
+        def state(self) -> Any:
+            """The source (a ``LabState`` for a graph)."""
+            return self.source
+
+        @property
         def root(self) -> Any:
-            return self.state.root
+            return self.source.root
 
         @property
         def output(self) -> float:
             """The output's value now."""
-            return self.state.output
+            return self.source.output
 
         @property
         def grads(self) -> dict[str, float]:
             """Each input's gradient now, by name."""
-            return self.state.grads()
+            return self.source.grads()
 
         def set(self, **values: float) -> None:
             """Give inputs new values (``lab.set(x1=3)``): the page follows."""
-            self.state.set_leaves(values)
+            self.source.set_leaves(values)
             self._refresh()
 
         def gradient_step(self, lr: float | None = None) -> None:
             """One gradient-descent step on the trainable inputs."""
-            self.state.gradient_step(lr)
+            self.source.gradient_step(lr)
             self._refresh()
 
         def check(self) -> dict[str, Any]:
             """The gradient check per input (also shown on the page)."""
-            report = self.state.check()
+            report = self.source.check()
             self._refresh()
             return report
 
         def publish(self, scene: dict[str, Any]) -> None:
-            """Show a scene computed elsewhere (same keys as ``LabState.scene(svg=False)``)."""
-            self.scene = scene
+            """Show a scene computed elsewhere (its layout too, when it carries one)."""
+            scene = dict(scene)
+            svg = scene.pop("svg", None)
+            with self.hold_sync():
+                if svg is not None and svg != self.svg:
+                    self.svg = svg
+                self.scene = scene
+
+        def restart_quiz(self) -> None:
+            """Predict mode from the first frame, with a fresh score."""
+            self.score = new_score()
+            self.position = 0
 
         def save_html(self, path: Any) -> Any:
-            """The static page of the current state (no live parts)."""
-            return save_lab_html(self.state, path)
+            """The static page of the current state (no live parts; predict mode as now)."""
+            return save_lab_html(self.source, path, quiz=self.quiz)
+
+        def serve(self, open_browser: bool | None = None, port: int = 0,
+                  quiet: bool = False) -> Any:
+            """Serve this lab on 127.0.0.1 (random token) from a background thread; returns
+            the server: ``.url`` opens the page, ``.close()`` stops it."""
+            from .server import LabServer
+
+            server = LabServer(self.source, port=port, quiz=self.quiz)
+            return server.start(open_browser=open_browser, quiet=quiet)
 
         # -- the page's side ---------------------------------------------------------------
 
         def _refresh(self) -> None:
             self._syncing = True
             try:
-                self.scene = self.state.scene(svg=False)
-                self.values = {k: v for k, v in self.state.values().items() if math.isfinite(v)}
-                self.lr = self.state.lr
+                scene = self.source.scene(svg=False)
+                with self.hold_sync():
+                    self.scene = scene
+                    self.values = {leaf["key"]: leaf["value"] for leaf in scene["leaves"]
+                                   if leaf["value"] is not None and math.isfinite(leaf["value"])}
+                    self.lr = scene["lr"]
             finally:
                 self._syncing = False
 
         def _on_values(self, change: dict[str, Any]) -> None:
             if self._syncing:
                 return
-            now = self.state.values()
+            now = {leaf["key"]: leaf["value"] for leaf in self.scene.get("leaves", [])}
             moved = {k: v for k, v in (change["new"] or {}).items() if now.get(k) != v}
-            self._run(lambda: self.state.set_leaves(moved) if moved else None)
+            if moved:
+                self._run("set_leaves", {"values": moved})
 
         def _on_lr(self, change: dict[str, Any]) -> None:
-            if not self._syncing:
-                self._run(lambda: setattr(self.state, "lr", float(change["new"])))
+            if not self._syncing and hasattr(self.source, "lr"):
+                self._run(None, None, lambda: setattr(self.source, "lr", float(change["new"])))
 
         def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
             if isinstance(content, dict) and isinstance(content.get("action"), str):
-                self._run(lambda: self.state.act(content["action"], content.get("args")))
+                self._run(content["action"], content.get("args"))
 
-        def _run(self, work: Any) -> None:
+        def _run(self, action: str | None, args: Any, work: Any = None) -> None:
             try:
-                work()
+                if work is not None:
+                    work()
+                    scene = self.source.scene(svg=False)
+                else:
+                    scene = self.source.act(action, args if isinstance(args, dict) else {})
             except (AutogradError, ValueError, TypeError, ArithmeticError) as err:
-                self.state.message = f"refused: {err}"
-                self.state.version += 1
-            self._refresh()
+                if hasattr(self.source, "message"):  # kept with the state's other numbers
+                    self.source.message = f"refused: {err}"
+                    self.source.version += 1
+                scene = dict(self.source.scene(svg=False))
+                scene["message"] = f"refused: {err}"
+            if "leaves" in scene and hasattr(self.source, "values"):
+                self._refresh()
+            else:
+                self.publish(scene)
 
     _CLASS = LabWidget
     return _CLASS

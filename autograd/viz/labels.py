@@ -15,8 +15,10 @@ _RECORD_SPECIAL = re.compile(r'([\\{}|<>"])')
 
 
 def fmt_num(x: float) -> str:
-    """``%.4f`` as everywhere in the project; ``%.4e`` past 1e9 so a box stays small."""
-    return f"{x:.4f}" if not math.isfinite(x) or abs(x) < 1e9 else f"{x:.4e}"
+    """``%.4f`` as everywhere in the project (``0.0000``, never ``-0.0000``); ``%.4e`` past
+    1e9 so a box stays small."""
+    text = f"{x:.4f}" if not math.isfinite(x) or abs(x) < 1e9 else f"{x:.4e}"
+    return "0.0000" if text == "-0.0000" else text
 
 
 def plain(text: str) -> str:

@@ -30,9 +30,11 @@ def test_graph_to_html_writes_the_labs_viewer(tmp_path, dot_binary, capsys) -> N
     out = tmp_path / "neuron.html"
     assert main(["graph", NEURON, *ARGS, "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
-    assert "AgLab.mount" in page
+    assert "mountPage(" in page and "export default widget" in page
     found = re.search(r'<script id="data" type="application/json">(.*?)</script>', page, re.S)
-    scene = json.loads(found.group(1))
+    model = json.loads(found.group(1))["model"]
+    scene = model["scene"]
+    assert model["position"] == 0 and model["quiz"] is False
     values = dict(item.split("=") for item in ARGS)
     expected = lab_state(NEURON, **{k: float(v) for k, v in values.items()})
     assert scene["frames"] == expected.frames and scene["live"] is False

@@ -79,6 +79,10 @@ def test_the_lab_command_serves_a_live_page(lab_process, chromium_binary) -> Non
     with chromium_page(1280, 720) as (page, problems):
         page.goto(url)
         page.wait_for_selector(".ag-output")
+        assert page.inner_text(".ag-counter") == "0 / 11"  # opens at the start: no answer shown
+        assert page.inner_text(".ag-output") == "o = — (grad —)"
+        assert all(t.endswith("grad —") for t in page.locator(".ag-leafgrad").all_inner_texts())
+        page.keyboard.press("End")  # the whole timeline, deliberately
         assert page.inner_text(".ag-output").startswith("o = 0.7071")
         page.fill('input[type=range][data-key="x1"]', "1")
         page.wait_for_function("document.querySelector('.ag-output').textContent"

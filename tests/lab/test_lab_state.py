@@ -81,8 +81,8 @@ def test_the_inspector_writes_the_chain_rule_sum() -> None:
     assert record["sum"] == ["dL/da = dL/dt1 * dt1/da + dL/dt2 * dt2/da",
                              "= 5.0000 * 3.0000 + 6.0000 * 1.0000", "= 21.0000"]
     assert record["grad"] == fmt_num(2 * a.data * b.data + b.data ** 2) == "21.0000"
-    assert [t["text"] for t in record["terms"]] == ["dt1/da = b = 3.0000;  dL/dt1 = 5.0000",
-                                                     "dt2/da = 1;  dL/dt2 = 6.0000"]
+    assert [(t["text"], t["up"]) for t in record["terms"]] == [
+        ("dt1/da = b = 3.0000", "dL/dt1 = 5.0000"), ("dt2/da = 1", "dL/dt2 = 6.0000")]
     assert state.inspector[state.names.index("t1")]["rules"] == ["dt1/da = b = 3.0000",
                                                                  "dt1/db = a = 2.0000"]
     frames = state.frames
@@ -159,7 +159,8 @@ def test_check_passes_and_blames_a_wrong_rule() -> None:
     state = lab_state(NEURON, **INPUTS)
     report = state.check()
     assert report["ok"] and [r["name"] for r in report["rows"]] == ["x1", "w1", "x2", "w2", "b"]
-    assert state.scene()["check"] is report
+    shown = state.scene()["panels"]["check"]
+    assert shown["ok"] and [r["short"] for r in shown["rows"]] == ["x1", "w1", "x2", "w2", "b"]
     bad = autograd.custom_op("bad_cube_lab", lambda x: x ** 3, lambda x: (2 * x ** 2,),
                              rule="3 * x**2")
     u = Value(1.5, label="u")
@@ -186,7 +187,7 @@ def test_actions_from_a_page_are_validated() -> None:
     state = lab_state(NEURON, **INPUTS)
     scene = state.act("set_leaves", {"values": {"x1": 1.0}})
     assert "svg" not in scene and scene["leaves"][0]["value"] == 1.0
-    assert state.act("check", {})["check"]["ok"]
+    assert state.act("check", {})["panels"]["check"]["ok"]
     with pytest.raises(OptionError, match="unknown action 'eval'"):
         state.act("eval", {})
     with pytest.raises(InputTypeError, match="values as a mapping"):

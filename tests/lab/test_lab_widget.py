@@ -23,8 +23,8 @@ def widget(dot_binary):
 
 def test_the_widget_carries_the_layout_once_and_the_numbers(widget) -> None:
     assert widget.svg.startswith("<svg") and "svg" not in widget.scene
-    assert widget.values == INPUTS and widget.position == len(widget.scene["frames"]) - 1
-    assert "AgLab.mount" in widget._esm and "export default" in widget._esm
+    assert widget.values == INPUTS and widget.position == 0  # every host opens at frame 0
+    assert "function render({model, el})" in widget._esm and "export default" in widget._esm
     assert ".ag-lab" in widget._css
 
 
@@ -42,7 +42,7 @@ def test_messages_from_the_page(widget) -> None:
     assert widget.scene["message"].startswith("gradient step with lr 0.5")
     assert widget.lr == 0.5
     widget._on_message(widget, {"action": "check", "args": {}}, [])
-    assert widget.scene["check"]["ok"]
+    assert widget.scene["panels"]["check"]["ok"]
     widget._on_message(widget, {"action": "rm", "args": {}}, [])
     assert widget.scene["message"].startswith("refused: lab: unknown action 'rm'")
     widget.values = {**widget.values, "x1": "two"}
@@ -55,7 +55,7 @@ def test_python_side_helpers(widget, tmp_path) -> None:
     widget.position = 0
     assert widget.check()["ok"]
     page = widget.save_html(tmp_path / "lab.html").read_text(encoding="utf-8")
-    assert "AgLab.mount" in page
+    assert "mountPage(" in page
 
 
 def test_the_widget_needs_its_extra(monkeypatch) -> None:
@@ -64,3 +64,32 @@ def test_the_widget_needs_its_extra(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "anywidget", None)
     with pytest.raises(MissingDependency, match=r"pip install scalar-autograd\[lab\]"):
         autograd.lab("y = x * 2", x=1.0)
+
+
+def test_from_a_script_the_lab_says_how_to_view_it_and_serves(dot_binary) -> None:
+    import json
+    import re
+    import urllib.request
+
+    pytest.importorskip("starlette")
+    w = autograd.lab(NEURON, quiz=True, **INPUTS)
+    assert w.quiz and w.score == {"right": 0, "wrong": 0, "reached": 0, "missed": -1}
+    assert ".serve(open_browser=True)" in repr(w) and ".save_html(" in repr(w)
+    server = w.serve(open_browser=False, quiet=True)
+    try:
+        assert server.url.startswith("http://127.0.0.1:") and "token=" in server.url
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        for _ in range(100):  # the background thread starts serving
+            try:
+                body = opener.open(server.url, timeout=5).read().decode()
+                break
+            except OSError:
+                import time
+
+                time.sleep(0.05)
+        data = re.search(r'<script id="data" type="application/json">(.*?)</script>', body, re.S)
+        model = json.loads(data.group(1))["model"]
+        assert model["quiz"] is True and model["position"] == 0
+    finally:
+        server.close()
+    assert not server.thread.is_alive()

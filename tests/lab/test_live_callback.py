@@ -100,7 +100,7 @@ def test_fit_live_records_every_batch_and_one_frame_per_epoch(tmp_path, compiled
     assert [r["grad_norm"] for r in run.latest["layers"]] == pytest.approx(direct_norms(model),
                                                                              rel=1e-9)
     page = history.save_html(tmp_path / "fit.html").read_text(encoding="utf-8")
-    assert "AgLabLive" in page and '"val_loss"' in page
+    assert 'registerPanel("live"' in page and '"val_loss"' in page
 
 
 def test_fit_live_settings_are_checked():

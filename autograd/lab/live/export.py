@@ -1,8 +1,10 @@
 """A finished run as one self-contained HTML file: curves, boundary frames, the sample's
 graph per frame, in the lab's viewer (its slider, keys and play walk the frames).
 
-Everything is inline (the viewer's JS and CSS, the live panels, the data): no network.
-The sample's graph is laid out once by Graphviz; each frame fills in its numbers.
+Everything is inline (the lab's front-end module and CSS, the data): no network. The
+sample's graph is laid out once by Graphviz; each frame fills in its numbers and carries
+its own part of the live panel (the step it shows, that step's boundary), the panel
+drawing the curves up to that step.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ...viz.labels import fmt_num
 from ...viz.render import write_atomic
 from ..page import page
+from ..scene import initial_model
 from .source import _WAITING
 
 if TYPE_CHECKING:
@@ -28,7 +31,8 @@ def _frame(panels: dict[str, Any], key: str | None) -> dict[str, Any]:
     where = f"epoch {panels.get('epoch', 0) + 1}, step {panels.get('step', 0)}"
     title = (f"{where}: sample #{sample['index']}, loss {fmt_num(sample['loss'])}" if same
              else where)
-    return {"node": None, "kids": [], "edges": [], "set": sample.get("set", []) if same else [],
+    return {"phase": "forward", "node": None, "kids": [], "edges": [],
+            "set": sample.get("set", []) if same else [],
             "title": title, "text": "boxes: |grad| of this sample's own backward"}
 
 
@@ -42,16 +46,17 @@ def run_page(run: LiveRun) -> str:
               {"sample": {k: v for k, v in (f.get("sample") or {}).items() if k != "set"}}
               for f in frames]
     steps = {"keys": list(run.keys), "rows": run.sent_steps()["rows"]}
+    shown = [_frame(f, key) | {"panels": {"live": p}} for f, p in zip(frames, panels)]
     scene = {"version": 0, "title": run.title, "live": False,
-             "frames": [_frame(f, key) for f in frames] or [_frame({}, None)],
+             "frames": shown or [_frame({}, None)],
              "inspector": [], "forward": 1, "boxes": {}, "neurons": {}, "outputs": {},
-             "root": 0, "leaves": [], "lr": 0.0, "message": "", "check": None,
+             "root": 0, "output": {}, "leaves": [], "lr": 0.0, "message": "",
              "svg": (run.layout(key) if key else None) or _WAITING, "overview": True,
              "panels": {"live": {"state": "saved", "steps": steps, "epochs": snap["epochs"],
                                  "points": snap["points"], **(panels[-1] if panels else {})}}}
-    data = {"scene": scene, "frames": panels, "steps": steps, "epochs": snap["epochs"],
-            "points": snap["points"]}
-    return page(run.title, data, "boot_live_static.js", ("live.js",))
+    model = initial_model(scene)
+    model["position"] = len(scene["frames"]) - 1  # a finished run opens at its end
+    return page(run.title, {"model": model})
 
 
 def save_run_html(run: LiveRun, path: str | os.PathLike[str]) -> Path:

@@ -14,6 +14,7 @@ from typing import Any
 
 from ...errors import OptionError
 from ...viz.labels import fmt_num
+from ..panels import panels_of
 from .watch import Watcher
 
 __all__ = ["ACTIONS", "LiveSource"]
@@ -29,14 +30,13 @@ _LAYING_OUT = _WAITING.replace("the sample graph appears after the first step",
 class LiveSource:
     """What the lab's server or widget shows for one training run."""
 
-    scripts = ("live.js",)  # front-end files the page adds after the viewer
-
     def __init__(self, watcher: Watcher) -> None:
         self.watcher = watcher
         self.title = watcher.run.title
         self._acts = 0
         self._lock = threading.Lock()
         self._sent_key: Any = None  # the layout last sent: a key, or ("laying", key)
+        self._live: dict[str, Any] | None = None
 
     def scene(self, svg: bool = True) -> dict[str, Any]:
         """The viewer's scene now; ``svg=False`` leaves the layout out unless its shape
@@ -52,17 +52,19 @@ class LiveSource:
         key = sample.get("key")
         text = (f"sample #{sample['index']}: loss {fmt_num(sample['loss'])}" if key
                 else sample.get("error", "waiting for the first step"))
-        frame = {"node": None, "kids": [], "edges": [], "set": sample.get("set", []),
+        frame = {"phase": "forward", "node": None, "kids": [], "edges": [],
+                 "set": sample.get("set", []),
                  "title": text, "text": "boxes: |grad| of this sample's own backward; "
                  "click a data point to pick another sample"}
         live = {**snap, "panels": None, **{k: v for k, v in panels.items() if k != "sample"},
                 "sample": {k: v for k, v in sample.items() if k != "set"},
                 "actions": list(ACTIONS)}
+        self._live = live
         scene: dict[str, Any] = {
             "version": snap["version"] + self._acts, "title": self.title, "live": False,
             "frames": [frame], "inspector": [], "forward": 1, "boxes": {}, "neurons": {},
-            "outputs": {}, "root": 0, "leaves": [], "lr": 0.0, "message": "", "check": None,
-            "panels": {"live": live},
+            "outputs": {}, "root": 0, "output": {}, "leaves": [], "lr": 0.0, "message": "",
+            "panels": panels_of(self),
             "overview": True}  # open the sample graph whole (its colours), zoom in to read
         if svg or key != self._sent_key:
             laid = run.layout(key, wait=svg) if key else None
@@ -72,6 +74,10 @@ class LiveSource:
             else:
                 scene["svg"], self._sent_key = laid or _WAITING, key
         return scene
+
+    def panel_live(self) -> dict[str, Any] | None:
+        """The live panel's data (``static/live.js`` draws it): curves, boundary, layers."""
+        return self._live
 
     def act(self, action: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
         """Pause, resume, single step or pick a sample; returns the scene."""

@@ -1,7 +1,8 @@
-/* Live training panels for the lab viewer: controls, loss curve, decision boundary with
+/* The "live" panel (LiveSource.panel_live): training, watched in the lab's viewer: controls, loss curve, decision boundary with
    the data points, per-layer gradient norms, and |grad| colours on the sample's graph.
    Python computes every number; this file only draws the "live" panel of a scene and
-   sends pause / resume / step / pick actions through the host. */
+   sends pause / resume / step / pick actions through the host; the sample's graph is
+   coloured through the drawing's API. */
 (function () {
   "use strict";
   var NS = "http://www.w3.org/2000/svg";
@@ -276,17 +277,12 @@
     });
   }
 
-  // -- |grad| colours on the sample's graph ---------------------------------------------------
-  function colour(el, d) {
-    var lab = el.closest(".ag-lab"), svg = lab && lab.querySelector(".ag-graph svg");
-    var fills = (d.sample && d.sample.fill) || {};
-    if (!svg) { return; }
-    Object.keys(fills).forEach(function (id) {
-      var g = svg.querySelector('g.node[id="' + id + '"]');
-      if (!g) { return; }
-      g.querySelectorAll("polygon, path").forEach(function (p) { p.style.fill = fills[id][0]; });
-      g.querySelectorAll("text").forEach(function (t) { t.style.fill = fills[id][1] || ""; });
-    });
+  // A saved run's frame: the curves and epochs up to the step it shows.
+  function upTo(d) {
+    if (d.state !== "saved" || d.step === undefined || !d.steps) { return d; }
+    return Object.assign({}, d, {
+      steps: {keys: d.steps.keys, rows: d.steps.rows.filter(function (r) { return r[0] <= d.step; })},
+      epochs: (d.epochs || []).filter(function (e) { return e.step <= d.step; })});
   }
 
   function legend(ui, d) {
@@ -301,16 +297,18 @@
   }
 
   function render(el, d, api) {
+    d = upTo(d);
     var ui = el._lv;
-    if (!ui) { ui = el._lv = build(el, api && api.send); }
-    if (api && api.send) { ui.send = api.send; }
+    var send = api && api.send && d.state !== "saved" ? api.send : null;
+    if (!ui) { ui = el._lv = build(el, send); }
+    ui.send = send;
     var state = d.state || "running";
     ui.state.textContent = state;
     ui.state.className = "lv-state lv-" + state;
     ui.step.textContent = "step " + (d.step === undefined ? "\u2014" : d.step) +
       " \u00b7 epoch " + ((d.epoch || 0) + 1);
     ui.step.setAttribute("data-step", String(d.step));
-    var live = state !== "finished" && !!ui.send;
+    var live = state !== "finished" && state !== "saved" && !!ui.send;
     ui.pause.disabled = !live || state === "paused";
     ui.resume.disabled = !live || state !== "paused";
     ui.one.disabled = !live || state !== "paused";
@@ -319,9 +317,8 @@
     boundary(ui, d);
     layers(ui, d);
     legend(ui, d);
-    colour(el, d);
+    if (api && api.drawing) { api.drawing.colour((d.sample && d.sample.fill) || {}); }
   }
 
-  AgLab.registerPanel("live", render);
-  window.AgLabLive = {render: render};
+  registerPanel("live", render);
 })();

@@ -1,60 +1,84 @@
-/* The lab viewer, part 3 of 3: the timeline and the host. Every host (the static page, the
-   local server's page, the notebook widget) calls AgLab.mount(element, host), where host is
-     { scene: {...},                       the first scene (with its "svg")
-       send: function (action, args) {},   live hosts only: ask Python to act; may return
-                                           a promise of the new scene
-       position: function (i) {},          optional: told the frame shown
-       subscribe: function (onScene) {},   optional: new scenes pushed by Python
-       start: "end", keys: "document" }    optional: open at the last frame; listen to
-                                           keys on the whole page
-   Frames are forward (values fill in) then backward (chain-rule steps); frame i is frames
-   0..i applied to a blank drawing (viewer_draw.js). */
-AgLab.mount = function (root, host) {
-  "use strict";
-  var h = AgLab.h, PLAY_MS = 900;
-  var scene = host.scene, frames = scene.frames, current = 0, timer = null, selected = null;
-  root.classList.add("ag-lab");
-  root.setAttribute("tabindex", "0");
-  root.innerHTML = "";
+/* The viewer: render({model, el}) draws the lab for a host's model and returns its
+   cleanup (anywidget's front-end module shape). The model has get/set/on/off/send and
+   save_changes (anywidget's; a page's small model in viewer_hosts.js mirrors it); its keys
+   (LabModel) hold all the page's state. Frames are forward (values fill in) then backward
+   (chain-rule steps); every host opens at frame 0, and "»" (End) is a deliberate jump. */
+
+function render({model, el}) {
+  const PLAY_MS = 900, cleanups = [];
+  let scene = withSvg(), frames = scene.frames, current = 0, timer = null, selected = null;
+  let timeline = Timeline(scene);
+  const root = h("div", {cls: "ag-lab", tabindex: "0"});
+  if (!el.classList.contains("ag-page")) { root.classList.add("ag-embedded"); }
+  el.appendChild(root);
+
+  function withSvg() { return Object.assign({}, model.get("scene"), {svg: model.get("svg")}); }
+  function on(event, fn) { model.on(event, fn); cleanups.push(() => model.off(event, fn)); }
+  function save(key, value) { model.set(key, value); model.save_changes(); }
 
   function button(cls, title, text) { return h("button", {cls: cls, title: title, text: text}); }
-  var ui = {
+  const ui = {
     name: h("span", {cls: "ag-name", text: scene.title}),
     first: button("ag-first", "first frame (Home)", "\u00ab"),
     prev: button("ag-prev", "previous step (Left arrow)", "\u25c0 Prev"),
     play: button("ag-play", "play / pause (Space)", "\u25b6 Play"),
     next: button("ag-next", "next step (Right arrow)", "Next \u25b6"),
-    last: button("ag-last", "last frame (End)", "\u00bb"),
+    last: button("ag-last", "jump to the end: every value and gradient (End)", "\u00bb"),
     slider: h("input", {cls: "ag-slider", type: "range", min: "0", step: "1", value: "0",
                         "aria-label": "frame"}),
     phase: h("span", {cls: "ag-phase"}), counter: h("span", {cls: "ag-counter"}),
+    quiz: h("input", {type: "checkbox", cls: "ag-quizmode"}),
     zoomOut: button("ag-zoomout", "zoom out (-)", "\u2212"),
-    fit: button("ag-fit", "fit the graph to the window (F)", "Fit"),
+    fit: button("ag-fit", "fit every node in the pane (F)", "Fit"),
+    readable: button("ag-readable", "readable size: text at 12 px around this step (R)", "1:1"),
     zoomIn: button("ag-zoomin", "zoom in (+)", "+"),
     graph: h("div", {cls: "ag-graph"}), title: h("div", {cls: "ag-title"}),
     text: h("pre", {cls: "ag-step"}), inspect: h("div", {cls: "ag-inspect"}),
-    live: h("div", {cls: "ag-live"}), check: h("div", {cls: "ag-check"}),
-    panels: h("div", {cls: "ag-panels"}), legend: h("div", {cls: "ag-legend"})
+    live: h("div", {cls: "ag-live"}), panels: h("div", {cls: "ag-panels"}),
+    legend: h("div", {cls: "ag-legend"}), predict: h("div", {cls: "ag-quiz"})
   };
+  const toggle = h("label", {cls: "ag-quiztoggle", title: "predict mode: type each value and " +
+    "gradient before the lab shows it"}, [ui.quiz, document.createTextNode(" Predict")]);
   root.appendChild(h("div", {cls: "ag-top"}, [ui.name, ui.first, ui.prev, ui.play, ui.next,
-    ui.last, ui.slider, ui.phase, ui.counter, ui.zoomOut, ui.fit, ui.zoomIn]));
+    ui.last, ui.slider, ui.phase, ui.counter, toggle, ui.zoomOut, ui.fit, ui.readable, ui.zoomIn]));
   root.appendChild(h("div", {cls: "ag-main"}, [ui.graph, h("div", {cls: "ag-side"}, [
-    ui.title, ui.text, h("h3", {text: "Inspector"}), ui.inspect, ui.live, ui.check, ui.panels,
-    ui.legend])]));
+    ui.predict, ui.title, ui.text, h("h3", {text: "Inspector"}), ui.inspect, ui.live,
+    ui.panels, ui.legend])]));
 
-  var drawing = AgLab.Drawing(ui.graph, function (k) { inspect(k); });
-  var side = AgLab.Side(ui, host, {update: update});
+  const drawing = Drawing(ui.graph, (k) => inspect(k));
+  cleanups.push(() => drawing.destroy());
+  const side = Side(ui, {
+    setValue(key, x) { save("values", Object.assign({}, model.get("values"), {[key]: x})); },
+    setLr(x) { if (isFinite(x)) { save("lr", x); } },
+    send(action, args) { model.send({action: action, args: args || {}}); }
+  });
+  const panelApi = {drawing: drawing, send: (action, args) => model.send({action, args: args || {}})};
+
+  // -- predict mode ------------------------------------------------------------------------
+  const quizOn = () => !!model.get("quiz");
+  const score = () => Object.assign({right: 0, wrong: 0, reached: 0, missed: -1}, model.get("score"));
+  function limit() {  // the last frame a learner may see: answered ones, and any without a question
+    let j = Math.min(score().reached, frames.length - 1);
+    while (j + 1 < frames.length && !(frames[j + 1].ask || []).some((a) => a.right !== null)) { j += 1; }
+    return j;
+  }
+  const quiz = Quiz(ui.predict, {
+    scene: () => scene, position: () => current, score, limit,
+    setScore(s, goTo) { save("score", s); if (goTo !== null) { show(goTo); } else { quiz.render(quizOn()); } },
+    restart() { save("score", {right: 0, wrong: 0, reached: 0, missed: -1}); show(0); }
+  });
 
   function inspect(k, quiet) {
     selected = k;
     drawing.select(k);
-    side.inspect(scene.inspector[k], current);
+    side.inspect(scene.inspector[k], current, timeline, quizOn());
     if (!quiet) { root.focus({preventScroll: true}); }
   }
 
   function show(i) {
-    current = Math.max(0, Math.min(frames.length - 1, i));
-    var f = frames[current], back = current >= scene.forward;
+    const top = quizOn() ? limit() : frames.length - 1;
+    current = Math.max(0, Math.min(top, i));
+    const f = frames[current], back = current >= scene.forward;
     drawing.paint(frames, current, back);
     ui.title.textContent = f.title;
     ui.text.textContent = f.text;
@@ -65,23 +89,25 @@ AgLab.mount = function (root, host) {
       "backward " + (current - scene.forward) + "/" + (frames.length - scene.forward - 1) :
       "forward " + current + "/" + (scene.forward - 1);
     ui.phase.classList.toggle("ag-back", back);
+    ui.quiz.checked = quizOn();
+    root.classList.toggle("ag-quizzing", quizOn());
     if (selected !== null) { inspect(selected, true); }
-    if (host.position) { host.position(current); }
+    side.frame(scene, current, timeline);
+    side.panels(scene, current, panelApi);
+    quiz.render(quizOn());
+    if (model.get("position") !== current) { save("position", current); }
   }
 
-  function update(next) {  // a new scene from Python: same layout unless it brings an svg
-    var relayout = !!next.svg && next.svg !== scene.svg;
-    var atEnd = current === frames.length - 1, keep = current;
-    if (!next.svg) { next.svg = scene.svg; }
+  function update() {  // a new scene from the host: same layout unless the svg changed
+    const next = withSvg(), relayout = next.svg !== scene.svg;
     scene = next;
     frames = scene.frames;
+    timeline = Timeline(scene);
     ui.name.textContent = scene.title;
-    if (relayout) { drawing.load(scene); drawing.fit(); }
-    side.live(scene);
-    side.check(scene);
-    side.panels(scene);
-    if (selected !== null && selected >= scene.inspector.length) { selected = null; }
-    show(atEnd ? frames.length - 1 : keep);
+    if (relayout) { drawing.load(scene); drawing.open(); }
+    side.inputs(scene, current, timeline);
+    if (selected !== null && selected >= scene.inspector.length) { selected = null; side.hint(); }
+    show(current);
   }
 
   function pause() {
@@ -93,28 +119,41 @@ AgLab.mount = function (root, host) {
     if (timer !== null) { pause(); return; }
     if (current === frames.length - 1) { show(0); }
     ui.play.textContent = "\u275a\u275a Pause";
-    timer = setInterval(function () {
-      if (current >= frames.length - 1) { pause(); } else { show(current + 1); }
+    timer = setInterval(() => {
+      const top = quizOn() ? limit() : frames.length - 1;
+      if (current >= top) { pause(); } else { show(current + 1); }
     }, PLAY_MS);
   }
 
-  function go(i) { return function () { pause(); show(typeof i === "function" ? i() : i); }; }
-  ui.first.addEventListener("click", go(0));
-  ui.prev.addEventListener("click", go(function () { return current - 1; }));
-  ui.next.addEventListener("click", go(function () { return current + 1; }));
-  ui.last.addEventListener("click", go(function () { return frames.length - 1; }));
-  ui.play.addEventListener("click", play);
-  ui.fit.addEventListener("click", function () { drawing.fit(); });
-  ui.zoomIn.addEventListener("click", function () { drawing.zoom(1.25); });
-  ui.zoomOut.addEventListener("click", function () { drawing.zoom(1 / 1.25); });
-  ui.slider.addEventListener("input", function () { pause(); show(parseInt(ui.slider.value, 10)); });
-  (host.keys === "document" ? document : root).addEventListener("keydown", function (e) {
-    var tag = (e.target && e.target.tagName) || "";
+  function go(i) { return () => { pause(); show(typeof i === "function" ? i() : i); }; }
+  listen(cleanups, ui.first, "click", go(0));
+  listen(cleanups, ui.prev, "click", go(() => current - 1));
+  listen(cleanups, ui.next, "click", go(() => current + 1));
+  listen(cleanups, ui.last, "click", go(() => frames.length - 1));
+  listen(cleanups, ui.play, "click", play);
+  listen(cleanups, ui.fit, "click", () => drawing.fit());
+  listen(cleanups, ui.readable, "click", () => drawing.readable(focusNodes()));
+  listen(cleanups, ui.zoomIn, "click", () => drawing.zoom(1.25));
+  listen(cleanups, ui.zoomOut, "click", () => drawing.zoom(1 / 1.25));
+  listen(cleanups, ui.slider, "input", () => { pause(); show(parseInt(ui.slider.value, 10)); });
+  listen(cleanups, ui.quiz, "change", () => {
+    pause();
+    save("quiz", ui.quiz.checked);
+    if (ui.quiz.checked) { save("score", {right: 0, wrong: 0, reached: 0, missed: -1}); show(0); }
+    else { show(current); }
+  });
+  function focusNodes() {
+    const f = frames[current];
+    return [f.node].concat(f.kids).filter((k) => k !== null);
+  }
+  listen(cleanups, root, "keydown", (e) => {
+    const tag = (e.target && e.target.tagName) || "";
     if (tag === "INPUT" || tag === "TEXTAREA" || e.ctrlKey || e.metaKey || e.altKey) { return; }
-    var moves = {ArrowRight: current + 1, ArrowLeft: current - 1, Home: 0, End: frames.length - 1};
+    const moves = {ArrowRight: current + 1, ArrowLeft: current - 1, Home: 0, End: frames.length - 1};
     if (e.key in moves) { pause(); show(moves[e.key]); }
     else if (e.key === " ") { play(); }
     else if (e.key === "f" || e.key === "F") { drawing.fit(); }
+    else if (e.key === "r" || e.key === "R") { drawing.readable(focusNodes()); }
     else if (e.key === "+" || e.key === "=") { drawing.zoom(1.25); }
     else if (e.key === "-") { drawing.zoom(1 / 1.25); }
     else { return; }
@@ -122,15 +161,27 @@ AgLab.mount = function (root, host) {
     e.stopPropagation();
   });
 
+  on("change:scene", update);
+  on("change:svg", update);
+  on("change:quiz", () => show(current));
+  on("change:score", () => quiz.render(quizOn()));
+  on("change:position", () => {
+    const i = model.get("position");
+    if (i !== current) { show(i); }
+  });
+
   drawing.load(scene);
   side.legend();
   side.hint();
-  side.live(scene);
-  side.check(scene);
-  side.panels(scene);
-  drawing.fit();
-  show(host.start === "end" ? frames.length - 1 : 0);
-  if (host.subscribe) { host.subscribe(update); }
-  return {show: show, update: update, inspect: inspect, fit: drawing.fit,
-          get position() { return current; }, get scene() { return scene; }};
-};
+  side.inputs(scene, 0, timeline);
+  drawing.open();
+  show(model.get("position") || 0);
+  return () => {
+    pause();
+    cleanups.splice(0).forEach((f) => f());
+    root.remove();
+  };
+}
+
+const widget = {render};
+export default widget;

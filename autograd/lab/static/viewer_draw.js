@@ -1,31 +1,16 @@
-/* The lab viewer, part 1 of 3: the drawing. Graphviz laid the graph out once; this part
-   finds the boxes and edges in that SVG, writes the texts of a frame into them, places
-   each edge label on its own edge, and fits, zooms and pans through the viewBox. */
-var AgLab = {panels: {}, BLANK: "\u2014"};
+/* The drawing. Graphviz laid the graph out once; this part finds the boxes and edges in
+   that SVG, writes the texts of a frame into them, places each edge label on its own edge,
+   and fits, zooms and pans through the viewBox. Everything else (the side panel, panels)
+   reaches the SVG only through the API Drawing returns. */
 
-AgLab.h = function (tag, attrs, children) {
-  "use strict";
-  var el = document.createElement(tag);
-  Object.keys(attrs || {}).forEach(function (k) {
-    if (k === "text") { el.textContent = attrs[k]; }
-    else if (k === "cls") { el.className = attrs[k]; }
-    else { el.setAttribute(k, attrs[k]); }
-  });
-  (children || []).forEach(function (c) { if (c) { el.appendChild(c); } });
-  return el;
-};
-
-/* Extra panels (live training): render(element, data) draws scene.panels[name]. */
-AgLab.registerPanel = function (name, render) { "use strict"; AgLab.panels[name] = render; };
-
-AgLab.Drawing = function (pane, onPick) {
-  "use strict";
-  var MIN_TEXT_PX = 11.1, FONT_UNITS = 12, MAX_SCALE = 1.6;  // text never below 11 px
-  var FIELDS = ["max |param grad|", "data", "grad"], MARKS = ["ag-cur", "ag-kid", "ag-act",
-    "ag-fwd", "ag-done", "ag-known", "ag-upd"];
-  var svg = null, full = null, view = null, scene = null;
-  var boxes = {}, boxText = {}, edgeText = {}, nodeOf = {};
-  var drag = null, dragged = false;
+function Drawing(pane, onPick) {
+  const MIN_TEXT_PX = 11.1, FONT_UNITS = 12, MAX_SCALE = 1.6, OPEN_TEXT_PX = 9;
+  const FIELDS = ["max |param grad|", "data", "grad"];
+  const MARKS = ["ag-cur", "ag-kid", "ag-act", "ag-fwd", "ag-done", "ag-known", "ag-upd"];
+  const cleanups = [];
+  let svg = null, full = null, view = null, scene = null, coloured = [];
+  let boxes = {}, boxText = {}, edgeText = {}, nodeOf = {};
+  let drag = null, dragged = false;
 
   function load(next) {  // a new layout: find every box, field and edge label
     scene = next;
@@ -33,66 +18,60 @@ AgLab.Drawing = function (pane, onPick) {
     svg = pane.querySelector("svg");
     svg.removeAttribute("width");
     svg.removeAttribute("height");
-    var vb = svg.getAttribute("viewBox").split(/[\s,]+/).map(Number);
+    const vb = svg.getAttribute("viewBox").split(/[\s,]+/).map(Number);
     full = {x: vb[0], y: vb[1], w: vb[2], h: vb[3]};
-    boxes = {}; boxText = {}; edgeText = {}; nodeOf = {};
-    svg.querySelectorAll("g.node").forEach(function (g) {
+    boxes = {}; boxText = {}; edgeText = {}; nodeOf = {}; coloured = [];
+    svg.querySelectorAll("g.node").forEach((g) => {
       boxes[g.id] = g;
-      var fields = {};
-      g.querySelectorAll("text").forEach(function (t) {
-        FIELDS.some(function (f) {
+      const fields = {};
+      g.querySelectorAll("text").forEach((t) => {
+        FIELDS.some((f) => {
           if (t.textContent.indexOf(f + " ") === 0) { fields[f] = t; return true; }
           return false;
         });
       });
       boxText[g.id] = fields;
     });
-    svg.querySelectorAll("g.edge").forEach(function (g) {
-      var t = g.querySelector("text");
+    svg.querySelectorAll("g.edge").forEach((g) => {
+      const t = g.querySelector("text");
       if (t && g.id) { edgeText[g.id] = t; }
     });
-    svg.querySelectorAll("title").forEach(function (t) { t.textContent = ""; });
-    Object.keys(scene.boxes).forEach(function (k) {
-      var id = scene.boxes[k];
+    svg.querySelectorAll("title").forEach((t) => { t.textContent = ""; });
+    Object.keys(scene.boxes).forEach((k) => {
+      const id = scene.boxes[k];
       if (!(id in nodeOf)) { nodeOf[id] = Number(k); }
       nodeOf[id + "op"] = Number(k);
     });
-    Object.keys(scene.outputs || {}).forEach(function (id) { nodeOf[id] = scene.outputs[id]; });
+    Object.keys(scene.outputs || {}).forEach((id) => { nodeOf[id] = scene.outputs[id]; });
     placeLabels();
-    svg.addEventListener("click", function (e) {
-      if (dragged) { return; }  // the end of a pan, not a click
-      var g = e.target.closest ? e.target.closest("g.node") : null;
-      if (g && g.id in nodeOf) { onPick(nodeOf[g.id]); }
-    });
   }
 
   // Each edge label sits on its own edge: centred on a point of the edge's path, on a
   // white backing, moved along the path until it overlaps no label placed before it.
   function placeLabels() {
-    var placed = [], spots = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85];
-    Object.keys(edgeText).forEach(function (id) {
-      var t = edgeText[id], path = t.parentNode.querySelector("path");
+    const placed = [], spots = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85];
+    Object.keys(edgeText).forEach((id) => {
+      const t = edgeText[id], path = t.parentNode.querySelector("path");
       if (!path) { return; }
-      var n = path.getTotalLength(), size = t.getBBox(), best = null;
+      const n = path.getTotalLength(), size = t.getBBox();
+      let best = null;
       t.setAttribute("text-anchor", "middle");
       t.setAttribute("dominant-baseline", "central");
-      spots.some(function (f) {
-        var q = path.getPointAtLength(n * f);
-        var box = {x: q.x - size.width / 2, y: q.y - size.height / 2, w: size.width,
-                   h: size.height};
-        var clear = placed.every(function (o) {
-          return box.x + box.w <= o.x || o.x + o.w <= box.x ||
-                 box.y + box.h <= o.y || o.y + o.h <= box.y;
-        });
+      spots.some((f) => {
+        const q = path.getPointAtLength(n * f);
+        const box = {x: q.x - size.width / 2, y: q.y - size.height / 2, w: size.width,
+                     h: size.height};
+        const clear = placed.every((o) => box.x + box.w <= o.x || o.x + o.w <= box.x ||
+                                          box.y + box.h <= o.y || o.y + o.h <= box.y);
         if (best === null || clear) { best = {q: q, box: box}; }
         return clear;
       });
       t.setAttribute("x", String(best.q.x));
       t.setAttribute("y", String(best.q.y));
-      var bg = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+      const bg = document.createElementNS("http://www.w3.org/2000/svg", "rect");
       bg.setAttribute("class", "ag-labelbg");
       [["x", best.box.x - 1], ["y", best.box.y], ["width", best.box.w + 2],
-       ["height", best.box.h]].forEach(function (a) { bg.setAttribute(a[0], String(a[1])); });
+       ["height", best.box.h]].forEach((a) => bg.setAttribute(a[0], String(a[1])));
       t.parentNode.insertBefore(bg, t);
       placed.push(best.box);
     });
@@ -103,48 +82,59 @@ AgLab.Drawing = function (pane, onPick) {
   function mark(el, cls) { if (el) { el.classList.add(cls); } }
 
   function paint(frames, current, backward) {  // frames 0..current applied to a blank drawing
-    var texts = {}, labels = {}, j, f;
-    for (j = 0; j <= current; j++) {
-      frames[j].set.forEach(function (s) { texts[s[0] + "\u0000" + s[1]] = s[2]; });
-      (frames[j].labels || []).forEach(function (l) { labels[l[0]] = l[1]; });
+    const texts = {}, labels = {};
+    for (let j = 0; j <= current; j++) {
+      frames[j].set.forEach((s) => { texts[s[0] + "\u0000" + s[1]] = s[2]; });
+      (frames[j].labels || []).forEach((l) => { labels[l[0]] = l[1]; });
     }
-    svg.querySelectorAll("." + MARKS.join(", .")).forEach(function (el) {
-      MARKS.forEach(function (m) { el.classList.remove(m); });
+    svg.querySelectorAll("." + MARKS.join(", .")).forEach((el) => {
+      MARKS.forEach((m) => el.classList.remove(m));
     });
-    Object.keys(boxText).forEach(function (id) {
-      Object.keys(boxText[id]).forEach(function (name) {
-        var key = id + "\u0000" + name, known = key in texts;
-        boxText[id][name].textContent = name + " " + (known ? texts[key] : AgLab.BLANK);
-        if (known && name === "data" && texts[key] !== AgLab.BLANK) {
+    Object.keys(boxText).forEach((id) => {
+      Object.keys(boxText[id]).forEach((name) => {
+        const key = id + "\u0000" + name, known = key in texts;
+        boxText[id][name].textContent = name + " " + (known ? texts[key] : BLANK);
+        if (known && name === "data" && texts[key] !== BLANK) {
           mark(boxes[id], "ag-done");
           mark(boxes[id + "op"], "ag-done");
         }
       });
     });
-    Object.keys(labels).forEach(function (id) {
-      if (edgeText[id]) {
-        edgeText[id].textContent = labels[id];
-        mark(edgeText[id].parentNode, "ag-known");
-      }
+    Object.keys(edgeText).forEach((id) => {
+      if (!(id in labels)) { return; }
+      edgeText[id].textContent = labels[id];
+      mark(edgeText[id].parentNode, "ag-known");
     });
-    f = frames[current];
+    const f = frames[current];
     if (f.node !== null) {
       mark(elementOf(f.node), "ag-cur");
       mark(boxes[scene.boxes[f.node] + "op"], "ag-cur");
     }
-    f.kids.forEach(function (k) { if (k !== f.node) { mark(elementOf(k), "ag-kid"); } });
-    f.edges.forEach(function (id) {
+    f.kids.forEach((k) => { if (k !== f.node) { mark(elementOf(k), "ag-kid"); } });
+    f.edges.forEach((id) => {
       mark(svg.querySelector('g.edge[id="' + id + '"]'), backward ? "ag-act" : "ag-fwd");
     });
     if (current > 0) {
-      f.set.forEach(function (s) { mark(boxText[s[0]] && boxText[s[0]][s[1]], "ag-upd"); });
+      f.set.forEach((s) => mark(boxText[s[0]] && boxText[s[0]][s[1]], "ag-upd"));
     }
-    reveal([f.node].concat(f.kids).filter(function (k) { return k !== null; }));
+    reveal([f.node].concat(f.kids).filter((k) => k !== null));
   }
 
   function select(k) {
-    svg.querySelectorAll(".ag-sel").forEach(function (el) { el.classList.remove("ag-sel"); });
+    svg.querySelectorAll(".ag-sel").forEach((el) => el.classList.remove("ag-sel"));
     mark(elementOf(k), "ag-sel");
+  }
+
+  /** Colour boxes (a panel's |grad| heat map): {box id: [fill, text colour]}. */
+  function colour(fills) {
+    coloured.forEach((el) => { el.style.fill = ""; });
+    coloured = [];
+    Object.keys(fills || {}).forEach((id) => {
+      const g = boxes[id];
+      if (!g) { return; }
+      g.querySelectorAll("polygon, path").forEach((p) => { p.style.fill = fills[id][0]; coloured.push(p); });
+      g.querySelectorAll("text").forEach((t) => { t.style.fill = fills[id][1] || ""; coloured.push(t); });
+    });
   }
 
   // -- fitting, zooming, panning (all through the viewBox) --------------------------------
@@ -153,65 +143,98 @@ AgLab.Drawing = function (pane, onPick) {
     svg.setAttribute("viewBox", [v.x, v.y, v.w, v.h].join(" "));
   }
 
-  function fit() {  // the whole graph if its text stays >= 11 px, else its inputs' corner
-    var pw = pane.clientWidth || 600, ph = pane.clientHeight || 400, pad = 8;
-    var s = Math.min((pw - 2 * pad) / full.w, (ph - 2 * pad) / full.h, MAX_SCALE);
-    s = Math.max(s, scene.overview ? 0.05 : MIN_TEXT_PX / FONT_UNITS);  // a live overview opens whole
-    var w = pw / s, hgt = ph / s;
-    setView({x: full.w <= w ? full.x - (w - full.w) / 2 : full.x - pad / s,
-             y: full.h <= hgt ? full.y - (hgt - full.h) / 2 : full.y - pad / s, w: w, h: hgt});
+  function size() { return [pane.clientWidth || 600, pane.clientHeight || 400]; }
+
+  function wholeScale() {
+    const [pw, ph] = size(), pad = 8;
+    return Math.min((pw - 2 * pad) / full.w, (ph - 2 * pad) / full.h, MAX_SCALE);
+  }
+
+  function fit() {  // every node in the pane, however small its text gets
+    const [pw, ph] = size(), s = wholeScale(), w = pw / s, hgt = ph / s;
+    setView({x: full.x - (w - full.w) / 2, y: full.y - (hgt - full.h) / 2, w: w, h: hgt});
+  }
+
+  function readable(ks) {  // text at a readable size, around these nodes (or the inputs)
+    const [pw, ph] = size(), s = Math.max(MIN_TEXT_PX / FONT_UNITS, Math.min(wholeScale(), 1));
+    const w = pw / s, hgt = ph / s, pad = 8 / s;
+    setView({x: full.w <= w ? full.x - (w - full.w) / 2 : full.x - pad,
+             y: full.h <= hgt ? full.y - (hgt - full.h) / 2 : full.y - pad, w: w, h: hgt});
+    if (ks && ks.length) { reveal(ks, true); }
+  }
+
+  function open() {  // the whole graph when its text stays legible, else a readable corner
+    if (scene.overview || wholeScale() * FONT_UNITS >= OPEN_TEXT_PX) { fit(); }
+    else { readable(); }
   }
 
   function zoom(factor, cx, cy) {
-    var pw = pane.clientWidth, ph = pane.clientHeight;
-    var s = Math.max(Math.min(pw / view.w * factor, 4), 0.1);
-    var fx = cx === undefined ? 0.5 : cx / pw, fy = cy === undefined ? 0.5 : cy / ph;
-    var gx = view.x + fx * view.w, gy = view.y + fy * view.h, w = pw / s, hgt = ph / s;
+    const [pw, ph] = size(), s = Math.max(Math.min(pw / view.w * factor, 4), 0.02);
+    const fx = cx === undefined ? 0.5 : cx / pw, fy = cy === undefined ? 0.5 : cy / ph;
+    const gx = view.x + fx * view.w, gy = view.y + fy * view.h, w = pw / s, hgt = ph / s;
     setView({x: gx - fx * w, y: gy - fy * hgt, w: w, h: hgt});
   }
 
-  function reveal(ks) {  // pan so these nodes are in view, if they are not
-    var s = pane.clientWidth / view.w, r = pane.getBoundingClientRect(), box = null;
-    ks.forEach(function (k) {
-      var el = elementOf(k);
+  function reveal(ks, centre) {  // pan so these nodes are in view, if they are not
+    const s = pane.clientWidth / view.w, r = pane.getBoundingClientRect();
+    let box = null;
+    ks.forEach((k) => {
+      const el = elementOf(k);
       if (!el) { return; }
-      var b = el.getBoundingClientRect();
+      const b = el.getBoundingClientRect();
       box = box ? {left: Math.min(box.left, b.left), right: Math.max(box.right, b.right),
                    top: Math.min(box.top, b.top), bottom: Math.max(box.bottom, b.bottom)} : b;
     });
-    if (!box) { return; }
-    var dx = box.left < r.left || box.right > r.right ?
-      ((box.left + box.right) / 2 - (r.left + r.right) / 2) / s : 0;
-    var dy = box.top < r.top || box.bottom > r.bottom ?
-      ((box.top + box.bottom) / 2 - (r.top + r.bottom) / 2) / s : 0;
+    if (!box || !s) { return; }
+    const outX = centre || box.left < r.left || box.right > r.right;
+    const outY = centre || box.top < r.top || box.bottom > r.bottom;
+    const dx = outX ? ((box.left + box.right) / 2 - (r.left + r.right) / 2) / s : 0;
+    const dy = outY ? ((box.top + box.bottom) / 2 - (r.top + r.bottom) / 2) / s : 0;
     if (dx || dy) { setView({x: view.x + dx, y: view.y + dy, w: view.w, h: view.h}); }
   }
 
-  pane.addEventListener("mousedown", function (e) {
-    drag = {x: e.clientX, y: e.clientY, view: view};
+  // Panning: a drag captures the pointer (so no listener on the window); a click picks.
+  listen(cleanups, pane, "pointerdown", (e) => {
+    if (e.button !== 0) { return; }
+    drag = {x: e.clientX, y: e.clientY, view: view, id: e.pointerId};
     dragged = false;
-    pane.classList.add("ag-drag");
   });
-  window.addEventListener("mousemove", function (e) {
+  listen(cleanups, pane, "pointermove", (e) => {
     if (!drag) { return; }
-    var s = pane.clientWidth / view.w;
-    var dx = (e.clientX - drag.x) / s, dy = (e.clientY - drag.y) / s;
-    if (Math.abs(dx) + Math.abs(dy) > 2) { dragged = true; }
-    setView({x: drag.view.x - dx, y: drag.view.y - dy, w: view.w, h: view.h});
+    const s = pane.clientWidth / view.w;
+    const dx = (e.clientX - drag.x) / s, dy = (e.clientY - drag.y) / s;
+    if (!dragged && Math.abs(dx * s) + Math.abs(dy * s) > 3) {
+      dragged = true;
+      pane.setPointerCapture(drag.id);
+      pane.classList.add("ag-drag");
+    }
+    if (dragged) { setView({x: drag.view.x - dx, y: drag.view.y - dy, w: view.w, h: view.h}); }
   });
-  window.addEventListener("mouseup", function () {
-    drag = null;
-    pane.classList.remove("ag-drag");
+  const drop = () => { drag = null; pane.classList.remove("ag-drag"); };
+  listen(cleanups, pane, "pointerup", drop);
+  listen(cleanups, pane, "pointercancel", drop);
+  listen(cleanups, pane, "click", (e) => {
+    if (dragged) { dragged = false; return; }  // the end of a pan, not a click
+    const g = e.target.closest ? e.target.closest("g.node") : null;
+    if (g && g.id in nodeOf) { onPick(nodeOf[g.id]); }
   });
-  pane.addEventListener("wheel", function (e) {
+  listen(cleanups, pane, "wheel", (e) => {
     e.preventDefault();
-    var r = pane.getBoundingClientRect();
+    const r = pane.getBoundingClientRect();
     zoom(e.deltaY < 0 ? 1.15 : 1 / 1.15, e.clientX - r.left, e.clientY - r.top);
   }, {passive: false});
   if (window.ResizeObserver) {
-    new ResizeObserver(function () { if (full) { fit(); } }).observe(pane);
+    let last = null;
+    const observer = new ResizeObserver(() => {
+      const now = size().join("x");
+      if (full && now !== last) { last = now; open(); }
+    });
+    observer.observe(pane);
+    cleanups.push(() => observer.disconnect());
   }
 
-  return {load: load, paint: paint, select: select, fit: fit, zoom: zoom,
-          ready: function () { return svg !== null; }};
-};
+  function destroy() { cleanups.splice(0).forEach((f) => f()); }
+
+  return {load, paint, select, colour, fit, readable, open, zoom, destroy,
+          ready: () => svg !== null};
+}

@@ -1,0 +1,86 @@
+/* The pages' small models, the interface anywidget gives a widget (get/set/on/off/send,
+   save_changes, "change:KEY" and "msg:custom" events): the static file's keeps its keys in
+   the page; the local server's also sends actions and input values to Python as JSON over
+   HTTP with the page's token, and takes the scenes Python pushes as server-sent events.
+   mountPage(el, data) picks the model from the page's data and renders the viewer. */
+
+function pageModel(keys) {
+  const handlers = {};
+  const model = {
+    get: (key) => keys[key],
+    set(key, value) {
+      keys[key] = value;
+      model.emit("change:" + key, value);
+    },
+    on(event, fn) { (handlers[event] = handlers[event] || []).push(fn); },
+    off(event, fn) {
+      if (!event) { Object.keys(handlers).forEach((e) => { handlers[e] = []; }); return; }
+      handlers[event] = fn ? (handlers[event] || []).filter((g) => g !== fn) : [];
+    },
+    emit(event, value) { (handlers[event] || []).slice().forEach((fn) => fn(value)); },
+    send() {},  // nothing live: a static page has no Python to ask
+    save_changes() {}
+  };
+  return model;
+}
+
+function serverModel(keys, token) {
+  const model = pageModel(keys);
+  let synced = Object.assign({}, keys.values), seen = keys.scene.version, busy = false, queued = null;
+
+  function take(scene) {  // each scene once, whichever way it came
+    if (!scene || scene.version <= seen) { return; }
+    seen = scene.version;
+    const numbers = Object.assign({}, scene);
+    delete numbers.svg;
+    if (scene.svg && scene.svg !== keys.svg) { keys.svg = scene.svg; }
+    synced = {};
+    (scene.leaves || []).forEach((l) => { if (l.value !== null) { synced[l.key] = l.value; } });
+    model.set("scene", numbers);
+  }
+
+  function refuse(err) {
+    model.set("scene", Object.assign({}, keys.scene, {message: "refused: " + (err.message || err)}));
+  }
+
+  function post(body) {  // one request at a time; the latest waiting one goes next
+    if (busy) { queued = body; return; }
+    busy = true;
+    fetch("api/action", {method: "POST", body: JSON.stringify(body),
+                         headers: {"Content-Type": "application/json", "X-Lab-Token": token}})
+      .then((r) => r.json().then((answer) => {
+        if (!r.ok) { throw new Error(answer.error || ("HTTP " + r.status)); }
+        take(answer);
+      }))
+      .catch(refuse)
+      .then(() => { busy = false; if (queued) { const q = queued; queued = null; post(q); } });
+  }
+
+  model.send = (msg) => { if (msg && typeof msg.action === "string") { post(msg); } };
+  model.save_changes = () => {
+    const moved = {};
+    Object.keys(keys.values || {}).forEach((k) => {
+      if (keys.values[k] !== synced[k]) { moved[k] = keys.values[k]; }
+    });
+    if (Object.keys(moved).length) {
+      Object.assign(synced, moved);
+      post({action: "set_leaves", args: {values: moved}});
+    }
+  };
+  if (window.EventSource) {
+    const events = new EventSource("api/events?token=" + encodeURIComponent(token));
+    events.addEventListener("scene", (e) => take(JSON.parse(e.data)));
+    model.close = () => events.close();
+  }
+  return model;
+}
+
+/** The static file's and the server page's entry: data is {model: LabModel, token?}. */
+function mountPage(el, data) {
+  const model = data.token ? serverModel(data.model, data.token) : pageModel(data.model);
+  el.classList.add("ag-page");
+  const page = {model: model, el: el, widget: widget, cleanup: widget.render({model, el})};
+  el.querySelector(".ag-lab").focus({preventScroll: true});
+  if (model.close) { window.addEventListener("pagehide", () => model.close()); }
+  return page;
+}
