@@ -27,6 +27,7 @@ import secrets
 import socket
 import sys
 import threading
+import time
 import webbrowser
 from typing import Any
 
@@ -237,8 +238,21 @@ class LabServer:
         if self._server is not None:
             self._server.should_exit = True
 
+    def wait_for_page(self, timeout: float | None = None) -> bool:
+        """Block until a page has opened (its event stream connected); False on timeout.
+        Wakes often, so Ctrl-C gets through."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self.page_opened.wait(0.2):
+            if deadline is not None and time.monotonic() > deadline:
+                return False
+        return True
+
     def close(self, timeout: float = 10.0) -> None:
-        """Stop the server, wait for its thread, free the port."""
+        """Stop the server (open pages get the last published scene first, for up to a
+        second), wait for its thread, free the port."""
+        deadline = time.monotonic() + 1.0
+        while any(box.pending for box in list(self.mailboxes)) and time.monotonic() < deadline:
+            time.sleep(0.02)
         self.stop()
         thread = self.thread
         if thread is not None and thread is not threading.current_thread():

@@ -14,6 +14,7 @@ from typing import Any
 
 from ...errors import OptionError
 from ...viz.labels import fmt_num
+from ..numbers import checked_index
 from ..panels import panels_of
 from .watch import Watcher
 
@@ -79,6 +80,14 @@ class LiveSource:
         """The live panel's data (``static/live.js`` draws it): curves, boundary, layers."""
         return self._live
 
+    def _index(self, index: Any) -> int:
+        """A picked sample: a whole number in range, else a clear error for the page."""
+        X = self.watcher.X
+        if X is None or self.watcher.sample_graph is None:
+            raise OptionError("live: this run draws no sample graph, so there is nothing "
+                              "to pick")
+        return checked_index("live: pick index", index, len(X))
+
     def act(self, action: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
         """Pause, resume, single step or pick a sample; returns the scene."""
         controls, args = self.watcher.controls, args or {}
@@ -89,7 +98,7 @@ class LiveSource:
         elif action == "step":
             controls.step()
         elif action == "pick":
-            controls.pick(args.get("index"))
+            controls.pick(self._index(args.get("index")))
             if self.watcher.finished:  # no training loop to draw it: the model is free now
                 self.watcher.redraw_pick()
         else:
