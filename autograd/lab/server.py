@@ -209,16 +209,21 @@ class LabServer:
         """Serve until Ctrl-C (or ``stop()``); print the URL and open a browser if there is
         one (``open_browser=None``: when a display is there)."""
         self._server = lab_server(server_config(self.app()))
-        if not quiet:
-            print(f"autograd lab: serving {self.source.title}\n  {self.url}\n"
-                  "  (only this machine can reach it; Ctrl-C stops it)", flush=True)
-        if open_browser or (open_browser is None and can_open_browser()):
-            threading.Timer(0.5, webbrowser.open, args=(self.url,)).start()
+        self._announce(open_browser, quiet)
         try:
             asyncio.run(self._serve())
         finally:
             self._loop = None
             self.sock.close()
+
+    def _announce(self, open_browser: bool | None, quiet: bool) -> None:
+        """Print the URL (unless ``quiet``) and open a browser on it if asked, or if there
+        is a display (``open_browser=None``); the socket already listens."""
+        if not quiet:
+            print(f"autograd lab: serving {self.source.title}\n  {self.url}\n"
+                  "  (only this machine can reach it; Ctrl-C stops it)", flush=True)
+        if open_browser or (open_browser is None and can_open_browser()):
+            threading.Timer(0.5, webbrowser.open, args=(self.url,)).start()
 
     async def _serve(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -227,8 +232,9 @@ class LabServer:
     def start(self, open_browser: bool | None = None, quiet: bool = False) -> LabServer:
         """Serve from a background thread (a script or a notebook keeps running); returns
         the server, whose ``.url`` opens the page and ``.close()`` stops it."""
+        self._announce(open_browser, quiet)  # here, so the URL prints before what follows
         thread = threading.Thread(target=self.run, name="autograd-lab-server", daemon=True,
-                                  kwargs={"open_browser": open_browser, "quiet": quiet})
+                                  kwargs={"open_browser": False, "quiet": True})
         self.thread = thread
         thread.start()
         return self
