@@ -93,9 +93,14 @@ class BodyLimit:
     """413 for a body over ``max_body`` bytes, 408 for one sent too slowly: the body is
     read here, whole, before the app runs, and handed to it as one message."""
 
-    def __init__(self, app: Any, max_body: int = MAX_BODY, timeout: float = BODY_TIMEOUT
+    def __init__(self, app: Any, max_body: int = MAX_BODY, timeout: float | None = None
                  ) -> None:
-        self.app, self.max_body, self.timeout = app, max_body, timeout
+        self.app, self.max_body, self._timeout = app, max_body, timeout
+
+    @property
+    def timeout(self) -> float:
+        """Seconds allowed per chunk of a body (``BODY_TIMEOUT`` unless given)."""
+        return BODY_TIMEOUT if self._timeout is None else self._timeout
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":

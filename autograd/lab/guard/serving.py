@@ -32,7 +32,6 @@ def _protocol() -> type:
     class DeadlineProtocol(H11Protocol):
         """H11Protocol that closes a connection whose request headers do not arrive in time."""
 
-        header_timeout = HEADER_TIMEOUT
         _deadline: Any = None
 
         def connection_made(self, transport: Any) -> None:  # type: ignore[override]
@@ -57,7 +56,7 @@ def _protocol() -> type:
             if self._deadline is not None and not restart:
                 return
             self._disarm()
-            self._deadline = self.loop.call_later(self.header_timeout, self._too_slow)
+            self._deadline = self.loop.call_later(HEADER_TIMEOUT, self._too_slow)
 
         def _disarm(self) -> None:
             if self._deadline is not None:
