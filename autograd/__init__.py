@@ -55,12 +55,13 @@ from .expr import parse as parse_expression
 from .graph import topo_order
 from .lab import lab  # the function; the package's modules stay importable as autograd.lab.X
 from .lab.live import Monitor
+from .lab.offline import save_backward_animation, save_graph
 from .modes import is_grad_enabled, no_grad
 from .nary import dot, logsumexp, sum
 from .ops import OPS, Op
 from .step import Stepper
 from .trace import BackwardStep, trace_backward
-from .viz import draw_dot, draw_text, repr_svg, save_backward_animation, save_graph
+from .viz import draw_dot, draw_text, repr_svg
 
 __version__ = "0.1.0"
 

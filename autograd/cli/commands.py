@@ -12,9 +12,7 @@ stderr, never a traceback).
 from __future__ import annotations
 
 import argparse
-import ast
 import os
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,11 +22,13 @@ from ..errors import AutogradError, ExpressionError, GraphTooLargeError
 from ..expr.parser import format_error
 from ..graph import topo_order
 from . import fixes
+from .demos import cmd_demo
 from .inputs import read_inputs
 from .lab import add_lab_options, cmd_lab
 from .step import HELP as HELP
 from .step import KEYS, cmd_step
 from .step import _window as _window
+from .usage import UsageError as UsageError
 
 __all__ = ["build_parser", "main"]
 
@@ -45,12 +45,8 @@ failed, 2 bad usage or input (one message on stderr)."""
 NEURON = '"n = x1*w1 + x2*w2 + b; o = tanh(n)" x1=2 x2=0 w1=-3 w2=1 b=6.8814'
 
 
-class UsageError(Exception):
-    """Bad command-line usage that is not about the expression (exit status 2)."""
-
-
 def cmd_graph(args: argparse.Namespace) -> int:
-    from ..viz import save_graph
+    from ..lab.offline import save_graph
 
     _, root, _ = read_inputs(args.expr, args.vars)
     html = Path(args.output).suffix.lower() == ".html"
@@ -83,51 +79,6 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("autograd: check failed: " + fixes.nothing_checked(args), file=sys.stderr)
         return 1
     return 0 if report.ok else 1
-
-
-def _demos() -> tuple[Path | None, dict[str, str]]:
-    """The demos folder (next to the package, else importable) and name -> first doc line."""
-    import importlib.util
-    import pkgutil
-
-    folder = Path(__file__).resolve().parents[2] / "demos"  # beside the autograd package
-    if not folder.is_dir():
-        spec = importlib.util.find_spec("demos")
-        paths = list(spec.submodule_search_locations or []) if spec else []
-        folder = Path(paths[0]) if paths else None
-    if folder is None:
-        return None, {}
-    found = {}
-    for info in pkgutil.iter_modules([str(folder)]):
-        if not info.name.startswith("_"):
-            try:  # read the docstring without running anything
-                doc = ast.get_docstring(ast.parse((folder / f"{info.name}.py").read_text()))
-            except (OSError, SyntaxError, ValueError):
-                doc = None
-            found[info.name] = (doc or "").strip().split("\n")[0]
-    return folder, dict(sorted(found.items()))
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    folder, demos = _demos()
-    if folder is None:
-        raise UsageError("no demos found: they live in the demos/ folder of a source "
-                         "checkout of scalar-autograd, which is not here")
-    if not demos:
-        raise UsageError(f"no demos found in {folder}")
-    if args.name is None:
-        print(f"demos in {folder} (run one with: autograd demo NAME):")
-        width = max(map(len, demos))
-        for name, doc in demos.items():
-            print(f"  {name.ljust(width)}  {doc}".rstrip())
-        return 0
-    if args.name not in demos:
-        raise UsageError(f"unknown demo {args.name!r}; expected one of: {', '.join(demos)}")
-    extra = args.args[1:] if args.args[:1] == ["--"] else args.args
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(folder.parent),
-                                                      env.get("PYTHONPATH")]))
-    return subprocess.run([sys.executable, "-m", f"demos.{args.name}", *extra], env=env).returncode
 
 
 def build_parser() -> argparse.ArgumentParser:

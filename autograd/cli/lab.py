@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 
+from .demos import cmd_demo
 from .inputs import read_inputs
+from .usage import UsageError
 
 __all__ = ["LIVE_DEMOS", "add_lab_options", "cmd_lab"]
 
@@ -53,7 +55,6 @@ def add_lab_options(p: argparse.ArgumentParser) -> None:
 def cmd_lab(args: argparse.Namespace) -> int:
     from ..lab.server import LabServer
     from ..lab.state import LabState
-    from .commands import UsageError
 
     if args.train:
         return _train(args)
@@ -74,8 +75,6 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
 def _train(args: argparse.Namespace) -> int:
     """Run the demo with ``--live``: it serves its own page and prints the URL."""
-    from .commands import cmd_demo
-
     extra = ["--live"] + (["--no-browser"] if args.no_browser else [])
     try:
         return cmd_demo(argparse.Namespace(name=args.train, args=extra))

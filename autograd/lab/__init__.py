@@ -18,7 +18,8 @@ How it is built, and where a new view plugs in:
   ``inspector``, ``leaves``, ``panels``... Python computes every number in it.
 - **Three hosts** share the module: the notebook widget (:mod:`autograd.lab.widget`, one
   class for every source), the local server's page and the static file (each with a small
-  model of its own; :func:`save_lab_html`).
+  model of its own; :func:`save_lab_html`, and so ``save_backward_animation`` in
+  :mod:`.offline`).
 - **A source** is anything with ``title``, ``scene(svg=True)`` and ``act(action, args)``;
   :class:`LabState` is the one for a graph, the live training view another.
 - **A panel** is a source's ``panel_NAME()`` method plus ``static/<file>.js``, listed once
@@ -34,14 +35,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputTypeError
-from ..viz.animation import set_page_writer
+from .offline import save_backward_animation, save_graph
 from .page import save_lab_html, static_page
 from .state import LabState
 
 if TYPE_CHECKING:
     from ..engine import Value
 
-__all__ = ["LabState", "lab", "lab_state", "save_lab_html", "static_page"]
+__all__ = ["LabState", "lab", "lab_state", "save_backward_animation", "save_graph", "save_lab_html",
+           "static_page"]
 
 _OPTIONS = ("title", "rankdir", "collapse", "max_nodes", "lr", "params")
 
@@ -63,16 +65,6 @@ def lab_state(root_or_expr: Value | str, /, **kwargs: Any) -> LabState:
         raise InputTypeError(f"lab: unknown option {unknown[0]!r} for a graph; options are "
                              f"{', '.join(_OPTIONS)} (variables go with an expression string)")
     return LabState(root_or_expr, **kwargs)
-
-
-def _write_animation(root: Value, path: Any, rankdir: str = "LR", max_nodes: int = 1000,
-                     collapse: bool | None = None) -> Any:
-    """``save_backward_animation``'s page: the viewer with nothing live."""
-    state = LabState(root, rankdir=rankdir, collapse=collapse, max_nodes=max_nodes, live=False)
-    return save_lab_html(state, path)
-
-
-set_page_writer(_write_animation)
 
 
 def lab(root_or_expr: Value | str, /, *, quiz: bool = False, **kwargs: Any) -> Any:

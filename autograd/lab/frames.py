@@ -18,7 +18,7 @@ from ..graph import children_of
 from ..trace import BackwardStep
 from ..viz.labels import fmt_num
 from .layout import Layout
-from .text import forward_text
+from .sentences import forward_text
 
 if TYPE_CHECKING:
     from ..engine import Value

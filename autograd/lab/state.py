@@ -21,12 +21,12 @@ from ..graph import topo_order
 from ..trace import node_name, trace_backward
 from ..viz.groups import neuron_owners
 from ..viz.labels import fmt_num
-from .check import check_leaves
 from .forward import recompute
 from .frames import build_frames
-from .inspect import inspect_nodes
+from .gradient_check import check_leaves
+from .inspector import inspect_nodes
 from .layout import lay_out
-from .neuron import inspect_neurons
+from .neuron_inspector import inspect_neurons
 from .numbers import checked, learning_rate
 from .panels import panels_of
 from .scene import Scene

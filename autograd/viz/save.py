@@ -1,7 +1,7 @@
-"""Saving a graph to a file by its extension, and showing it in a notebook.
+"""Saving a drawing to a file by its extension, and showing it in a notebook.
 
-Both draw with :func:`~autograd.viz.draw_dot` and render with Graphviz (:mod:`.render`);
-``.html`` is the step-by-step backward replay (:mod:`.animation`).
+Both draw with :func:`~autograd.viz.draw_dot` and render with Graphviz (:mod:`.render`).
+``autograd.save_graph`` adds ``.html``, the lab's page, above this (:mod:`autograd.lab.offline`).
 """
 
 from __future__ import annotations
@@ -12,29 +12,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import GraphTooLargeError, OptionError
-from .animation import save_backward_animation
 from .dot import draw_dot
 from .render import FORMATS, render, write_atomic
 
 if TYPE_CHECKING:
     from ..engine import Value
 
-__all__ = ["repr_svg", "save_graph"]
+__all__ = ["repr_svg", "save_drawing"]
 
 
-def save_graph(root: Value, path: str | os.PathLike[str], **draw_kwargs: Any) -> Path:
-    """Save the graph under ``root``; the extension picks the format.
+def save_drawing(root: Value, path: str | os.PathLike[str], **draw_kwargs: Any) -> Path:
+    """Save the drawing of the graph under ``root``; the extension picks the format.
 
     ``.svg .png .pdf`` are rendered by Graphviz's ``dot``; ``.dot`` is the DOT text (no
-    binary needed); ``.html`` is the step-by-step backward animation. ``draw_kwargs``
-    go to :func:`autograd.viz.draw_dot` (or the animation, for ``.html``).
+    binary needed). ``draw_kwargs`` go to :func:`autograd.viz.draw_dot`.
     """
     suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
+    if suffix not in FORMATS or suffix == ".html":
         raise OptionError(f"save_graph: cannot tell the format of {os.fspath(path)!r}: "
                           f"the extension must be one of {', '.join(FORMATS)}")
-    if suffix == ".html":
-        return save_backward_animation(root, path, **draw_kwargs)
     source = draw_dot(root, **draw_kwargs).source
     data = source.encode("utf-8") if suffix == ".dot" else render(source, suffix[1:])
     return write_atomic(path, data)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from autograd.cli import commands as cli
+from autograd.cli import demos as cli_demos
 
 NEURON = ["n = x1*w1 + x2*w2 + b; o = tanh(n)", "x1=2", "x2=0", "w1=-3", "w2=1",
           "b=6.8813735870195432"]
@@ -168,7 +169,7 @@ def test_demo_runs_the_module_with_its_arguments(tmp_path: Path, monkeypatch, ca
     package.mkdir()
     (package / "hello.py").write_text('"""Say hello."""\nimport sys\nprint("hello", sys.argv[1:])'
                                       '\nraise SystemExit(3)\n')
-    monkeypatch.setattr(cli, "_demos", lambda: (package, {"hello": "Say hello."}))
+    monkeypatch.setattr(cli_demos, "_demos", lambda: (package, {"hello": "Say hello."}))
     monkeypatch.chdir(tmp_path)  # so the repository's own demos package does not shadow it
     assert cli.main(["demo", "hello", "--", "--fast", "x"]) == 3
     assert "hello ['--fast', 'x']" in capfd.readouterr().out

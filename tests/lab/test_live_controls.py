@@ -11,7 +11,7 @@ import nn
 from autograd.errors import ConfigError
 from autograd.lab.live.controls import Controls
 from autograd.lab.live.monitor import Monitor
-from autograd.lab.live.record import MAX_FRAMES, MAX_SENT_STEPS, LiveRun
+from autograd.lab.live.run_log import MAX_FRAMES, MAX_SENT_STEPS, LiveRun
 from autograd.lab.live.throttle import Throttle
 
 

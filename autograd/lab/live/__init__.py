@@ -9,6 +9,6 @@ HTML file (``history.save_html(path)``).
 
 from .callback import LiveCallback
 from .monitor import Monitor
-from .record import LiveRun
+from .run_log import LiveRun
 
 __all__ = ["LiveCallback", "LiveRun", "Monitor"]

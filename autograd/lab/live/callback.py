@@ -14,7 +14,7 @@ from typing import Any
 from ...engine import Value
 from ...errors import ConfigError
 from .params import ArraySource, ValueSource
-from .record import LiveRun
+from .run_log import LiveRun
 from .watch import Watcher
 
 __all__ = ["HOSTS", "LiveCallback", "live_callback"]

@@ -17,10 +17,10 @@ from ...viz.labels import fmt_num
 from ...viz.render import write_atomic
 from ..page import page
 from ..scene import initial_model
-from .source import _WAITING
+from .sample import WAITING
 
 if TYPE_CHECKING:
-    from .record import LiveRun
+    from .run_log import LiveRun
 
 __all__ = ["run_page", "save_run_html"]
 
@@ -51,7 +51,7 @@ def run_page(run: LiveRun) -> str:
              "frames": shown or [_frame({}, None)],
              "inspector": [], "forward": 1, "boxes": {}, "neurons": {}, "outputs": {},
              "root": 0, "output": {}, "leaves": [], "lr": 0.0, "message": "",
-             "svg": (run.layout(key) if key else None) or _WAITING, "overview": True,
+             "svg": (run.layout(key) if key else None) or WAITING, "overview": True,
              "panels": {"live": {"state": "saved", "steps": steps, "epochs": snap["epochs"],
                                  "points": snap["points"], **(panels[-1] if panels else {})}}}
     model = initial_model(scene)

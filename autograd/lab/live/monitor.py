@@ -36,7 +36,7 @@ import numpy as np
 from ...engine import Value
 from ...errors import ConfigError, InputTypeError
 from .params import ValueSource
-from .record import LiveRun
+from .run_log import LiveRun
 from .watch import Watcher
 
 __all__ = ["Monitor"]

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .layers import LayerGroup
+from .model_layers import LayerGroup
 from .probe import Probe
 from .stats import grad_norm, grad_norms_flat
 

@@ -18,7 +18,7 @@ from ...compiled import compile_batch
 from ...engine import Value
 from ...errors import CompileError
 from ...modes import no_grad
-from .layers import LayerGroup, layer_groups, model_parameters
+from .model_layers import LayerGroup, layer_groups, model_parameters
 
 __all__ = ["ONE_THREAD", "Probe"]
 

@@ -26,7 +26,14 @@ from ...viz.labels import fmt_num
 if TYPE_CHECKING:
     from ...engine import Value
 
-__all__ = ["COLLAPSE_OVER", "SampleGraph", "Shape"]
+__all__ = ["LAYING_OUT", "WAITING", "COLLAPSE_OVER", "SampleGraph", "Shape"]
+
+# What the sample's box shows before its graph exists, and while Graphviz lays it out.
+WAITING = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 360 60"><text x="10" y="34" '
+           'font-size="14" fill="#666">the sample graph appears after the first step</text>'
+           '</svg>')
+LAYING_OUT = WAITING.replace("the sample graph appears after the first step",
+                             "laying out the sample graph...")
 
 COLLAPSE_OVER = 80  # a sample graph with more nodes than this is drawn one box per neuron
 

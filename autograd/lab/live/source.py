@@ -16,16 +16,12 @@ from ...errors import OptionError
 from ...viz.labels import fmt_num
 from ..numbers import checked_index
 from ..panels import panels_of
+from .sample import LAYING_OUT, WAITING
 from .watch import Watcher
 
 __all__ = ["ACTIONS", "LiveSource"]
 
 ACTIONS = ("pause", "resume", "step", "pick")
-_WAITING = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 360 60"><text x="10" y="34" '
-            'font-size="14" fill="#666">the sample graph appears after the first step</text>'
-            '</svg>')
-_LAYING_OUT = _WAITING.replace("the sample graph appears after the first step",
-                               "laying out the sample graph...")
 
 
 class LiveSource:
@@ -71,9 +67,9 @@ class LiveSource:
             laid = run.layout(key, wait=svg) if key else None
             if key and laid is None:  # laid out off the training thread: a later scene has it
                 if self._sent_key != ("laying", key):
-                    scene["svg"], self._sent_key = _LAYING_OUT, ("laying", key)
+                    scene["svg"], self._sent_key = LAYING_OUT, ("laying", key)
             else:
-                scene["svg"], self._sent_key = laid or _WAITING, key
+                scene["svg"], self._sent_key = laid or WAITING, key
         return scene
 
     def panel_live(self) -> dict[str, Any] | None:

@@ -22,9 +22,9 @@ from ...modes import no_grad
 from ..numbers import checked_index
 from .boundary import Grid, boundary_frame, threshold_for
 from .controls import Controls
-from .layers import layer_groups
+from .model_layers import layer_groups
 from .probe import Probe
-from .record import LiveRun
+from .run_log import LiveRun
 from .sample import SampleGraph
 from .stats import activity
 from .throttle import Throttle

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..graph import children_of, local_partials
 from ..viz.labels import fmt_num
 from .layout import Layout
-from .text import local_rule_lines, number
+from .sentences import local_rule_lines, number
 
 if TYPE_CHECKING:
     from ..engine import Value

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..graph import children_of, local_partials
 from ..rules import rule_text
 from ..viz.labels import fmt_num
-from .text import forward_text, is_number, local_rule_lines, number
+from .sentences import forward_text, is_number, local_rule_lines, number
 
 if TYPE_CHECKING:
     from ..engine import Value

@@ -1,5 +1,5 @@
 """Every built-in op row carries its local rule as text, and that text *is* the rule:
-evaluated by the lab's safe formula evaluator at random points of the row's domain it
+evaluated by the expression language's rule dialect at random points of the row's domain it
 gives the row's own partials. The stepper, the terminal and custom ops show it."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import ExpressionError, OpDefinitionError, Stepper, Value
+from autograd.expr.rule_dialect import evaluate_rule
 from autograd.graph import local_partials
-from autograd.lab.formula import evaluate_rule
 from autograd.ops import OPS, bind
 from autograd.rules import rule_names, rule_template, rule_text
 from autograd.trace import trace_backward

@@ -1,10 +1,11 @@
-"""A tiny safe evaluator for the rule formulas of the op table (never ``eval``).
+"""The rule dialect of the expression language: the op table's rule texts, evaluated.
 
 Rule texts such as ``1 - out**2``, ``b * a**(b - 1)`` or ``1 if x > 0 else slope`` are
-parsed with ``ast.parse`` and walked over a whitelist: numbers, names, ``+ - * / **``,
-unary ``-``, one comparison, ``... if ... else ...`` and a few functions. The lab uses
-it to show a rule with its numbers and to check that a custom op's text matches its
-partials.
+the language's arithmetic over the same function names (the op table's methods, read
+through the float math namespace derivative rules use), plus what a derivative needs:
+one comparison, ``... if ... else ...`` and ``sign``. Like the language it parses with
+``ast`` into a whitelist and never calls ``eval``; it computes floats instead of building
+a graph. Tests use it to check that each row's text gives the row's own partials.
 
 >>> evaluate_rule("1 - out**2", {"out": 0.5})
 0.75
@@ -20,7 +21,8 @@ import operator
 from collections.abc import Callable, Mapping
 
 from ..errors import ExpressionError
-from ..ops import FLOAT
+from ..ops import FLOAT, OPS
+from .compile import functions
 
 __all__ = ["MAX_RULE_LENGTH", "evaluate_rule"]
 
@@ -31,10 +33,12 @@ _BINARY: dict[type, Callable[[float, float], float]] = {
     ast.Div: FLOAT.div, ast.Pow: FLOAT.pow}
 _COMPARE: dict[type, Callable[[float, float], bool]] = {
     ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Lt: operator.lt, ast.LtE: operator.le}
+# The language's functions, IEEE-safe where the float namespace has them (log(0) is -inf,
+# as in a derivative, not an error), and the sign a kink's derivative is written with.
 _FUNCTIONS: dict[str, Callable[[float], float]] = {
-    "exp": FLOAT.exp, "log": FLOAT.log, "sqrt": FLOAT.sqrt, "sin": FLOAT.sin, "cos": FLOAT.cos,
-    "tanh": FLOAT.tanh, "sigmoid": FLOAT.sigmoid, "abs": abs,
-    "sign": lambda x: math.copysign(1.0, x) if x else 0.0}
+    name: getattr(FLOAT, name, OPS[name].forward) for name in functions()
+    if OPS[name].param is None}
+_FUNCTIONS["sign"] = lambda x: math.copysign(1.0, x) if x else 0.0
 
 
 def evaluate_rule(text: str, env: Mapping[str, float]) -> float:
