@@ -63,9 +63,11 @@ def lay_out(order: list[Value], rankdir: str = "LR", collapse: bool = False,
         raise GraphTooLargeError(f"the graph has {boxes:,} boxes, more than max_nodes="
                                  f"{max_nodes:,}; {hint}a larger max_nodes")
     sideways = rankdir in ("LR", "RL")
+    many = neurons and boxes > 24  # dense layer-to-layer wiring: straight lines stay compact
     dot = graphviz.Digraph(graph_attr={"rankdir": rankdir, "fontname": _FONT,
-                                       "ranksep": "1.0" if neurons else "0.3",
-                                       "nodesep": "0.18", "pad": "0.1"},
+                                       "ranksep": ("2.0" if many else "1.0") if neurons
+                                       else "0.3", "nodesep": "0.18", "pad": "0.1",
+                                       **({"splines": "line"} if many else {})},
                            node_attr={"shape": "record", "fontsize": str(FONT_SIZE),
                                       "fontname": _FONT, "margin": "0.06,0.02", "height": "0.2"},
                            edge_attr={"fontsize": str(FONT_SIZE - 1), "fontname": _FONT,

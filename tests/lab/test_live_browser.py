@@ -69,6 +69,10 @@ def test_watch_moons_learn_pause_step_and_pick(live_demo, chromium_binary):
         page.goto(url)
         wait_until(page, "() => Number(document.querySelector('.lv-step')"
                                "?.getAttribute('data-step')) >= 3", timeout=60_000)
+        first = page.locator(".ag-side > .ag-title").first.text_content()
+        worst = re.search(r"sample #\d+ \(the largest loss\): loss (\S+)", first)
+        assert worst and float(worst.group(1)) > 0, first  # a sample with gradients to see
+        assert not page.locator(".ag-stepper").is_visible()  # no "forward 0/0" bar
         first_points = int(page.locator("svg.lv-loss").get_attribute("data-points"))
         first_image = page.locator("canvas.lv-boundary").screenshot()
         page.screenshot(path=str(ARTIFACTS / "live_start.png"))
@@ -91,7 +95,6 @@ def test_watch_moons_learn_pause_step_and_pick(live_demo, chromium_binary):
         assert _step(page) == paused + 1 and page.locator(".lv-state").text_content() == "paused"
 
         before = _graph_texts(page)
-        assert "sample #0" in page.locator(".ag-side > .ag-title").first.text_content()
         x, y = page.evaluate("""() => {
             const ui = document.querySelector('[data-panel="live"]')._lv;
             const r = ui.canvas.getBoundingClientRect(), q = ui.map(ui.points[37]);

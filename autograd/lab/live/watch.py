@@ -33,7 +33,7 @@ __all__ = ["MAX_PROBE", "Watcher"]
 
 MAX_PROBE = 256  # data points whose activations give the dead / saturated shares
 MAX_POINTS = 1000  # data points drawn under the boundary
-MAX_SCAN, SCAN_SECONDS = 1000, 0.5  # samples searched for the largest loss, and for how long
+MAX_SCAN, SCAN_SECONDS = 1000, 0.2  # samples searched for the largest loss, and for how long
 
 
 def _points(X: np.ndarray | None, y: Any) -> dict[str, Any] | None:
@@ -65,8 +65,10 @@ class Watcher:
         if sample is not None:
             size = len(self.X) if self.X is not None else 0
             sample = checked_index("live: sample", sample, size) if size else sample
-        self.sample = sample  # None: the sample with the largest loss, found at the first redraw
-        self.worst_first = worst_first and sample is None
+        self.sample = sample
+        # no sample chosen: show the one with the largest loss now, at every redraw, until
+        # the page picks one (a sample the model already fits has all gradients 0)
+        self.follow_worst = worst_first and sample is None
         self.run = LiveRun(title, _points(self.X, y))
         self.hosts: list[Callable[[LiveRun], None]] = []
         self.probe = None if self.X is None else Probe(model, self.X[:MAX_PROBE])
@@ -158,6 +160,7 @@ class Watcher:
         if pick is None or self.X is None or pick >= len(self.X):
             return False
         self.sample = pick
+        self.follow_worst = False
         return True
 
     def _laid_out(self, key: str) -> None:
@@ -220,8 +223,10 @@ class Watcher:
         if self.sample_graph is None or self.X is None:
             return None
         source.write_values()
-        if self.sample is None:
-            self.sample = self._worst() if self.worst_first else 0
+        if self.follow_worst:
+            self.sample = self._worst()
+        elif self.sample is None:
+            self.sample = 0
         params = self.probe.params if self.probe else []
         saved = [p.grad for p in params]
         try:
@@ -239,5 +244,6 @@ class Watcher:
             for p, g in zip(params, saved):
                 p.grad = g
         state["index"] = self.sample
+        state["worst"] = self.follow_worst
         return state
 

@@ -41,6 +41,7 @@
  * @property {Object} panels
  * @property {string} [svg]
  * @property {boolean} [overview]
+ * @property {boolean} [stepper]
  */
 
 /**
