@@ -78,14 +78,15 @@ class LabState:
         self.names = [node_name(node, k) for k, node in enumerate(order)]
         self.keys = _keys(order, self.names)
         self.num = {node: k for k, node in enumerate(order)}
+        auto = collapse is None
         if collapse is None:
             collapse = len(order) > COLLAPSE_OVER and bool(neuron_owners(order))
-        self.layout = lay_out(order, rankdir, collapse, max_nodes)
+        self.layout = lay_out(order, rankdir, collapse, max_nodes, auto_collapse=auto)
         self.title = title or f"{self.names[-1]}: forward and backward, step by step"
         self.live = live
         self.lr = lr  # checked: finite, in (0, MAX_LR]
         self.trainable = set(self._trainable(params))
-        self.message = ""
+        self.message = self.layout.note
         self.report: dict[str, Any] | None = None
         self.version = 0
         self._compute()
