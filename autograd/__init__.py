@@ -28,7 +28,7 @@ from .check import (
 )
 from .compiled import BatchProgram, compile_batch, register_vectorized
 from .custom import custom_op
-from .engine import Value
+from .engine import Value, set_notebook_display
 from .errors import (
     AutogradError,
     BackpropError,
@@ -66,7 +66,7 @@ from .viz import draw_dot, draw_text, repr_svg
 __version__ = "0.1.0"
 
 # In a notebook a Value shows itself as its graph (SVG when Graphviz's `dot` is there).
-Value._repr_svg_ = repr_svg  # type: ignore[attr-defined]
+set_notebook_display(repr_svg)
 
 __all__ = [
     # the engine: values, ops, the one walk, backward

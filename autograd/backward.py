@@ -1,13 +1,18 @@
-"""Reverse-mode accumulation: the chain rule, applied over ``topo_order``.
+"""Reverse-mode accumulation: the chain rule, applied over the walk's order.
 
-Two drivers share the op table's pure partials:
+Following ``backward(root)`` takes three rooms, each below the last: this one, the walk
+(:mod:`autograd.graph`) and the node's storage (:mod:`autograd.node`). The chain rule is
+written twice here, once per need, over the op table's pure partials:
 
-* ``_chain_rule``: a tight float loop over the walk's order, used when no hook is
-  registered and anomaly mode is off (the common case);
-* ``propagate``: per-call gradients in a dict, with hooks, anomaly checks, and a
+* :func:`chain_rule`: a tight float loop, reading each node's layout itself (a call per
+  node to a general reader would cost a third of backward). It runs when no hook is
+  registered and anomaly mode is off (the common case), and it is micrograd's
+  ``node._backward()`` too, over a one-node order;
+* :func:`propagate`: this call's gradients in a dict, with hooks, anomaly checks, and a
   ``Value`` math namespace for ``create_graph=True`` (higher order).
 
 Both add this call's gradients into ``.grad`` the same way, so results are identical.
+The stepper's generator (:mod:`autograd.trace`) is the third copy: it yields each step.
 """
 
 from __future__ import annotations
@@ -16,18 +21,17 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .atomic import rollback
 from .errors import HookError, describe_node
 from .graph import _PLACED as PLACED
-from .graph import MARKS, local_partials, topo_order, visit
-from .micrograd import contributions
-from .node import CLOSURE, LEFT_CONST, RIGHT_CONST, Node, _Meta, meta
-from .ops import FLOAT
+from .graph import WALK_LOCK, InterruptGuard, rollback, topo_order, visit
+from .modes import MODES
+from .node import Meta, Node, contributions, local_partials, meta
+from .ops import BINARY, CLOSURE, FLOAT, LEFT_CONST, RIGHT_CONST, UNARY
+from .real import as_real
 
-__all__ = ["RemovableHandle", "add_hook", "backward", "propagate"]
+__all__ = ["RemovableHandle", "add_hook", "backward", "chain_rule", "propagate"]
 
 _live_hooks = 0  # hooks registered and not removed; when 0 the fast loop runs
-anomaly_check: Callable[[Node, Node, Any, Any], None] | None = None  # set by anomaly mode
 
 
 class RemovableHandle:
@@ -83,41 +87,47 @@ def backward(root: Node, grad: Any = 1.0) -> None:
 
     Gradients accumulate across calls, as in PyTorch: calling it twice on
     ``y = x * x`` doubles ``x.grad``. Iterative: a 1,000,000-node chain is fine. All or
-    nothing: if a rule raises or Ctrl-C interrupts the call, every ``.grad`` is left as
-    it was before it.
+    nothing: if a rule raises or Ctrl-C interrupts the call (any number of times), every
+    ``.grad`` is left as it was before it. Calls from several threads take turns, so
+    graphs sharing parameters never lose an update.
     """
     if type(grad) is not float:
-        from .engine import as_real
-
         grad = as_real(grad, "backward(grad=...)")
     # This frame is the only one between the caller and the work, and its ``try`` covers
     # every point where an interrupt can be raised until the gradients are committed.
     order: list[Node] = []  # op nodes, children first (the leaves go to ``leaves``)
     leaves: list[Node] = []
     stack, kept, olds = [root], [], []
-    try:
-        if anomaly_check is not None or _live_hooks:
-            nodes = topo_order(root)
-            if anomaly_check is not None or _has_hooks(nodes):
-                grads = propagate(nodes, root, grad)
-                nodes = [node for node in nodes if node in grads]
-                olds = [node.grad for node in nodes]
-                kept = nodes
-                _commit(nodes, [grads[node] for node in nodes])
-                return
-        visit(order, leaves, stack, kept, olds)  # every grad is now the walk's 0.0 mark
-        root.grad = grad
-        _chain_rule(order)
-        _commit(kept, olds)  # this call's gradients plus the old ones
-    except BaseException:  # a failing rule, Ctrl-C: leave every .grad as it was
-        rollback(order + leaves, stack, kept, olds, MARKS)
-        raise
+    guard = InterruptGuard()
+    with WALK_LOCK:
+        try:
+            guard.hold()
+            if MODES.anomaly_check is not None or _live_hooks:
+                nodes = topo_order(root)
+                if MODES.anomaly_check is not None or _has_hooks(nodes):
+                    grads = propagate(nodes, root, grad)
+                    nodes = [node for node in nodes if node in grads]
+                    olds = [node.grad for node in nodes]
+                    kept = nodes
+                    _commit(nodes, [grads[node] for node in nodes])
+                    return
+            visit(order, leaves, stack, kept, olds)  # every grad is now the walk's 0.0 mark
+            root.grad = grad
+            chain_rule(order)
+            _commit(kept, olds)  # this call's gradients plus the old ones
+        except BaseException:  # a failing rule, Ctrl-C: leave every .grad as it was
+            guard.closing = True  # a plain store: no Ctrl-C can land before it
+            rollback(order + leaves, stack, kept, olds)
+            raise
+        finally:
+            guard.closing = True
+            guard.release()
 
 
 def _has_hooks(order: list[Node]) -> bool:
     """Whether any node of this graph has a hook (checked only while hooks exist at all:
     a hooked node freed without ``remove()`` must not slow every later backward)."""
-    return any(type(n._b) is _Meta and n._b.hooks for n in order)
+    return any(type(n._b) is Meta and n._b.hooks for n in order)
 
 
 def _commit(nodes: list[Node], values: list[Any]) -> None:
@@ -126,37 +136,38 @@ def _commit(nodes: list[Node], values: list[Any]) -> None:
         node.grad += value
 
 
-def _chain_rule(order: list[Node]) -> None:
-    """Every op node of ``order`` (no leaves), last first, passes its grad on."""
+def chain_rule(order: list[Node]) -> None:
+    """Every op node of ``order`` (no leaves), last first, passes its grad on:
+    ``input.grad += node.grad * d(node)/d(input)``."""
     F = FLOAT
     for node in reversed(order):
         fn = node._fn
         g = node.grad
-        arity = fn.arity
-        if arity == 2:
+        layout = fn.layout
+        if layout == BINARY:
             a = node._a
             b = node._b
             pa, pb = fn.partials(F, a.data, b.data, node.data)
             a.grad += g * pa
             b.grad += g * pb
-        elif arity == 1:
+        elif layout == UNARY:
             a = node._a
             (pa,) = fn.partials(F, a.data, node.data)
             a.grad += g * pa
-        elif arity == RIGHT_CONST:  # a binary op with a number in _b: its rule as for two
+        elif layout == RIGHT_CONST:  # a binary op with a number in _b: its rule as for two
             a = node._a
             a.grad += g * fn.partials(F, a.data, node._b, node.data)[0]
-        elif arity == LEFT_CONST:
+        elif layout == LEFT_CONST:
             a = node._a
             a.grad += g * fn.partials(F, node._b, a.data, node.data)[1]
-        elif arity == CLOSURE:  # micrograd-style: the node's closure applies its step
+        elif layout == CLOSURE:  # micrograd-style: the node's closure applies its step
             closure = node._b.backward
             if closure is not None:
                 closure()
             for child in node._a:  # an input it left alone must not keep the walk's mark
                 if child.grad is PLACED:
                     child.grad = 0.0
-        else:
+        else:  # TUPLE
             children = node._a
             partials = fn.partials(F, [c.data for c in children], node.data)
             for child, p in zip(children, partials):
@@ -171,7 +182,7 @@ def propagate(order: list[Node], root: Node, seed: Any, F: Any = FLOAT,
     the gradients are ``Value``s carrying their own graph (``create_graph=True``).
     """
     grads: dict[Node, Any] = {root: seed}
-    check = anomaly_check
+    check = MODES.anomaly_check
     for node in reversed(order):
         g = grads.get(node)
         if g is None:
@@ -180,7 +191,7 @@ def propagate(order: list[Node], root: Node, seed: Any, F: Any = FLOAT,
             g = grads[node] = _run_hooks(node, g, F)
         if node._fn is None:
             continue
-        if node._fn.arity == CLOSURE and F is FLOAT:
+        if node._fn.layout == CLOSURE and F is FLOAT:
             for child, contribution in zip(node._a, contributions(node, g)):
                 if check is not None:
                     check(node, child, contribution / g if g else 0.0, contribution)

@@ -9,11 +9,10 @@ import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import ops as _ops
-from .build import function, nary, operator, values
-from .engine import Value, as_real
+from .engine import BUILD, Value
 from .errors import OpDefinitionError
-from .ops import Op
+from .ops import Op, register
+from .real import as_real
 
 __all__ = ["custom_op"]
 
@@ -76,10 +75,10 @@ def custom_op(
         raise OpDefinitionError(f"custom_op {name!r}: forward and partials must be callables")
     if nargs is None:
         nargs = _count_inputs(name, forward)
-    arity = nargs if nargs in (1, 2) else None
+    listed = nargs not in (1, 2)  # 3+ inputs live in a tuple and come as one list
 
     def checked(F: Any, *args: Any) -> tuple[Any, ...]:
-        inputs = args[0] if arity is None else args[:-1]
+        inputs = args[0] if listed else args[:-1]
         result = partials(*inputs)
         try:
             result = tuple(result)
@@ -92,21 +91,21 @@ def custom_op(
         return result
 
     def fwd(*args: Any) -> float:
-        xs = args[0] if arity is None else args
+        xs = args[0] if listed else args
         return as_real(forward(*xs), f"custom op {name!r} forward")
 
     rules = _rule_texts(name, rule, nargs)
-    op = _ops.register(Op(name, arity, fwd, checked, symbol or name, builtin=False,
-                          nargs=nargs, doc=(forward.__doc__ or "").strip(), rule=rules,
-                          rule_args=_input_names(forward, nargs) if rules else ()))
-    build = function(op) if arity == 1 else operator(op) if arity == 2 else None
+    op = register(Op(name, nargs, fwd, checked, symbol or name, builtin=False,
+                     doc=(forward.__doc__ or "").strip(), rule=rules,
+                     rule_args=_input_names(forward, nargs) if rules else ()))
+    build = BUILD.function(op) if nargs == 1 else BUILD.operator(op) if nargs == 2 else None
 
     def apply(*inputs: Value | float) -> Value:
         if len(inputs) != nargs:
             raise OpDefinitionError(f"custom op {name!r} takes {nargs} inputs, got {len(inputs)}")
         if build is not None:
             return build(*inputs)
-        return nary(op, values(inputs, f"custom op {name!r}: input"))
+        return BUILD.nary(op, BUILD.values(inputs, f"custom op {name!r}: input"))
 
     apply.__name__ = name
     apply.op = op  # type: ignore[attr-defined]

@@ -2,8 +2,9 @@
 
 Its storage is :class:`autograd.node.Node` (five slots, no closure, no cycle: 96 bytes
 with its data, 120 once backward gives it a grad, freed by reference counting alone);
-this module adds the user-facing attributes, micrograd's among them, and
-:mod:`autograd.build` the arithmetic, generated from the op table.
+this module adds the user-facing attributes, micrograd's among them, and gets the
+arithmetic, generated from the op table, by one call to :func:`autograd.build.attach`
+right after the class.
 
 >>> x = Value(3.0, label="x")
 >>> y = x * x + 1
@@ -15,33 +16,21 @@ this module adds the user-facing attributes, micrograd's among them, and
 from __future__ import annotations
 
 import functools
-import numbers
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from . import node as _node_module
-from .backward import add_hook, backward
+from .backward import add_hook, backward, chain_rule
+from .build import attach
 from .errors import InputTypeError
-from .micrograd import Attribute, chain_step, inputs, micrograd_init, nothing, to_closure
-from .node import CLOSURE, Node, _Meta, children_of, extras, meta
+from .micrograd import Attribute, inputs, micrograd_init, nothing, to_closure
+from .modes import MODES
+from .node import Meta, Node, children_of, extras, meta
+from .ops import BINARY, CLOSURE, UNARY
+from .real import as_real
 
-__all__ = ["Value", "apply", "as_real"]
+__all__ = ["BUILD", "Value", "apply", "as_real", "set_notebook_display"]
 
 Number = int | float
-
-_on_create: Callable[[Value], None] | None = None  # set by anomaly mode to record origins
-
-
-def as_real(x: Any, where: str) -> float:
-    """``x`` as a float if it is a real number (bool excluded), else a clear TypeError."""
-    if type(x) is float:
-        return x
-    if isinstance(x, numbers.Real) and not isinstance(x, bool) and type(x).__name__ != "bool_":
-        try:
-            return float(x)
-        except OverflowError:
-            return float("inf") if x > 0 else float("-inf")
-    raise InputTypeError(f"{where} expects a real number, got {x!r} ({type(x).__name__})")
 
 
 class Value(Node):
@@ -63,8 +52,9 @@ class Value(Node):
         self._a = self._b = self._fn = None
         if _children or _op or label:
             micrograd_init(self, _children, _op, label)
-        if _on_create is not None:
-            _on_create(self)
+        hook = MODES.on_create
+        if hook is not None:
+            hook(self)
 
     # -- attributes ----------------------------------------------------------------------
 
@@ -80,7 +70,7 @@ class Value(Node):
         meta(self).label = text
 
     @property
-    def _meta(self) -> _Meta | None:
+    def _meta(self) -> Meta | None:
         """The node's extras record, or None (:mod:`autograd.node` says where it lives)."""
         return extras(self)
 
@@ -106,12 +96,12 @@ class Value(Node):
     def _prev(self, new: Iterable[Value]) -> None:
         kids = inputs(new)
         fn = self._fn
-        if fn is not None and fn.arity != CLOSURE and len(kids) == len(children_of(self)):
+        if fn is not None and fn.layout != CLOSURE and len(kids) == len(children_of(self)):
             fn = self._fn  # (children_of may have given a folded number its own leaf)
-            if fn.arity == 2:
+            if fn.layout == BINARY:
                 self._a, self._b = kids
             else:
-                self._a = kids[0] if fn.arity == 1 else kids
+                self._a = kids[0] if fn.layout == UNARY else kids
         elif kids or fn is not None:
             to_closure(self, kids)
 
@@ -140,10 +130,10 @@ class Value(Node):
         Value(data, (a,), 'exp'); out._backward = fn``): ``backward()``, the stepper and
         the drawings then run it; on a leaf it is kept and never needed."""
         fn = self._fn
-        if fn is None or fn.arity == CLOSURE:
+        if fn is None or fn.layout == CLOSURE:
             record = extras(self)
             return record.backward if record is not None and record.backward else nothing
-        return functools.partial(chain_step, self)
+        return functools.partial(chain_rule, [self])  # backward's own loop, over this node
 
     @_backward.setter
     def _backward(self, closure: Callable[[], None]) -> None:
@@ -151,7 +141,7 @@ class Value(Node):
             raise InputTypeError(f"_backward must be a callable taking no arguments, got "
                                  f"{closure!r} ({type(closure).__name__})")
         fn = self._fn
-        if fn is not None and fn.arity != CLOSURE:
+        if fn is not None and fn.layout != CLOSURE:
             to_closure(self, tuple(children_of(self)))
         meta(self).backward = closure
 
@@ -198,7 +188,7 @@ class Value(Node):
 
     # -- arithmetic ----------------------------------------------------------------------
 
-    # Operators and methods are generated from the op table by autograd.build.
+    # Operators and methods are generated from the op table (attach, below the class).
     def __pos__(self) -> Value:
         return self
 
@@ -229,7 +219,12 @@ class Value(Node):
         """
         return add_hook(self, hook)
 
-    if TYPE_CHECKING:  # generated from the op table below; listed for type checkers
+    def _repr_svg_(self) -> str | None:
+        """In a notebook a Value shows itself as its graph: SVG from the drawing that
+        :func:`set_notebook_display` names (``autograd`` names ``viz``'s), else text."""
+        return _display[0](self) if _display else None
+
+    if TYPE_CHECKING:  # generated from the op table by attach(); a test checks this list
 
         def __add__(self, other: Value | Number) -> Value: ...
         def __radd__(self, other: Number) -> Value: ...
@@ -259,24 +254,18 @@ class Value(Node):
 
 
 
+BUILD = attach(Value)  # the operators and methods, generated from the op table
+apply = BUILD.apply
 Value.allow_attributes("m", "v", "_vis_color")
+
+_display: list[Callable[[Value], str | None]] = []
+
+
+def set_notebook_display(svg: Callable[[Value], str | None]) -> None:
+    """Name the function that draws a Value as SVG for Jupyter (``_repr_svg_``); the
+    engine imports no drawing code itself. ``autograd`` names ``autograd.viz``'s."""
+    _display[:] = [svg]
 
 
 def _number(x: Any) -> float:
     return x.data if isinstance(x, Value) else as_real(x, "comparison")
-
-
-def _constant_leaf(data: float) -> Value:
-    leaf = object.__new__(Value)
-    leaf.data, leaf.grad, leaf._a, leaf._b, leaf._fn = data, 0.0, None, None, None
-    return leaf
-
-
-_node_module.constant_leaf = _constant_leaf
-
-# The arithmetic, and names other modules have imported from here.
-from .build import apply, operand  # noqa: E402
-from .build import function as _function  # noqa: E402, F401
-from .build import operator as _operator  # noqa: E402, F401
-
-_operand = operand

@@ -1,21 +1,34 @@
-"""The one walk over a graph, and the reading of a node's local derivatives.
+"""The one walk over a graph, and how it stays undoable and one at a time.
 
 ``topo_order(root)`` is the single deterministic, iterative topological order that
 backward, the stepper, the drawings, gradcheck and the CLI all share: children before
 parents, the root last. Node ``#k`` everywhere in the project is index ``k`` in it.
+
+The walk parks its visit marks in the nodes' ``grad`` slots (the fastest place there
+is), which costs two things, both here: walks take turns across threads (:data:`WALK_LOCK`,
+so two backward passes sharing parameters never lose an update), and an interrupted
+walk is put back by :func:`rollback` while :class:`InterruptGuard` holds any further
+Ctrl-C, so every ``.grad`` is as it was before or complete, never a mark.
 """
 
 from __future__ import annotations
 
+import _signal
+import _thread
+import threading
+from collections import deque
+from itertools import repeat
 from typing import Any
 
-from .atomic import rollback
-from .errors import OpDefinitionError, describe_node
-from .micrograd import contributions
-from .node import CLOSURE, LEFT_CONST, RIGHT_CONST, Node, children_of, materialize
-from .ops import FLOAT
+from .node import Node, children_of, local_partials, materialize
+from .ops import BINARY, CLOSURE, LEFT_CONST, RIGHT_CONST, TUPLE, UNARY
 
-__all__ = ["MARKS", "children_of", "local_partials", "topo_order", "visit"]
+__all__ = ["MARKS", "WALK_LOCK", "InterruptGuard", "children_of", "local_partials", "rollback",
+           "topo_order", "visit"]
+
+# One walk at a time: the grad slots are its scratch space. Reentrant, so a hook that runs
+# backward on another graph from inside backward still works.
+WALK_LOCK = threading.RLock()
 
 
 class _Mark:
@@ -52,7 +65,7 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
     placed as soon as its turn comes, and a node whose inputs are all placed is placed
     at once, so neither goes through the stack. At every bytecode a marked node is in
     ``order``, ``leaves`` or on ``stack``, and an overwritten grad is in ``olds``, so
-    :func:`autograd.atomic.rollback` can undo an interrupted walk. With ``readers``,
+    :func:`rollback` can undo an interrupted walk. With ``readers``,
     folded numbers get their constant leaves first, so the order lists them; a folded
     node whose grad is already nonzero gets its leaf in any walk (see ``materialize``).
     """
@@ -79,11 +92,11 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
             node.grad = PLACED
             pop()
             continue
-        arity = fn.arity
-        if (readers or g) and (arity == RIGHT_CONST or arity == LEFT_CONST):
+        layout = fn.layout
+        if (readers or g) and (layout == RIGHT_CONST or layout == LEFT_CONST):
             materialize(node)  # readers list the number's leaf; a second backward needs it
-            arity = 2
-        if arity == 2:
+            layout = BINARY
+        if layout == BINARY:
             a = node._a
             ga = a.grad
             if ga is not OPEN and ga is not PLACED:
@@ -111,7 +124,7 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
                     keep_old(gb)
                 place(b)
                 b.grad = PLACED
-        elif arity is None or arity == CLOSURE:
+        elif layout == TUPLE or layout == CLOSURE:
             children = node._a
             for child in children:
                 cg = child.grad
@@ -158,8 +171,8 @@ def _descend(a: Node, readers: bool, append: Any, place: Any, push: Any, pop: An
     the main loop would, and so is each input below it while the run lasts."""
     OPEN, PLACED = _OPEN, _PLACED
     while True:
-        arity = a._fn.arity
-        if arity != 1 and (readers or (arity != RIGHT_CONST and arity != LEFT_CONST)):
+        layout = a._fn.layout
+        if layout != UNARY and (readers or (layout != RIGHT_CONST and layout != LEFT_CONST)):
             return  # the main loop takes it from here
         child = a._a
         g = child.grad
@@ -187,16 +200,23 @@ def topo_order(root: Node) -> list[Node]:
 
     The same order a recursive depth-first post-order walk gives (inputs visited left
     to right), computed with an explicit stack so a 1,000,000-deep chain is fine.
-    Interrupted (Ctrl-C), it leaves every ``.grad`` as it was.
+    Interrupted (Ctrl-C, any number of times), it leaves every ``.grad`` as it was.
     """
     order: list[Node] = []
     stack, kept, olds = [root], [], []
-    try:
-        visit(order, order, stack, kept, olds, readers=True)
-        _unmark(order, kept, olds)
-    except BaseException:
-        rollback(order, stack, kept, olds, MARKS)
-        raise
+    guard = InterruptGuard()
+    with WALK_LOCK:
+        try:
+            guard.hold()
+            visit(order, order, stack, kept, olds, readers=True)
+            _unmark(order, kept, olds)
+        except BaseException:
+            guard.closing = True  # from here a Ctrl-C waits for release (no call before it)
+            rollback(order, stack, kept, olds)
+            raise
+        finally:
+            guard.closing = True
+            guard.release()
     return order
 
 
@@ -208,31 +228,73 @@ def _unmark(order: list[Node], kept: list[Node], olds: list[Any]) -> None:
         node.grad = g
 
 
-def local_partials(node: Node, F: Any = FLOAT) -> tuple[tuple[Node, ...], tuple[Any, ...]]:
-    """The node's inputs and the local derivative of its output by each of them.
+_consume = deque(maxlen=0).extend  # runs an iterator to its end, in C
 
-    With ``F=FLOAT`` the derivatives are floats; with the ``Value`` math namespace they
-    are ``Value``s built from the inputs, which is how higher-order gradients work. A
-    micrograd-style node's are what its closure passes on from a gradient of 1.0.
+
+def rollback(order: list[Any], stack: list[Any], kept: list[Any], olds: list[Any]) -> None:
+    """Undo an interrupted walk or backward: every ``.grad`` back to its value before it.
+
+    ``order`` holds the nodes the walk placed (their grads are marks or this call's
+    gradients), ``stack`` may hold nodes marked open, and ``kept``/``olds`` the nonzero
+    gradients the walk overwrote; every other visited node started at 0.0. Called with
+    an :class:`InterruptGuard` holding, so a further Ctrl-C cannot split it.
     """
-    fn = node._fn
-    if fn is None:
-        return (), ()
-    children = children_of(node)
-    fn = node._fn
-    if fn.arity == CLOSURE:
-        if F is not FLOAT:
-            raise OpDefinitionError(
-                f"{describe_node(node)} is a micrograd-style node (its rule is a _backward "
-                "closure over floats), so it cannot be differentiated twice")
-        return children, tuple(contributions(node, 1.0))
-    if F is FLOAT:
-        args: Any = [c.data for c in children]
-        out: Any = node.data
-    else:
-        args, out = list(children), node
-    if fn.arity is None:
-        partials = fn.partials(F, args, out)
-    else:
-        partials = fn.partials(F, *args, out)
-    return children, tuple(partials)
+    opened = [node for node in stack if node.grad is _OPEN or node.grad is _PLACED]
+    _consume(map(setattr, order, repeat("grad"), repeat(0.0)))
+    _consume(map(setattr, opened, repeat("grad"), repeat(0.0)))
+    _consume(map(setattr, kept, repeat("grad"), olds))
+
+
+_MAIN = threading.main_thread().ident
+_DEFAULT = _signal.default_int_handler
+
+
+class InterruptGuard:
+    """Ctrl-C during one walk: the first one raises ``KeyboardInterrupt`` at once, every
+    later one is held until :meth:`release`, so the rollback it triggers runs to its end.
+
+    Python runs signal handlers between bytecodes, so a second Ctrl-C could otherwise
+    land in the ``except`` clause before the rollback starts. The guard's handler is
+    installed for the walk (main thread only, and only over Python's default handler;
+    elsewhere no ``KeyboardInterrupt`` can arrive or the user's handler decides). Use::
+
+        guard = InterruptGuard()
+        try:
+            guard.hold()
+            ...  # the walk
+        except BaseException:
+            guard.closing = True  # a plain store: no Ctrl-C can land before it
+            rollback(...)
+            raise
+        finally:
+            guard.closing = True
+            guard.release()
+    """
+
+    __slots__ = ("installed", "fired", "closing", "pending")
+
+    def __init__(self) -> None:
+        self.installed = self.fired = self.closing = self.pending = False
+
+    def hold(self) -> None:
+        """Install the handler in the main thread while SIGINT has Python's default one."""
+        if _thread.get_ident() != _MAIN or _signal.getsignal(_signal.SIGINT) is not _DEFAULT:
+            return
+        self.installed = True  # first: release restores even if a Ctrl-C lands right here
+        _signal.signal(_signal.SIGINT, self._on_sigint)
+
+    def _on_sigint(self, signum: int, frame: Any) -> None:
+        if self.fired or self.closing:
+            self.pending = True
+            return
+        self.fired = True
+        raise KeyboardInterrupt
+
+    def release(self) -> None:
+        """Put Python's handler back; a Ctrl-C held after a clean finish is raised now."""
+        if not self.installed:
+            return
+        _signal.signal(_signal.SIGINT, _DEFAULT)
+        self.installed = False
+        if self.pending and not self.fired:
+            _DEFAULT(_signal.SIGINT, None)

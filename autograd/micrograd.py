@@ -3,11 +3,11 @@ attributes like ``p.m``.
 
 micrograd defines an op by building ``out = Value(data, (self,), 'exp')`` and assigning
 ``out._backward``, a closure adding ``out.grad * local`` into each input's ``.grad``.
-Such nodes (arity ``CLOSURE``, see :mod:`autograd.node`) run their closure in
+Such nodes (layout ``CLOSURE``, see :mod:`autograd.ops`) run their closure in
 ``backward()``; readers that want per-input numbers get them by running the closure
-once with the inputs' grads set aside (:func:`contributions`). The other direction:
-``node._backward()`` on an op-table node applies that node's one chain-rule step
-(:func:`chain_step`), as the micrograd lecture does by hand.
+once with the inputs' grads set aside (:func:`autograd.node.contributions`). The other
+direction, ``node._backward()`` on an op-table node, is backward's own chain rule over
+that one node (``Value._backward``), as the micrograd lecture applies it by hand.
 
 micrograd's constructor ``Value(data, _children, _op, label)`` makes such a node
 (:func:`micrograd_init`), and attributes micrograd-style code stores on Values live in
@@ -18,12 +18,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import InputTypeError, OpDefinitionError, describe_node
-from .node import CLOSURE, Node, _Meta, extras, meta
-from .ops import Op
+from .errors import InputTypeError, OpDefinitionError
+from .node import Meta, Node, extras, meta
+from .ops import CLOSURE, Op
 
-__all__ = ["CLOSURE_OP", "Attribute", "chain_step", "contributions", "inputs", "micrograd_init",
-           "nothing", "to_closure"]
+__all__ = ["CLOSURE_OP", "Attribute", "inputs", "micrograd_init", "nothing", "to_closure"]
 
 
 def _no_forward(*args: Any) -> float:
@@ -35,56 +34,13 @@ def _no_partials(*args: Any) -> Any:
     raise OpDefinitionError("a micrograd-style node's derivative is its _backward closure")
 
 
-CLOSURE_OP = Op("_backward", CLOSURE, _no_forward, _no_partials, "", builtin=False,
-                doc="an op given by its node's _backward closure, as micrograd defines ops")
+CLOSURE_OP = Op("_backward", None, _no_forward, _no_partials, "", builtin=False,
+                doc="an op given by its node's _backward closure, as micrograd defines ops",
+                layout=CLOSURE)
 
 
 def nothing() -> None:
     """micrograd's default ``_backward``: a leaf passes nothing on."""
-
-
-def contributions(node: Node, upstream: float) -> list[float]:
-    """What the node's closure adds into each input's grad when the node's grad is
-    ``upstream``: one number per input edge (a repeated input gets its total once).
-
-    The closure runs with the inputs' grads set to 0.0 and the node's to ``upstream``;
-    every grad it touched is put back afterwards.
-    """
-    kids = node._a
-    closure = node._b.backward
-    if closure is None:
-        return [0.0] * len(kids)
-    unique = list(dict.fromkeys(kids))
-    saved, own = [k.grad for k in unique], node.grad
-    try:
-        for k in unique:
-            k.grad = 0.0
-        node.grad = upstream
-        closure()
-        got = {k: k.grad for k in unique}
-    except Exception as exc:
-        raise OpDefinitionError(
-            f"the _backward closure of {describe_node(node)} (op {node._op!r}) raised "
-            f"{type(exc).__name__}: {exc}") from exc
-    finally:
-        for k, g in zip(unique, saved):
-            k.grad = g
-        node.grad = own
-    out = []
-    for k in kids:
-        out.append(got.pop(k, 0.0))
-    return out
-
-
-def chain_step(node: Node) -> None:
-    """micrograd's ``node._backward()`` for an op-table node: each input's
-    ``.grad += node.grad * d(node)/d(input)``."""
-    from .graph import local_partials
-
-    children, partials = local_partials(node)
-    g = node.grad
-    for child, local in zip(children, partials):
-        child.grad += g * local
 
 
 def inputs(items: Any) -> tuple[Node, ...]:
@@ -112,7 +68,7 @@ def micrograd_init(v: Node, children: Any, op: Any, label: Any) -> None:
     if type(op) is not str:
         raise InputTypeError(f"Value() _op must be a str, got {op!r} ({type(op).__name__})")
     kids = inputs(children)
-    record = _Meta(label)
+    record = Meta(label)
     record.symbol = op if op else None
     v._b = record
     if kids:
@@ -123,7 +79,7 @@ def to_closure(v: Node, kids: tuple[Node, ...]) -> None:
     """Make ``v`` a micrograd-style node with inputs ``kids``, keeping label, hooks and
     what ``_op`` shows."""
     symbol = v._op
-    record = extras(v) or _Meta()
+    record = extras(v) or Meta()
     record.symbol = symbol or None
     v._a, v._b, v._fn = kids, record, CLOSURE_OP
 

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .build import nary, values
-from .engine import Value, as_real
+from .engine import BUILD, Value
 from .errors import ConfigError
 from .ops import OPS, bind
+from .real import as_real
 
 __all__ = ["dot", "logsumexp", "sum"]
 
 Number = int | float
 _SUM, _DOT, _LSE = OPS["sum"], OPS["dot"], OPS["logsumexp"]
+nary, values = BUILD.nary, BUILD.values
 
 
 def sum(items: Iterable[Value | Number], start: Number = 0.0) -> Value:  # noqa: A001

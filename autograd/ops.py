@@ -7,8 +7,24 @@ upstream gradient -- only ``backward`` applies the chain rule. ``F`` is a small 
 namespace: :data:`FLOAT` when backward runs on floats, the ``Value`` version when
 ``create_graph=True`` rebuilds the derivative as a graph, so one rule serves both.
 
-Variadic ops (``arity=None``: ``sum``, ``dot``, custom ops of 3+ inputs) take the input
-list instead: ``partials(F, xs, out)``.
+``arity`` is the math: how many inputs the op takes (None: any number). ``layout`` says
+where a node of this row keeps its inputs (the table below and :mod:`autograd.node`),
+and so how ``forward`` and ``partials`` are called: ops whose inputs live in a tuple
+(``sum``, ``dot``, custom ops of 3+ inputs) take the input list,
+``partials(F, xs, out)``. A row's *views* (:class:`Views`) are the same op in another
+layout, made once and kept on the row: with a number folded in, with its inputs in a
+tuple, with its parameter bound.
+
+==============  =========================================  ======================
+layout          ``node._a``                                ``node._b``
+==============  =========================================  ======================
+``UNARY``       the input                                  extras or None
+``BINARY``      first input                                second input
+``TUPLE``       tuple of inputs                            extras or None
+``RIGHT_CONST`` the input                                  the number on the right
+``LEFT_CONST``  the input                                  the number on the left
+``CLOSURE``     tuple of inputs (micrograd-style)          extras (the closure)
+==============  =========================================  ======================
 
 Adding an op is adding a row: it then shows up as a ``Value`` method (``method=True``),
 in backward, the stepper, graph labels, gradcheck, the expression language and the
@@ -25,7 +41,8 @@ from typing import Any
 
 from .errors import DivisionByZero, DomainError, OpDefinitionError
 
-__all__ = ["FLOAT", "OPS", "Op", "as_variadic", "bind", "register"]
+__all__ = ["BINARY", "CLOSURE", "FLOAT", "LEFT_CONST", "OPS", "RIGHT_CONST", "TUPLE", "UNARY", "Op",
+           "Views", "as_tuple", "bind", "const_view", "register"]
 
 INF = math.inf
 NAN = math.nan
@@ -34,13 +51,32 @@ NAN = math.nan
 # (exception class, index of the offending input, message with a "{node}" slot).
 Check = Callable[..., "tuple[type[Exception], int, str] | None"]
 
+# Where a node keeps its inputs (plain ints: the hot loops compare them at C speed).
+TUPLE, UNARY, BINARY, RIGHT_CONST, LEFT_CONST, CLOSURE = 0, 1, 2, 3, 4, 5
+
+
+class Views:
+    """What is made from one row and kept with it: the row it was made from (``base``),
+    its folded-number views (``right``, ``left``), its tuple view, the builders' functions
+    for it (``methods``) and its rows with a bound parameter (``params``, by value)."""
+
+    __slots__ = ("base", "right", "left", "tuple", "methods", "params")
+
+    def __init__(self, base: Op | None = None) -> None:
+        self.base = base
+        self.right: Op | None = None
+        self.left: Op | None = None
+        self.tuple: Op | None = None
+        self.methods: Any = None
+        self.params: dict[float, Op] = {}
+
 
 @dataclass(frozen=True, slots=True)
 class Op:
     """One op: how to compute it, differentiate it, check it, draw it and test it."""
 
     name: str
-    arity: int | None  # 1, 2, or None for a variadic op whose inputs come as one list
+    arity: int | None  # how many inputs; None: any number (sum, dot, logsumexp)
     forward: Callable[..., float]
     partials: Callable[..., Any]
     symbol: str
@@ -53,13 +89,17 @@ class Op:
     value: float | None = None  # the bound parameter's value
     examples: tuple[float, ...] = ()  # parameter values the tests try
     builtin: bool = True
-    nargs: int | None = None  # input count of a fixed-arity variadic (custom) op
     doc: str = ""
-    _bound: dict = field(default_factory=dict, compare=False, repr=False)
+    views: Views = field(default_factory=Views, compare=False, repr=False)
     # The local rule as text, one formula per input, in the names a, b (binary), x (unary),
     # out (the output), the parameter (n for pow), x_i / w_i (variadic; dot: w half, x half).
     rule: tuple[str, ...] = ()
     rule_args: tuple[str, ...] = ()  # a custom op's input names its rule is written in
+    layout: int = -1  # where a node keeps its inputs; -1: from the arity (1, 2, else TUPLE)
+
+    def __post_init__(self) -> None:
+        if self.layout == -1:
+            object.__setattr__(self, "layout", {1: UNARY, 2: BINARY}.get(self.arity, TUPLE))
 
 
 # -- float helpers: never raise on IEEE edge cases, as PyTorch gives inf/nan --------------
@@ -296,11 +336,12 @@ OPS: dict[str, Op] = {op.name: op for op in _ROWS}
 
 def bind(op: Op, value: float) -> Op:
     """The op with its numeric parameter fixed (``x ** 2``, ``leaky_relu(0.2)``), cached."""
-    cached = op._bound.get(value)
+    params = op.views.params
+    cached = params.get(value)
     if cached is not None:
         return cached
     fwd, par = op.forward, op.partials
-    if op.arity is None:
+    if op.layout == TUPLE:
         forward = lambda xs: fwd(xs, value)  # noqa: E731
         partials = lambda F, xs, out: par(F, xs, out, value)  # noqa: E731
     else:
@@ -310,20 +351,36 @@ def bind(op: Op, value: float) -> Op:
     bound_check = None if check is None else (lambda x: check(x, value))
     symbol = f"**{value:g}" if op.name == "pow" else op.symbol
     bound = replace(op, forward=forward, partials=partials, check=bound_check,
-                    symbol=symbol, value=value, _bound={})
-    if len(op._bound) < 256:  # parameters are usually few (2, 0.5, 0.01); bound the cache
-        op._bound[value] = bound
+                    symbol=symbol, value=value, views=Views(op))
+    if len(params) < 256:  # parameters are usually few (2, 0.5, 0.01); bound the cache
+        params[value] = bound
     return bound
 
 
-def as_variadic(op: Op) -> Op:
-    """The same binary op taking its inputs as one list (for nodes storing a tuple)."""
-    view = op._bound.get("variadic")
+def as_tuple(op: Op) -> Op:
+    """The same binary op keeping its inputs in a tuple (a node that needs ``_b`` for its
+    extras): same name, same rule, called with the input list."""
+    views = op.views
+    view = views.tuple
     if view is None:
         fwd, par = op.forward, op.partials
-        view = op._bound["variadic"] = replace(
-            op, arity=None, forward=lambda xs: fwd(xs[0], xs[1]),
-            partials=lambda F, xs, out: par(F, xs[0], xs[1], out), nargs=2, _bound={})
+        view = views.tuple = replace(
+            op, layout=TUPLE, forward=lambda xs: fwd(xs[0], xs[1]),
+            partials=lambda F, xs, out: par(F, xs[0], xs[1], out), views=Views(op))
+    return view
+
+
+def const_view(op: Op, layout: int) -> Op:
+    """The binary op with a number on the right (``RIGHT_CONST``) or left (``LEFT_CONST``):
+    the same row, its partials called with the number in its place."""
+    views = op.views
+    view = views.right if layout == RIGHT_CONST else views.left
+    if view is None:
+        view = replace(op, layout=layout, views=Views(op))
+        if layout == RIGHT_CONST:
+            views.right = view
+        else:
+            views.left = view
     return view
 
 

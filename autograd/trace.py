@@ -1,8 +1,9 @@
 """``trace_backward``: the backward pass as a sequence of inspectable chain-rule steps.
 
-It walks the same ``topo_order`` and the same op-table partials as ``backward`` (which
-stays a plain loop for speed) and updates ``.grad`` as it goes, so consuming it fully
-leaves every ``.grad`` exactly as ``root.backward()`` would.
+It walks the same ``topo_order`` and the same op-table partials as ``backward`` and
+updates ``.grad`` as it goes, so consuming it fully leaves every ``.grad`` exactly as
+``root.backward()`` would. It is the chain rule's third copy, and the reason is speed:
+a backward written as a generator of steps measured about a third slower.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .backward import _run_hooks
-from .engine import Value, as_real
-from .graph import children_of, local_partials, topo_order
-from .micrograd import contributions
-from .node import CLOSURE
-from .rules import rule_text
+from .engine import Value
+from .graph import topo_order
+from .node import children_of, contributions, local_partials
+from .ops import CLOSURE
+from .real import as_real
+from .rule_text import rule_text
 
 __all__ = ["BackwardStep", "ChildUpdate", "node_name", "this_pass_only", "trace_backward"]
 
@@ -139,7 +141,7 @@ def trace_backward(root: Value, grad: float = 1.0) -> Iterator[BackwardStep]:
         if node._fn is None:
             continue
         upstream = this.get(node, 0.0)
-        if node._fn.arity == CLOSURE:  # micrograd-style: what its closure passes on
+        if node._fn.layout == CLOSURE:  # micrograd-style: what its closure passes on
             children, partials = node._a, (None,) * len(node._a)
             shares = contributions(node, upstream)
         else:

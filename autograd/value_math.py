@@ -8,14 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from . import ops as _ops
-from .build import _node
-from .build import operand as _operand
-from .engine import Value, as_real
+from .engine import BUILD, Value
 from .ops import OPS, bind
+from .real import as_real
 
 __all__ = ["VALUE_MATH"]
 
 _POW, _POWV, _DIV, _LOG = OPS["pow"], OPS["powv"], OPS["div"], OPS["log"]
+_node, _operand = BUILD.node, BUILD.operand
 
 
 class _ValueMath:

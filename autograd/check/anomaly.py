@@ -25,9 +25,10 @@ import os
 import sys
 from typing import Any
 
-from .. import backward, engine, modes
 from ..engine import Value
 from ..errors import describe_node
+from ..modes import set_anomaly
+from ..node import meta
 
 __all__ = ["detect_anomaly"]
 
@@ -59,13 +60,13 @@ def _inside(filename: str, _cache: dict[str, bool] = {}) -> bool:  # noqa: B006 
 
 
 def _record(node: Value) -> None:
-    """``set_on_create`` callback: store where, outside this package, ``node`` was made."""
+    """Anomaly mode's creation hook: store where, outside this package, ``node`` was made."""
     frame: Any = sys._getframe(1)
     try:
         while frame is not None and _inside(frame.f_code.co_filename):
             frame = frame.f_back
         if frame is not None:
-            engine.meta(node).origin = _where(frame.f_code.co_filename, frame.f_lineno)
+            meta(node).origin = _where(frame.f_code.co_filename, frame.f_lineno)
     finally:
         del frame  # never keep a frame: it would tie the graph to the call stack
 
@@ -75,7 +76,7 @@ def _finite(x: Any) -> bool:
 
 
 def _check(node: Value, child: Value, partial: Any, contribution: Any) -> None:
-    """``backward.anomaly_check``: raise on the first non-finite contribution."""
+    """Anomaly mode's backward check: raise on the first non-finite contribution."""
     if _finite(contribution):
         return
     c, local = float(contribution), float(partial)
@@ -112,11 +113,8 @@ class detect_anomaly(contextlib.ContextDecorator):
         self._saved: list[tuple[Any, Any]] = []
 
     def __enter__(self) -> detect_anomaly:
-        self._saved.append((modes.set_on_create(_record), backward.anomaly_check))
-        backward.anomaly_check = _check
+        self._saved.append(set_anomaly(_record, _check))
         return self
 
     def __exit__(self, *exc: object) -> None:
-        on_create, check = self._saved.pop()
-        modes.set_on_create(on_create)
-        backward.anomaly_check = check
+        set_anomaly(*self._saved.pop())

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import OpDefinitionError, describe_node
 from ..graph import children_of, local_partials, topo_order
+from ..ops import TUPLE
 from .numeric import check_eps, near_edge
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ def _local_numeric(fn, xs: list[float], j: int, eps: float) -> float:
     def at(d: float) -> float:
         moved = list(xs)
         moved[j] += d
-        return fn.forward(moved) if fn.arity is None else fn.forward(*moved)
+        return fn.forward(moved) if fn.layout == TUPLE else fn.forward(*moved)
 
     try:
         return (at(eps) - at(-eps)) / (2.0 * eps)

@@ -20,9 +20,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..backward import propagate
-from ..engine import Value, as_real
+from ..engine import Value
 from ..errors import InputTypeError, OpDefinitionError, describe_node
 from ..graph import local_partials, topo_order
+from ..real import as_real
 from ..value_math import VALUE_MATH
 from .numeric import apply, as_inputs, leaves
 

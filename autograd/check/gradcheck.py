@@ -22,8 +22,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import Value, as_real
+from ..engine import Value
 from ..errors import DomainError, GradcheckError
+from ..real import as_real
 from .blame import GraphReport, check_graph
 from .functional import grad
 from .numeric import apply, as_inputs, check_eps, crossed, leaves

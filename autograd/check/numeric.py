@@ -17,10 +17,11 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..engine import Value, as_real
+from ..engine import Value
 from ..errors import DomainError, InputTypeError
 from ..graph import children_of, topo_order
 from ..ops import Op
+from ..real import as_real
 
 __all__ = ["numeric_grad"]
 

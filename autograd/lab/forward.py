@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import describe_node
 from ..graph import children_of
+from ..ops import TUPLE
 
 if TYPE_CHECKING:
     from ..engine import Value
@@ -28,4 +29,4 @@ def recompute(order: list[Value]) -> None:
             if bad is not None:
                 cls, index, message = bad
                 raise cls(message.replace("{node}", describe_node(kids[index])))
-        node.data = fn.forward(xs) if fn.arity is None else fn.forward(*xs)
+        node.data = fn.forward(xs) if fn.layout == TUPLE else fn.forward(*xs)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..graph import children_of, local_partials
-from ..rules import rule_text
+from ..rule_text import rule_text
 from ..viz.labels import fmt_num
 from .sentences import forward_text, is_number, local_rule_lines, number
 

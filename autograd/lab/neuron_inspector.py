@@ -62,7 +62,8 @@ def _record(box: str, layout: Layout, order: list[Value], final: list[float],
     products = [f"{number(order[w].data)}·{number(x)}" for w, x in weights]
     if bias is not None:
         products.append(number(order[bias].data))
-    lines = [f"n = w·x + b = {_terms(products)} = {fmt_num(order[pre].data)}"]
+    shown = f"{_terms(products)} = " if products else ""
+    lines = [f"n = w·x + b = {shown}{fmt_num(order[pre].data)}"]
     rules = [f"dn/dw_i = x_i,  dn/db = 1  ({len(weights)} weights)"]
     grads: list[str] = []
     if act:

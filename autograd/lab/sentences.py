@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..graph import children_of, local_partials
-from ..rules import rule_names, rule_template, rule_text
+from ..rule_text import rule_names, rule_template, rule_text
 from ..viz.labels import fmt_num
 
 if TYPE_CHECKING:

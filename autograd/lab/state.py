@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import AutogradError, InputTypeError, NodeNotFound, OptionError
 from ..graph import topo_order
+from ..real import as_real
 from ..trace import node_name, trace_backward
 from ..viz.groups import neuron_owners
 from ..viz.labels import fmt_num

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..engine import as_real
 from ..errors import AutogradError, NodeNotFound
 from ..graph import topo_order
+from ..real import as_real
 from ..trace import BackwardStep, fmt, node_name, this_pass_only, trace_backward
 
 if TYPE_CHECKING:

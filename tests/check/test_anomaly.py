@@ -8,11 +8,12 @@ import math
 import pytest
 
 import autograd
-from autograd import Value, backward, detect_anomaly, engine, grad
+from autograd import Value, detect_anomaly, grad
+from autograd.modes import MODES
 
 
 def test_off_by_default_and_nothing_recorded():
-    assert engine._on_create is None and backward.anomaly_check is None
+    assert MODES.record_origin is None and MODES.anomaly_check is None and MODES.on_create is None
     x = Value(0.0, label="x")
     y = x.sqrt()
     y.backward()  # an inf gradient is a value, not an error, when anomaly mode is off
@@ -63,13 +64,13 @@ def test_restored_on_exit_after_an_error_and_when_nested():
     outer = detect_anomaly()
     with outer:
         with detect_anomaly():
-            assert backward.anomaly_check is not None
-        assert backward.anomaly_check is not None and engine._on_create is not None
+            assert MODES.anomaly_check is not None
+        assert MODES.anomaly_check is not None and MODES.record_origin is not None
         with pytest.raises(FloatingPointError):
             with detect_anomaly():
                 Value(0.0).sqrt().backward()
-        assert backward.anomaly_check is not None
-    assert backward.anomaly_check is None and engine._on_create is None
+        assert MODES.anomaly_check is not None
+    assert MODES.anomaly_check is None and MODES.record_origin is None
 
 
 def test_same_instance_nests_and_works_as_decorator():
@@ -77,15 +78,15 @@ def test_same_instance_nests_and_works_as_decorator():
     with mode:
         with mode:
             pass
-        assert engine._on_create is not None
-    assert engine._on_create is None
+        assert MODES.record_origin is not None
+    assert MODES.record_origin is None
 
     @detect_anomaly()
     def make():
         return Value(2.0) * 3
 
     assert "return Value(2.0) * 3" in make()._meta.origin
-    assert engine._on_create is None
+    assert MODES.record_origin is None
 
 
 def test_finite_backward_is_unchanged_under_anomaly_mode():

@@ -13,7 +13,7 @@ import autograd
 from autograd import OpDefinitionError, Value, custom_op, no_grad
 from autograd.backward import propagate
 from autograd.graph import topo_order
-from autograd.ops import OPS
+from autograd.ops import OPS, TUPLE
 from autograd.trace import trace_backward
 from autograd.value_math import VALUE_MATH
 
@@ -83,7 +83,7 @@ def test_three_input_custom_op():
     y.backward()
     assert (a.grad, b.grad, c.grad) == (3.0, 2.0, 1.0)
     assert grads(lambda x: f(x, x, x), 2.0) == [5.0]
-    assert OPS["fma"].nargs == 3
+    assert OPS["fma"].arity == 3 and OPS["fma"].layout == TUPLE  # the math; where inputs live
 
 
 @given(st.lists(st.floats(-2.0, 2.0), min_size=3, max_size=3))

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from autograd import Value, is_grad_enabled, no_grad
-from autograd import build as _build
+from autograd.modes import MODES
 
 
 def step(w: Value) -> float:
@@ -46,7 +46,7 @@ def test_no_grad_in_one_thread_leaves_another_threads_graph_alone():
         leave.set()
         thread.join()
     assert seen["sleeper"] == (False, ())
-    assert _build._paused == 0
+    assert MODES.blocks_open == 0
 
 
 @pytest.mark.parametrize("order", [["a_in", "b_in", "a_out", "b_out"],
@@ -78,7 +78,7 @@ def test_overlapping_blocks_in_two_threads_do_not_leave_grad_mode_off(order):
         t.join(10)
     assert [name for name, _ in log] == order
     assert all(enabled == name.endswith("_out") for name, enabled in log), log
-    assert is_grad_enabled() and _build._paused == 0
+    assert is_grad_enabled() and MODES.blocks_open == 0
     assert (Value(1.0) * 2).op == "mul"
 
 
@@ -106,7 +106,7 @@ def test_many_threads_training_while_others_sit_in_no_grad():
         for k, future in enumerate(trained):  # the same numbers as a single thread gives
             assert future.result() == train(k)
         assert [f.result() for f in evaluated] == [200] * 4
-    assert is_grad_enabled() and _build._paused == 0
+    assert is_grad_enabled() and MODES.blocks_open == 0
 
 
 def test_asyncio_tasks_have_their_own_grad_mode():
@@ -131,7 +131,7 @@ def test_asyncio_tasks_have_their_own_grad_mode():
     quiet_result, busy_grad = asyncio.run(main())
     assert quiet_result == (False, ())
     assert busy_grad == expected(0.5) != 0.0
-    assert is_grad_enabled() and _build._paused == 0
+    assert is_grad_enabled() and MODES.blocks_open == 0
 
 
 def test_a_task_created_inside_no_grad_runs_without_gradients_while_it_is_open():
@@ -181,7 +181,7 @@ def test_one_instance_reentered_and_used_as_decorator_in_threads():
     with ThreadPoolExecutor(4) as pool:
         outs = list(pool.map(lambda k: frozen(Value(float(k))), range(50)))
     assert all(out.children == () for out in outs)
-    assert is_grad_enabled() and _build._paused == 0
+    assert is_grad_enabled() and MODES.blocks_open == 0
 
 
 def test_an_exception_inside_no_grad_in_a_thread_restores_the_count():
@@ -192,4 +192,4 @@ def test_an_exception_inside_no_grad_in_a_thread_restores_the_count():
     with ThreadPoolExecutor(2) as pool:
         with pytest.raises(RuntimeError, match="inside"):
             pool.submit(fail).result()
-    assert _build._paused == 0 and is_grad_enabled()
+    assert MODES.blocks_open == 0 and is_grad_enabled()

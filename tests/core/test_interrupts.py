@@ -3,8 +3,10 @@
 Interrupts arrive at random points: a one-shot interval timer (SIGALRM at microsecond
 resolution, whose handler raises ``KeyboardInterrupt`` the way Ctrl-C does), a thread
 calling ``_thread.interrupt_main()``, and a tracer raising at a chosen bytecode of the
-engine. Whether an interrupt lands inside the call or just after it, the gradients are
-all-or-nothing: inside the call they are exactly the values from before it.
+engine. Wherever an interrupt lands the gradients are all-or-nothing: exactly the values
+from before the call, or complete (an interrupt that lands after the commit, while the
+walk hands back its lock and the Ctrl-C handler, leaves them complete), never a mix and
+never a walk's mark; and the next call is exact.
 """
 
 from __future__ import annotations
@@ -137,7 +139,9 @@ def check_trials(root: Value, order: list[Value], seed: int, steps: int, trials:
             assert now == post
         elif raised_inside_engine(exc):
             seen["inside"] += 1
-            assert now == pre, "an interrupted backward changed .grad"
+            assert now in (pre, post), "an interrupted backward left a partial .grad"
+            seen["undone"] = seen.get("undone", 0) + (now == pre)
+            set_grads(order, before)
             root.backward()  # the next call is exact
             assert grads(order) == post
         else:  # raised just before the call began or just after it returned
@@ -152,7 +156,7 @@ def test_backward_interrupted_at_random_points_by_a_timer(alarm):
     steps = 600
     root, order = graph(steps, seed=1)
     seen = check_trials(root, order, 1, steps, 300, _interrupted)
-    assert seen["inside"] >= 60, seen
+    assert seen["inside"] >= 60 and seen["undone"] >= 50, seen
 
 
 def test_backward_with_hooks_interrupted_by_a_timer(alarm):
@@ -165,7 +169,7 @@ def test_backward_with_hooks_interrupted_by_a_timer(alarm):
     finally:
         for handle in handles:
             handle.remove()
-    assert seen["inside"] >= 30, seen
+    assert seen["inside"] >= 30 and seen["undone"] >= 25, seen
 
 
 def test_topo_order_interrupted_by_a_timer(alarm):
@@ -278,14 +282,19 @@ def test_an_interrupt_at_every_region_of_backward_bytecode(hooked):
         pre, post = grads(order), expected_after(order, before, 5, steps)
         _, total = traced(root.backward, 0)
         set_grads(order, before)
+        undone = 0
         for at in sorted(set(random.Random(5).sample(range(1, total + 1), 150))
                          | {1, 2, total - 1, total}):
             exc, _ = traced(root.backward, at)
             assert exc is not None
-            assert grads(order) == pre, f"interrupt at bytecode {at} of {total}"
+            now = grads(order)
+            assert now in (pre, post), f"interrupt at bytecode {at} of {total}"
+            undone += now == pre
+            set_grads(order, before)
             root.backward()
             assert grads(order) == post
             set_grads(order, before)
+        assert undone >= 140  # only the last few points come after the commit
     finally:
         if handle is not None:
             handle.remove()

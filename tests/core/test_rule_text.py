@@ -16,7 +16,7 @@ from autograd import ExpressionError, OpDefinitionError, Stepper, Value
 from autograd.expr.rule_dialect import evaluate_rule
 from autograd.graph import local_partials
 from autograd.ops import OPS, bind
-from autograd.rules import rule_names, rule_template, rule_text
+from autograd.rule_text import rule_names, rule_template, rule_text
 from autograd.trace import trace_backward
 
 BUILTIN = [op for op in OPS.values() if op.builtin]

@@ -38,3 +38,23 @@ def test_graph_to_html_writes_the_labs_viewer(tmp_path, dot_binary, capsys) -> N
     values = dict(item.split("=") for item in ARGS)
     expected = lab_state(NEURON, **{k: float(v) for k, v in values.items()})
     assert scene["frames"] == expected.frames and scene["live"] is False
+
+
+def test_lab_quiz_opens_the_served_page_in_predict_mode(monkeypatch, capsys, dot_binary) -> None:
+    import importlib
+
+    server = importlib.import_module("autograd.lab.server")
+    made = []
+
+    class Recorder:
+        def __init__(self, source, port=0, quiz=False) -> None:
+            made.append((source.title, port, quiz))
+
+        def run(self, open_browser=None) -> None:
+            made.append(open_browser)
+
+    monkeypatch.setattr(server, "LabServer", Recorder)
+    assert main(["lab", NEURON, *ARGS, "--quiz", "--no-browser"]) == 0
+    assert made == [(NEURON, 0, True), False]
+    assert main(["lab", NEURON, *ARGS, "--no-browser"]) == 0
+    assert made[2] == (NEURON, 0, False)

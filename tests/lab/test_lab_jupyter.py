@@ -24,7 +24,16 @@ REPORT = 'print(f"X1={w.values[\'x1\']:.4f} OUT={w.output:.4f} POS={w.position}"
 QUIZ = 'q = autograd.lab("y = x * w", x=2, w=3, quiz=True)\nq'
 SCORE = "print(q.score)"
 AGAIN = "w"
-CELLS = [SETUP, REPORT, QUIZ, SCORE, AGAIN]
+MLP = ("import nn\nmodel = nn.MLP(2, [8, 8, 1], seed=0)\n"
+       "autograd.lab((model([0.5, -1.2]) - 1.0) ** 2)")
+CELLS = [SETUP, REPORT, QUIZ, SCORE, AGAIN, MLP]
+INSIDE = """(lab) => {
+  const pane = lab.querySelector('.ag-graph').getBoundingClientRect();
+  return Array.from(lab.querySelectorAll('.ag-graph g.node')).map(g => {
+    const r = g.getBoundingClientRect();
+    return r.left >= pane.left - 0.5 && r.right <= pane.right + 0.5 &&
+           r.top >= pane.top - 0.5 && r.bottom <= pane.bottom + 0.5; });
+}"""
 LISTENERS = """() => {  // window's and document's listeners, and ResizeObservers, alive
   window.agCount = {dom: 0, observers: 0};
   for (const target of [window, document]) {
@@ -131,8 +140,14 @@ def test_the_widget_in_jupyterlab(jupyter_lab_url, chromium_binary) -> None:
 
         counts = ("[window.agCount.dom, window.agCount.observers, "
                   "document.querySelectorAll('.ag-lab').length]")
+        mlp = page.locator(".jp-Notebook .jp-Cell").nth(5).locator(".ag-lab")
+        mlp.scroll_into_view_if_needed()
+        mlp.locator(".ag-fit").click()
+        inside = mlp.evaluate(INSIDE)
+        assert len(inside) >= 17 and all(inside)  # Fit fits every node in the notebook too
+
         run_cell(page, 4)
-        page.wait_for_function("document.querySelectorAll('.ag-lab').length === 3")
+        page.wait_for_function("document.querySelectorAll('.ag-lab').length === 4")
         page.wait_for_timeout(1000)
         start = page.evaluate(counts)
         for _ in range(20):

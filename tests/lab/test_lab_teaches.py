@@ -165,6 +165,9 @@ def test_number_boxes_names_and_the_check_table_fit(page, dot_binary) -> None:
         page.keyboard.press("End")
         assert "-0.0000" not in page.inner_text("body")
         screenshot(page, "lab-mlp-server.png")
+        page.check(".ag-quizmode")  # the page's toggle: predict mode from frame 0
+        assert page.inner_text(".ag-counter").startswith("0 /")
+        assert page.locator(".ag-answer").first.is_visible()
     finally:
         server.close()
 
@@ -201,3 +204,41 @@ def test_rendering_20_times_leaves_the_listener_count(page, tmp_path) -> None:
     assert after[0][2] == 1 and all(a == after[0] for a in after)  # one view, no growth
     page.click(".ag-next")
     assert page.inner_text(".ag-counter").startswith("1 /")  # the last view still works
+
+
+def planted(ask: dict) -> list[tuple[float, str]]:
+    """Typical wrong answers for a backward question, each with the words its diagnosis
+    must use."""
+    local = sum(t["local"] for t in ask["terms"])
+    kinds = []
+    if len(ask["terms"]) > 1:
+        kinds.append((ask["before"] + ask["up"] * ask["terms"][0]["local"],
+                      "add one term per use"))
+    if ask["before"] != 0:
+        kinds.append((ask["up"] * local, "adds up (+=) over every use"))
+    if ask["up"] not in (0.0, 1.0) and local not in (0.0, 1.0):
+        kinds.append((ask["before"] + local, "the upstream gradient is off"))
+    return kinds
+
+
+@pytest.mark.parametrize("expr", ["t1 = a*b; t2 = a + b; L = t1*t2", "y = a*a; z = y*b"])
+def test_predict_mode_names_the_mistake(page, tmp_path, expr) -> None:
+    state = lab_state(expr, a=2.0, b=3.0)
+    page.goto(save_lab_html(state, tmp_path / "quiz.html", quiz=True).as_uri())
+    seen = set()
+    for j in range(1, len(state.frames)):
+        asks = state.frames[j].get("ask", [])
+        boxes = {a["node"]: f'.ag-answer[data-node="{a["node"]}"]' for a in asks}
+        for ask in asks:
+            page.fill(boxes[ask["node"]], repr(ask["right"]))
+        for ask in asks if j > state.forward_frames else []:
+            for typed, words in planted(ask):
+                page.fill(boxes[ask["node"]], repr(typed))
+                page.click(".ag-quiz-check")
+                assert words in page.inner_text(".ag-diagnosis"), (j, ask["name"], words)
+                seen.add(words)
+            page.fill(boxes[ask["node"]], repr(ask["right"]))
+        page.click(".ag-quiz-check")
+        assert page.inner_text(".ag-counter").startswith(f"{j} /")
+    assert len(seen) >= 2  # each graph plants at least two kinds of mistake
+    assert page.locator(".ag-final").is_visible()

@@ -82,6 +82,9 @@ function render({model, el}) {
     current = Math.max(0, Math.min(top, i));
     const f = frames[current], back = current >= scene.forward;
     drawing.paint(frames, current, back);
+    if (quizOn() && current === limit() && current + 1 < frames.length) {
+      drawing.ask((frames[current + 1].ask || []).map((a) => a.node));
+    }
     ui.title.textContent = f.title;
     ui.text.textContent = f.text;
     ui.slider.max = String(frames.length - 1);

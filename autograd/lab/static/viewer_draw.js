@@ -4,9 +4,10 @@
    reaches the SVG only through the API Drawing returns. */
 
 function Drawing(pane, onPick) {
-  const MIN_TEXT_PX = 11.1, FONT_UNITS = 12, MAX_SCALE = 1.6, OPEN_TEXT_PX = 9;
+  const MIN_TEXT_PX = 11.1, FONT_UNITS = 12, MAX_SCALE = 1.6, OPEN_TEXT_PX = 7;
   const FIELDS = ["max |param grad|", "data", "grad"];
-  const MARKS = ["ag-cur", "ag-kid", "ag-act", "ag-fwd", "ag-done", "ag-known", "ag-upd"];
+  const MARKS = ["ag-cur", "ag-kid", "ag-act", "ag-fwd", "ag-done", "ag-known", "ag-upd",
+                 "ag-ask"];
   const cleanups = [];
   let svg = null, full = null, view = null, scene = null, coloured = [];
   let boxes = {}, boxText = {}, edgeText = {}, nodeOf = {};
@@ -125,6 +126,9 @@ function Drawing(pane, onPick) {
     mark(elementOf(k), "ag-sel");
   }
 
+  /** Mark the boxes predict mode asks about (after paint, which clears the marks). */
+  function ask(ks) { ks.forEach((k) => mark(elementOf(k), "ag-ask")); }
+
   /** Colour boxes (a panel's |grad| heat map): {box id: [fill, text colour]}. */
   function colour(fills) {
     coloured.forEach((el) => { el.style.fill = ""; });
@@ -235,6 +239,6 @@ function Drawing(pane, onPick) {
 
   function destroy() { cleanups.splice(0).forEach((f) => f()); }
 
-  return {load, paint, select, colour, fit, readable, open, zoom, destroy,
+  return {load, paint, select, ask, colour, fit, readable, open, zoom, destroy,
           ready: () => svg !== null};
 }

@@ -16,6 +16,11 @@ function diagnose(ask, typed) {
             rows: [["d" + ask.name + "/d" + ask.name, typed, 1]], sum: []};
   }
   const name = ask.name, via = ask.via, up = ask.up, before = ask.before;
+  if (up === null || before === null || ask.terms.some((t) => t.local === null)) {
+    return {verdict: "the right value is " + fmt(ask.right) + " (this step's rule is not a " +
+            "table row, so the lab cannot split it into factors)",
+            rows: [[name + ".grad after", typed, ask.right]], sum: []};
+  }
   const locals = ask.terms.map((t) => t.local), L = locals.reduce((a, b) => a + b, 0);
   const rightGrad = ask.right, contrib = up * L, yours = typed - before;
   const rule = ask.terms.map((t) => t.rule).filter((r) => r).join(" + ");

@@ -169,7 +169,8 @@ function Side(ui, host) {
     const items = [["#d62728", "#fde0dd", "the node of this step"],
                    ["#ff7f0e", "#fff1e0", "its inputs (their values or grads change)"],
                    ["#999", "#eef6ee", "value computed (forward)"],
-                   ["#1f5fbf", "#fff", "the node in the inspector"]];
+                   ["#1f5fbf", "#fff", "the node in the inspector"],
+                   ["#d9a400", "#fff4d6", "predict mode: the node you are asked about"]];
     ui.legend.innerHTML = "";
     ui.legend.appendChild(h("h3", {text: "Legend"}));
     items.forEach((it) => {

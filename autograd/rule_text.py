@@ -40,7 +40,7 @@ def rule_template(op: Op, index: int, count: int) -> str | None:
     rule = op.rule
     if not rule:
         return None
-    if op.arity is None and op.nargs is None:  # built-in variadic: one formula, or two halves
+    if op.arity is None:  # any number of inputs: one formula, or two halves (dot)
         return rule[0] if len(rule) == 1 else rule[0 if index < count // 2 else 1]
     return rule[index] if index < len(rule) else None
 
@@ -54,7 +54,7 @@ def rule_names(node: Node, index: int, count: int) -> dict[str, int | str | floa
         names[op.param] = names[_PARAM_ALIAS.get(op.param, op.param)] = op.value
     if op.rule_args:
         names.update({arg: i for i, arg in enumerate(op.rule_args)})
-    elif op.arity is None and op.nargs is None:
+    elif op.arity is None:
         half = count // 2
         if op.name == "dot":
             w, x = (index, index + half) if index < half else (index - half, index)
