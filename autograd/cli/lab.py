@@ -16,7 +16,7 @@ LIVE_DEMOS = ("moons",)  # demos with --live: training watched in the lab's view
 
 def _lr(text: str) -> float:
     """``--lr``: a finite number in (0, MAX_LR], else argparse's usage error (exit 2)."""
-    from ..lab.numbers import learning_rate
+    from ..lab.user_numbers import learning_rate
 
     try:
         return learning_rate(float(text), "the learning rate")

@@ -34,7 +34,7 @@ from typing import Any
 from ..errors import AutogradError, MissingDependency
 from .guard import (
     BadRequest,
-    Mailbox,
+    SceneSlot,
     Stopping,
     guarded,
     in_thread,
@@ -86,7 +86,7 @@ class LabServer:
         self.sock.listen(128)  # connections wait in the queue until uvicorn serves them
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}/?token={self.token}"
-        self.mailboxes: set[Mailbox] = set()
+        self.slots: set[SceneSlot] = set()
         self.pages = 0  # pages that opened the event stream so far
         self.page_opened = threading.Event()
         self.thread: threading.Thread | None = None
@@ -103,10 +103,10 @@ class LabServer:
             with self.lock:
                 scene = self.source.scene(svg=False)
         loop = self._loop
-        if loop is None or not self.mailboxes:
+        if loop is None or not self.slots:
             return
         try:
-            for box in list(self.mailboxes):
+            for box in list(self.slots):
                 loop.call_soon_threadsafe(box.put, scene)
         except RuntimeError:  # the server's loop has closed: no page to tell
             pass
@@ -170,8 +170,8 @@ class LabServer:
             return json_response(scene)
 
         async def events(request: Any) -> Any:
-            box = Mailbox()
-            server.mailboxes.add(box)
+            box = SceneSlot()
+            server.slots.add(box)
             server.pages += 1
             server.page_opened.set()
 
@@ -187,7 +187,7 @@ class LabServer:
                 except ValueError:  # a scene that is not JSON: the page keeps the last one
                     return
                 finally:
-                    server.mailboxes.discard(box)
+                    server.slots.discard(box)
 
             return StreamingResponse(stream(), media_type="text/event-stream",
                                      headers={"Cache-Control": "no-store"})
@@ -257,7 +257,7 @@ class LabServer:
         """Stop the server (open pages get the last published scene first, for up to a
         second), wait for its thread, free the port."""
         deadline = time.monotonic() + 1.0
-        while any(box.pending for box in list(self.mailboxes)) and time.monotonic() < deadline:
+        while any(box.pending for box in list(self.slots)) and time.monotonic() < deadline:
             time.sleep(0.02)
         self.stop()
         thread = self.thread

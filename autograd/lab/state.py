@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import AutogradError, InputTypeError, NodeNotFound, OptionError
 from ..graph import topo_order
-from ..real import as_real
 from ..trace import node_name, trace_backward
 from ..viz.groups import neuron_owners
 from ..viz.labels import fmt_num
@@ -28,9 +27,9 @@ from .gradient_check import check_leaves
 from .inspector import inspect_nodes
 from .layout import lay_out
 from .neuron_inspector import inspect_neurons
-from .numbers import checked, learning_rate
 from .panels import panels_of
 from .scene import Scene
+from .user_numbers import checked, learning_rate
 
 if TYPE_CHECKING:
     from ..engine import Value

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from autograd.lab import lab_state
-from autograd.lab.guard import limits, serving
+from autograd.lab.guard import body_limits, serving
 from autograd.lab.server import LabServer
 
 NEURON = "n = x1*w1 + x2*w2 + b; o = tanh(n)"
@@ -198,7 +198,7 @@ def test_bodies_too_large_too_deep_or_not_finite_get_a_4xx_and_change_nothing(se
 
 def test_slow_clients_are_timed_out(served, monkeypatch) -> None:
     monkeypatch.setattr(serving, "HEADER_TIMEOUT", 0.5)
-    monkeypatch.setattr(limits, "BODY_TIMEOUT", 0.5)
+    monkeypatch.setattr(body_limits, "BODY_TIMEOUT", 0.5)
     start = time.monotonic()
     assert raw(served, b"GET / HTTP/1.1\r\nHost: 127.0", wait=10) == b""  # headers never end
     assert raw(served, b"", wait=10) == b""  # says nothing at all
@@ -220,7 +220,7 @@ def test_a_page_that_stops_reading_holds_one_scene_and_a_long_action_blocks_nobo
     stuck.sendall(f"GET /api/events?token={served.token} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
                   .encode())  # ... and never reads
     deadline = time.monotonic() + 10
-    while not served.mailboxes:
+    while not served.slots:
         assert time.monotonic() < deadline
         time.sleep(0.02)
     tracemalloc.start()
@@ -232,7 +232,7 @@ def test_a_page_that_stops_reading_holds_one_scene_and_a_long_action_blocks_nobo
         grown = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
-    box = next(iter(served.mailboxes))
+    box = next(iter(served.slots))
     assert box.pending <= 1 and box.dropped > 1000
     assert grown < 2_000_000, grown
 

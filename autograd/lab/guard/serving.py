@@ -5,7 +5,7 @@ uvicorn closes idle keep-alive connections, but a client that opens a connection
 sends its request line a byte at a time (or nothing) would hold it forever; here a
 request's headers must be complete within ``HEADER_TIMEOUT`` seconds of its first byte
 (or of the connection), else the connection is closed. Bodies have their own deadline
-(:mod:`.limits`); at most ``MAX_CONNECTIONS`` requests run at once (more get a 503).
+(:mod:`.body_limits`); at most ``MAX_CONNECTIONS`` requests run at once (more get a 503).
 At shutdown the open connections are cut at once (a page that stopped reading its
 events would otherwise hold the server), and requests still waiting for a worker thread
 are answered 503 (:func:`in_thread`), so no task is left to cancel.

@@ -14,8 +14,8 @@ from typing import Any
 
 from ...errors import OptionError
 from ...viz.labels import fmt_num
-from ..numbers import checked_index
 from ..panels import panels_of
+from ..user_numbers import checked_index
 from .sample import LAYING_OUT, WAITING
 from .watch import Watcher
 

@@ -19,7 +19,7 @@ import numpy as np
 from ...engine import Value
 from ...errors import AutogradError, ConfigError
 from ...modes import no_grad
-from ..numbers import checked_index
+from ..user_numbers import checked_index
 from .boundary import Grid, boundary_frame, threshold_for
 from .controls import Controls
 from .model_layers import layer_groups

@@ -11,7 +11,7 @@ refuses what ``json.loads`` would choke on or accept too gladly: nesting deeper 
 >>> read_json(b"[" * 100 + b"]" * 100)
 Traceback (most recent call last):
 ...
-autograd.lab.guard.limits.BadRequest: the JSON is nested 100 deep; at most 32 levels
+autograd.lab.guard.body_limits.BadRequest: the JSON is nested 100 deep; at most 32 levels
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..engine import as_real
 from ..errors import OptionError
+from ..real import as_real
 
 __all__ = ["MAX_LR", "checked", "checked_index", "learning_rate"]
 

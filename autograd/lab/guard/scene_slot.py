@@ -12,10 +12,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-__all__ = ["Mailbox"]
+__all__ = ["SceneSlot"]
 
 
-class Mailbox:
+class SceneSlot:
     """The latest scene not yet sent to one page; ``dropped`` counts the ones replaced."""
 
     def __init__(self) -> None:
