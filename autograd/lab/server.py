@@ -200,6 +200,11 @@ class LabServer:
         with self.lock:
             return self.source.act(action, args if isinstance(args, dict) else {})
 
+    def _end_streams(self) -> None:
+        """Shutdown: every event stream ends now (on the server's loop)."""
+        for slot in list(self.slots):
+            slot.wake()
+
     def _stopping(self) -> bool:
         return self._server is not None and bool(self._server.should_exit)
 
@@ -208,7 +213,7 @@ class LabServer:
     def run(self, open_browser: bool | None = None, quiet: bool = False) -> None:
         """Serve until Ctrl-C (or ``stop()``); print the URL and open a browser if there is
         one (``open_browser=None``: when a display is there)."""
-        self._server = lab_server(server_config(self.app()))
+        self._server = lab_server(server_config(self.app()), on_stop=self._end_streams)
         self._announce(open_browser, quiet)
         try:
             asyncio.run(self._serve())

@@ -38,8 +38,13 @@ class SceneSlot:
         self._scene = scene
         self._ready.set()
 
+    def wake(self) -> None:
+        """Make a waiting ``get`` return now (with None when no scene is pending)."""
+        self._ready.set()
+
     async def get(self, timeout: float) -> dict[str, Any] | None:
-        """The pending scene, waiting up to ``timeout`` seconds for one (None: none came)."""
+        """The pending scene, waiting up to ``timeout`` seconds for one (None: none came,
+        or ``wake``)."""
         if self._scene is None:
             try:
                 await asyncio.wait_for(self._ready.wait(), timeout)

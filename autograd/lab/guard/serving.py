@@ -6,9 +6,10 @@ sends its request line a byte at a time (or nothing) would hold it forever; here
 request's headers must be complete within ``HEADER_TIMEOUT`` seconds of its first byte
 (or of the connection), else the connection is closed. Bodies have their own deadline
 (:mod:`.body_limits`); at most ``MAX_CONNECTIONS`` requests run at once (more get a 503).
-At shutdown the open connections are cut at once (a page that stopped reading its
-events would otherwise hold the server), and requests still waiting for a worker thread
-are answered 503 (:func:`in_thread`), so no task is left to cancel.
+At shutdown requests still waiting for a worker thread are answered 503
+(:func:`in_thread`), event streams end cleanly, and after half a second the connections
+left are cut (a page that stopped reading would otherwise hold the server), so no task is
+left to cancel.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ __all__ = ["HEADER_TIMEOUT", "MAX_CONNECTIONS", "Stopping", "in_thread", "lab_se
 HEADER_TIMEOUT = 10.0
 MAX_CONNECTIONS = 100
 KEEP_ALIVE = 5
+GRACE = 0.5  # seconds open responses get to finish at shutdown before being cut
 
 
 def _protocol() -> type:
@@ -123,9 +125,11 @@ async def in_thread(fn: Callable[..., Any], *args: Any) -> Any:
         pending.discard(future)
 
 
-def lab_server(config: Any) -> Any:
-    """A ``uvicorn.Server`` whose shutdown cuts open connections and answers requests
-    still waiting for their thread with :class:`Stopping`."""
+def lab_server(config: Any, on_stop: Callable[[], None] | None = None) -> Any:
+    """A ``uvicorn.Server`` whose shutdown answers requests still waiting for their
+    thread with :class:`Stopping`, calls ``on_stop`` (which ends the event streams, so
+    their pages see a clean end), gives responses ``GRACE`` seconds to finish, then cuts
+    the connections left (a client that stopped reading)."""
     import uvicorn
 
     class LabUvicorn(uvicorn.Server):
@@ -134,6 +138,11 @@ def lab_server(config: Any) -> Any:
             for future in list(_PENDING.get(loop, ())):
                 if not future.done():
                     future.set_exception(Stopping("the lab server is stopping"))
+            if on_stop is not None:
+                on_stop()
+            deadline = loop.time() + GRACE
+            while self.server_state.tasks and loop.time() < deadline:
+                await asyncio.sleep(0.02)
             for connection in list(self.server_state.connections):
                 transport = getattr(connection, "transport", None)
                 if transport is not None and not transport.is_closing():
