@@ -41,7 +41,8 @@ chromium:
 
 test: chromium
 
-demo: dot $(VENV)/.installed-plot
+# The tour, with everything its closing line's live demo needs ([lab]: the local server).
+demo: dot $(VENV)/.installed-plot+lab
 	$(PY) -m demos.tour
 
 test: dot $(VENV)/.installed-dev+plot+data+lab

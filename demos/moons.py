@@ -57,21 +57,26 @@ def train(steps: int = 100, n: int = 100, seed: int = SEED, every: int = 10,
     opt = nn.SGD(params, lr=1.0)
     rows, targets = X.tolist(), y.tolist()
     losses = []
-    for k in range(steps):
-        scores = [model(x) for x in rows]
-        data_loss = nn.hinge(scores, targets)
-        reg_loss = ALPHA * autograd.sum([p * p for p in params])
-        loss = data_loss + reg_loss
-        acc = np.mean([(s.data > 0) == (t > 0) for s, t in zip(scores, targets)])
-        opt.zero_grad()
-        loss.backward()
+    try:
+        for k in range(steps):
+            scores = [model(x) for x in rows]
+            data_loss = nn.hinge(scores, targets)
+            reg_loss = ALPHA * autograd.sum([p * p for p in params])
+            loss = data_loss + reg_loss
+            acc = np.mean([(s.data > 0) == (t > 0) for s, t in zip(scores, targets)])
+            opt.zero_grad()
+            loss.backward()
+            if live is not None:
+                live.update(loss=loss, model=model, step=k, accuracy=acc)
+            opt.lr = 1.0 - 0.9 * k / max(steps, 100)
+            opt.step()
+            losses.append(loss.data)
+            if every and (k % every == 0 or k == steps - 1):
+                print(f"step {k:3d}  loss {loss.data:.4f}  accuracy {acc:.0%}")
+    except BaseException:  # Ctrl-C included: the live view's server stops with the run
         if live is not None:
-            live.update(loss=loss, model=model, step=k, accuracy=acc)
-        opt.lr = 1.0 - 0.9 * k / max(steps, 100)
-        opt.step()
-        losses.append(loss.data)
-        if every and (k % every == 0 or k == steps - 1):
-            print(f"step {k:3d}  loss {loss.data:.4f}  accuracy {acc:.0%}")
+            live.close()
+        raise
     if live is not None:
         live.finish()
     return Trained(model, X, y, accuracy(model, X, y), losses, live)
@@ -103,13 +108,26 @@ def plot_boundary(run: Run, result: Trained, grid: int = 100,
 
 def live_monitor(X: np.ndarray, y: np.ndarray, model: nn.MLP,
                  open_browser: bool | None = None) -> Any:
-    """The live view in a browser tab: loss, boundary, gradients, one sample's hinge loss."""
+    """The live view in a browser tab: loss, boundary, gradients, one sample's hinge loss.
+    Training starts once the page is open."""
     from autograd.lab.live import Monitor
 
     monitor = Monitor(X, y, sample_loss=lambda out, t: nn.hinge([out], [t]), model=model,
                       title="moons: MLP(2, [16, 16, 1]), hinge loss, SGD")
     monitor.serve(open_browser)
     return monitor
+
+
+def live_ready() -> bool:
+    """Whether the live view can run here; if not, say in one line how to get it."""
+    try:
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError:
+        print("--live needs the lab's local server: pip install 'scalar-autograd[lab]' "
+              "(or: make demo, which installs it)")
+        return False
+    return True
 
 
 def _options(parser: Any) -> None:
@@ -126,8 +144,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     steps = run.args.steps or steps
     print(f"data: {n} moons points, noise 0.1; model: MLP(2, [16, 16, 1]), "
           f"hinge loss + {ALPHA:g} * L2, SGD lr 1.0 - 0.9*k/{max(steps, 100)}, {steps} steps")
+    if run.args.live and not live_ready():
+        raise SystemExit(2)
     watch = partial(live_monitor, open_browser=False if run.args.no_browser else None)
-    result = train(steps, n, monitor=watch if run.args.live else None)
+    try:
+        result = train(steps, n, monitor=watch if run.args.live else None)
+    except KeyboardInterrupt:  # Ctrl-C while waiting for the page, paused or training
+        print("\nstopped (Ctrl-C)", flush=True)
+        raise SystemExit(130) from None
     print(f"{len(result.model.parameters())} parameters; final train accuracy "
           f"{result.accuracy:.0%}")
     plot_boundary(run, result, grid)
@@ -145,6 +169,8 @@ def _keep_serving(run: Run, result: Trained) -> None:
         threading.Event().wait()
     except KeyboardInterrupt:
         print()
+    finally:
+        live.close()
 
 
 if __name__ == "__main__":

@@ -68,7 +68,8 @@ def next_steps() -> str:
     others = [m.name for m in pkgutil.iter_modules(demos_path)
               if not m.name.startswith("_") and m.name != "tour"]
     return (f"next: python -m demos.NAME for NAME in {', '.join(others)} "
-            "(or: autograd demo NAME); docs/tutorial.md")
+            "(or: autograd demo NAME); docs/tutorial.md\n"
+            "watch the moons MLP learn in your browser: python -m demos.moons --live")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -144,6 +144,7 @@ class Trainer(DataChecks):
         rng = random.Random(seed) if seed is not None else self._rng
         runner = self._engine(compiled, X, Y, "fit")
         logs: dict[str, float] = {}
+        finished = False
         try:
             with self._weights_in_values(runner, hooks.reads_weights("on_train_begin")):
                 hooks.call("on_train_begin", {})
@@ -163,12 +164,16 @@ class Trainer(DataChecks):
                     hooks.call("on_epoch_end", epoch, logs)
                 if self.stop_training:
                     break
+            finished = True
         except NonFiniteError as e:
             e.history = history  # type: ignore[attr-defined]  # the epochs that did finish
             raise
         finally:
             progress.close()
             runner.end_fit()  # the compiled engine writes theta into the Values
+            if not finished:  # stopped by an error or Ctrl-C: the live view's server stops too
+                for view in watch:
+                    view.close()
         hooks.call("on_train_end", logs)
         history.live = watch[0].history if watch else None
         return history

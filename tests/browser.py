@@ -49,5 +49,18 @@ def field_text(page: Any, box: str, field: str) -> str:
              return t ? t.textContent.slice(field.length + 1) : null; }""", [box, field])
 
 
+def wait_until(page: Any, expression: str, timeout: float = 15_000) -> None:
+    """Wait until a JavaScript expression is truthy on the page. Unlike
+    ``page.wait_for_function`` it needs no ``eval`` in the page, so it works under the
+    lab server's content security policy (which refuses ``eval``)."""
+    import time
+
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout / 1000:g} s: {expression}")
+        page.wait_for_timeout(50)
+
+
 def in_ci() -> bool:
     return os.environ.get("CI") == "true"

@@ -14,11 +14,35 @@ __all__ = ["LIVE_DEMOS", "add_lab_options", "cmd_lab"]
 LIVE_DEMOS = ("moons",)  # demos with --live: training watched in the lab's viewer
 
 
+def _lr(text: str) -> float:
+    """``--lr``: a finite number in (0, MAX_LR], else argparse's usage error (exit 2)."""
+    from ..lab.user_numbers import learning_rate
+
+    try:
+        return learning_rate(float(text), "the learning rate")
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err) if "must be" in str(err) else
+                                         f"the learning rate must be a number, got {text!r}"
+                                         ) from None
+
+
+def _port(text: str) -> int:
+    """``--port``: 0 (a free one) or a port number."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"the port must be a whole number in [0, 65535] "
+                                         f"(0: a free one), got {text!r}")
+    return port
+
+
 def add_lab_options(p: argparse.ArgumentParser) -> None:
     """The ``lab`` subcommand's own options."""
-    p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    p.add_argument("--port", type=_port, default=0, help="port on 127.0.0.1 (default: a free one)")
     p.add_argument("--no-browser", action="store_true", help="print the URL, open no browser")
-    p.add_argument("--lr", type=float, default=0.1, help="learning rate of the gradient step "
+    p.add_argument("--lr", type=_lr, default=0.1, help="learning rate of the gradient step "
                    "button (default: 0.1; the page can change it)")
     p.add_argument("--quiz", action="store_true", help="predict mode: type each value and "
                    "gradient before the lab shows it (the page can turn it off)")

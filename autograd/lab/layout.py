@@ -25,7 +25,14 @@ from ..viz.render import find_dot, render
 if TYPE_CHECKING:
     from ..engine import Value
 
-__all__ = ["FONT_SIZE", "Layout", "lay_out"]
+__all__ = ["FONT_SIZE", "GRAPHVIZ_BUDGET", "GRAPHVIZ_SECONDS", "Layout", "lay_out"]
+
+# Graphviz's nodes and edges (DOT statements) laid out in a few seconds: measured on a
+# shared 2-core machine, 3,600 take about 2.4 s of CPU and the time grows faster than the
+# size (7,000: about 10 s), so past this the lab collapses or refuses instead.
+GRAPHVIZ_BUDGET = 4000
+STRAIGHT_DISCOUNT = 4  # straight edges (collapsed nn graphs) cost far less: 9,700 took 1.2 s
+GRAPHVIZ_SECONDS = 20.0  # and dot is stopped after this long, whatever the graph
 
 FONT_SIZE = 12  # graph units; the viewer never shows it below 11 px
 _FONT = "Helvetica,Arial,sans-serif"
@@ -44,6 +51,7 @@ class Layout:
     outputs: dict[str, int] = field(default_factory=dict)  # neuron box id -> its output node
     names: dict[str, str] = field(default_factory=dict)  # neuron box id -> its path
     rankdir: str = "LR"
+    note: str = ""  # what the lab did to lay it out (collapsed it), for the page
 
 
 def _name(node: Value, k: int) -> str:
@@ -51,21 +59,64 @@ def _name(node: Value, k: int) -> str:
 
 
 def lay_out(order: list[Value], rankdir: str = "LR", collapse: bool = False,
-            max_nodes: int = 1000) -> Layout:
-    """Lay the graph out with ``dot`` (once) and return the SVG with addressable ids."""
+            max_nodes: int = 1000, auto_collapse: bool = False) -> Layout:
+    """Lay the graph out with ``dot`` (once) and return the SVG with addressable ids.
+
+    A graph past ``max_nodes`` boxes, or past what Graphviz lays out in a few seconds
+    (``GRAPHVIZ_BUDGET`` nodes and edges, however large ``max_nodes`` is), is collapsed to
+    one box per nn neuron when ``auto_collapse`` allows and that fits (``Layout.note``
+    says so), else refused with ``GraphTooLargeError`` saying which limit and what to do.
+    Graphviz itself is stopped after ``GRAPHVIZ_SECONDS``.
+    """
     find_dot("lay out the lab viewer")
+    note = ""
+    dot, layout, boxes, items = _build(order, rankdir, collapse)
+    if (boxes > max_nodes or items > GRAPHVIZ_BUDGET) and not collapse and auto_collapse \
+            and neuron_owners(order):
+        collapse = True
+        dot, layout, small, items = _build(order, rankdir, True)
+        note = (f"collapsed to one box per nn neuron: {boxes:,} boxes are more than "
+                + (f"max_nodes={max_nodes:,}" if boxes > max_nodes else
+                   "Graphviz lays out in a few seconds") + " (pass collapse=False to expand)")
+        boxes = small
+    nn_graph = not collapse and bool(neuron_owners(order))
+    if items > GRAPHVIZ_BUDGET:
+        hint = ("pass collapse=True (one box per nn neuron), or draw a smaller part of it"
+                if nn_graph else "draw a smaller part of it (one sample, a smaller model)")
+        raise GraphTooLargeError(f"the graph is too large to lay out in a few seconds: "
+                                 f"{boxes:,} boxes and their edges cost {items:,}, the lab "
+                                 f"lays out at most {GRAPHVIZ_BUDGET:,} (whatever max_nodes "
+                                 f"says); {hint}")
+    if boxes > max_nodes:
+        hint = "pass collapse=True (one box per nn neuron) or " if nn_graph else ""
+        raise GraphTooLargeError(f"the graph has {boxes:,} boxes, more than max_nodes="
+                                 f"{max_nodes:,}; {hint}a larger max_nodes (it still fits "
+                                 "what Graphviz lays out in a few seconds)")
+    try:
+        svg = render(dot.source, "svg", timeout=GRAPHVIZ_SECONDS).decode("utf-8")
+    except TimeoutError:
+        raise GraphTooLargeError(f"Graphviz did not lay out the graph ({boxes:,} boxes) within "
+                                 f"{GRAPHVIZ_SECONDS:g} s and was stopped; pass "
+                                 "collapse=True or draw a smaller part of it") from None
+    layout.svg = svg[svg.index("<svg"):]
+    layout.note = note
+    return layout
+
+
+def _build(order: list[Value], rankdir: str, collapse: bool
+           ) -> tuple[graphviz.Digraph, Layout, int, int]:
+    """The DOT graph and the layout's maps; its boxes, and its cost to lay out: Graphviz
+    nodes + edges (with straight edges, a quarter of that)."""
     num = {node: k for k, node in enumerate(order)}
     owner = neuron_owners(order) if collapse else {}
     neurons = group_neurons(order, owner)
     boxes = len(order) - len(owner) + len(neurons)
-    if boxes > max_nodes:
-        hint = "" if collapse else "pass collapse=True (one box per nn neuron) or "
-        raise GraphTooLargeError(f"the graph has {boxes:,} boxes, more than max_nodes="
-                                 f"{max_nodes:,}; {hint}a larger max_nodes")
     sideways = rankdir in ("LR", "RL")
+    many = neurons and boxes > 24  # dense layer-to-layer wiring: straight lines stay compact
     dot = graphviz.Digraph(graph_attr={"rankdir": rankdir, "fontname": _FONT,
-                                       "ranksep": "1.0" if neurons else "0.3",
-                                       "nodesep": "0.18", "pad": "0.1"},
+                                       "ranksep": ("2.0" if many else "1.0") if neurons
+                                       else "0.3", "nodesep": "0.18", "pad": "0.1",
+                                       **({"splines": "line"} if many else {})},
                            node_attr={"shape": "record", "fontsize": str(FONT_SIZE),
                                       "fontname": _FONT, "margin": "0.06,0.02", "height": "0.2"},
                            edge_attr={"fontsize": str(FONT_SIZE - 1), "fontname": _FONT,
@@ -103,9 +154,7 @@ def lay_out(order: list[Value], rankdir: str = "LR", collapse: bool = False,
                 fields = [name, summary] + [f"{f} {_WIDE}" for f in _NEURON_FIELDS]
                 g.node(box, record(fields, braces=not sideways), id=box)
     _edges(dot, order, num, owner, ids)
-    svg = render(dot.source, "svg").decode("utf-8")
-    layout.svg = svg[svg.index("<svg"):]
-    return layout
+    return dot, layout, boxes, len(dot.body) // (STRAIGHT_DISCOUNT if many else 1)
 
 
 class _Same:

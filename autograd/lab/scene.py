@@ -56,7 +56,8 @@ class Scene(_SceneKeys, total=False):
     """Everything a viewer draws; JSON-ready."""
 
     svg: str  # the layout; only when it is new
-    overview: bool  # open the whole drawing however small (a live training view)
+    overview: bool  # open the whole drawing however small
+    stepper: bool  # False: no frame controls (a live training view steps training instead)
 
 
 class LabModel(TypedDict):

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import AutogradError, InputTypeError, NodeNotFound, OptionError
 from ..graph import topo_order
-from ..real import as_real
 from ..trace import node_name, trace_backward
 from ..viz.groups import neuron_owners
 from ..viz.labels import fmt_num
@@ -30,6 +29,7 @@ from .neuron_inspector import inspect_neurons
 from .panels import panels_of
 from .scene import Scene
 from .sentences import short_name
+from .user_numbers import checked, learning_rate
 
 if TYPE_CHECKING:
     from ..engine import Value
@@ -67,17 +67,27 @@ class LabState:
         self.names = [node_name(node, k) for k, node in enumerate(order)]
         self.keys = _keys(order, self.names)
         self.num = {node: k for k, node in enumerate(order)}
+        auto = collapse is None
         if collapse is None:
             collapse = len(order) > COLLAPSE_OVER and bool(neuron_owners(order))
-        self.layout = lay_out(order, rankdir, collapse, max_nodes)
+        self.layout = lay_out(order, rankdir, collapse, max_nodes, auto_collapse=auto)
         self.title = title or f"{self.names[-1]}: forward and backward, step by step"
         self.live = live
-        self.lr = float(lr)
+        self.lr = lr  # checked: finite, in (0, MAX_LR]
         self.trainable = set(self._trainable(params))
-        self.message = ""
+        self.message = self.layout.note
         self.report: dict[str, Any] | None = None
         self.version = 0
         self._compute()
+
+    @property
+    def lr(self) -> float:
+        """The gradient step's learning rate: a finite number in (0, ``MAX_LR``]."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: Any) -> None:
+        self._lr = learning_rate(value, "lab: lr")
 
     def _trainable(self, params: Sequence[Value] | None) -> list[int]:
         """What a gradient step moves: ``params``; else an nn model's parameters (leaves
@@ -166,19 +176,21 @@ class LabState:
     def set_leaves(self, values: Mapping[str, Any]) -> None:
         """Give inputs new values (by key) and recompute; a value that breaks an op (log of
         a negative) is refused, every input put back, and the message kept for the page."""
-        numbers = {self._number(key): as_real(v, f"lab: value of {key!r}")
+        numbers = {self._number(key): checked(f"lab: value of {key!r}", v)
                    for key, v in values.items()}
-        for k, x in numbers.items():
-            if not math.isfinite(x):
-                raise InputTypeError(f"lab: value of {self.names[k]!r} must be finite, got {x!r}")
         self._apply(numbers, "set " + ", ".join(f"{self.names[k]} = {fmt_num(x)}"
                                                 for k, x in numbers.items()))
 
     def gradient_step(self, lr: float | None = None) -> None:
         """One step of gradient descent on the trainable inputs: ``x -= lr * dL/dx``."""
         if lr is not None:
-            self.lr = as_real(lr, "lab: learning rate")
+            self.lr = lr
         moved = {k: self.order[k].data - self.lr * self.final[k] for k in sorted(self.trainable)}
+        if not all(math.isfinite(x) for x in moved.values()):
+            self.message = (f"refused: gradient step with lr {self.lr:g}: an input would "
+                            "leave the finite numbers; try a smaller lr")
+            self.version += 1
+            return
         before = self.root.data
         self._apply(moved, f"gradient step with lr {self.lr:g}")
         if not self.message.startswith("refused"):
@@ -213,10 +225,15 @@ class LabState:
 
     def _apply(self, numbers: dict[int, float], what: str) -> None:
         old = {k: self.order[k].data for k in numbers}
+        finite = [math.isfinite(node.data) for node in self.order]
         try:
             for k, x in numbers.items():
                 self.order[k].data = x
             recompute(self.order)
+            for k, node in enumerate(self.order):
+                if finite[k] and not math.isfinite(node.data):
+                    raise OptionError(f"{self.names[k]} would be {node.data}; the lab keeps "
+                                      "every value finite")
         except (AutogradError, ArithmeticError, ValueError) as err:
             for k, x in old.items():
                 self.order[k].data = x

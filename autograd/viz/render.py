@@ -36,11 +36,15 @@ def find_dot(purpose: str = "render the graph") -> str:
     return found
 
 
-def render(source: str, fmt: str) -> bytes:
-    """DOT text laid out and rendered by ``dot -T<fmt>`` (``svg``, ``png``, ``pdf``)."""
+def render(source: str, fmt: str, timeout: float | None = None) -> bytes:
+    """DOT text laid out and rendered by ``dot -T<fmt>`` (``svg``, ``png``, ``pdf``);
+    ``TimeoutError`` (``dot`` stopped) if it takes over ``timeout`` seconds."""
     dot = find_dot(f"render the graph as {fmt.upper()}")
-    done = subprocess.run([dot, f"-T{fmt}"], input=source.encode("utf-8"),
-                          capture_output=True, check=False)
+    try:
+        done = subprocess.run([dot, f"-T{fmt}"], input=source.encode("utf-8"),
+                              capture_output=True, check=False, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise TimeoutError(f"dot -T{fmt} ran over {timeout:g} s") from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip()
         raise AutogradError(f"dot -T{fmt} failed (exit status {done.returncode}): {message}")

@@ -243,3 +243,22 @@ def test_a_large_batch_is_searched_on_its_first_samples(monkeypatch):
     report = check(program, "missing")
     assert report["W1"].kinds == ("unknown",)
     assert any("was skipped" in note for note in report.notes)
+
+
+def test_a_function_that_changes_its_data_in_place_leaves_the_callers_data_alone():
+    X, y = np.array([[1.0, 2.0], [3.0, 5.0], [4.0, -1.0]]), [1.0, 0.0, 2.0]
+    X_before, y_before = X.copy(), list(y)
+
+    def loss(w, X, y):
+        X -= X.mean(axis=0)  # centred in place: harmless twice, but it writes into X
+        y.append(0.0)  # and a list grows
+        return np.mean((X @ w - np.array(y[:3])) ** 2)
+
+    def grad(w, X, y):
+        X -= X.mean(axis=0)
+        y.append(0.0)
+        return [2 * X.T @ (X @ w - np.array(y[:3])) / 3]
+
+    report = check_backprop(loss, grad, [np.array([0.5, -0.25])], X, y)
+    assert report.ok, report
+    assert np.array_equal(X, X_before) and y == y_before

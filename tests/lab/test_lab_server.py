@@ -17,7 +17,7 @@ import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
-from browser import chromium_page, field_text, screenshot
+from browser import chromium_page, field_text, screenshot, wait_until
 
 import autograd
 from autograd import topo_order
@@ -85,8 +85,8 @@ def test_the_lab_command_serves_a_live_page(lab_process, chromium_binary) -> Non
         page.keyboard.press("End")  # the whole timeline, deliberately
         assert page.inner_text(".ag-output").startswith("o = 0.7071")
         page.fill('input[type=range][data-key="x1"]', "1")
-        page.wait_for_function("document.querySelector('.ag-output').textContent"
-                               ".indexOf('o = 0.7071') < 0", timeout=15_000)
+        wait_until(page, "document.querySelector('.ag-output').textContent"
+                               ".indexOf('o = 0.7071') < 0", 15_000)
         status, body = get(base + "/api/state", token=token)
         scene = json.loads(body)
         values = {leaf["key"]: leaf["value"] for leaf in scene["leaves"]}
@@ -94,8 +94,8 @@ def test_the_lab_command_serves_a_live_page(lab_process, chromium_binary) -> Non
         rebuilt = autograd.evaluate_expression(NEURON, **values)
         rebuilt.backward()
         grads = {n.label: n.grad for n in topo_order(rebuilt) if n.label}
-        page.wait_for_function(f"document.querySelector('.ag-output').textContent"
-                               f".startsWith('o = {rebuilt.data:.4f}')", timeout=15_000)
+        wait_until(page, f"document.querySelector('.ag-output').textContent"
+                               f".startsWith('o = {rebuilt.data:.4f}')", 15_000)
         for key in values:
             row = page.inner_text(f'.ag-leaf[data-key="{key}"] .ag-leafgrad')
             assert row.endswith(f"grad {grads[key]:.4f}"), (key, row)
@@ -105,13 +105,13 @@ def test_the_lab_command_serves_a_live_page(lab_process, chromium_binary) -> Non
         page.wait_for_selector(".ag-verdict")
         assert page.inner_text(".ag-verdict").startswith("ok: 5 of 5 inputs agree")
         page.click(".ag-gradstep")
-        page.wait_for_function("document.querySelector('.ag-msg').textContent"
-                               ".startsWith('gradient step')", timeout=15_000)
+        wait_until(page, "document.querySelector('.ag-msg').textContent"
+                               ".startsWith('gradient step')", 15_000)
         stepped = {leaf["key"]: leaf["value"]
                    for leaf in json.loads(get(base + "/api/state", token=token)[1])["leaves"]}
         page.fill('input[type=range][data-key="x2"]', "0.5")  # one input moves; the rest stay
-        page.wait_for_function("document.querySelector('.ag-msg').textContent"
-                               ".startsWith('set x2')", timeout=15_000)
+        wait_until(page, "document.querySelector('.ag-msg').textContent"
+                         ".startsWith('set x2')", 15_000)
         now = {leaf["key"]: leaf["value"]
                for leaf in json.loads(get(base + "/api/state", token=token)[1])["leaves"]}
         assert now == {**stepped, "x2": 0.5}

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from browser import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -66,13 +67,17 @@ def test_watch_moons_learn_pause_step_and_pick(live_demo, chromium_binary):
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(url)
-        page.wait_for_function("() => Number(document.querySelector('.lv-step')"
+        wait_until(page, "() => Number(document.querySelector('.lv-step')"
                                "?.getAttribute('data-step')) >= 3", timeout=60_000)
+        first = page.locator(".ag-side > .ag-title").first.text_content()
+        worst = re.search(r"sample #\d+ \(the largest loss\): loss (\S+)", first)
+        assert worst and float(worst.group(1)) > 0, first  # a sample with gradients to see
+        assert not page.locator(".ag-stepper").is_visible()  # no "forward 0/0" bar
         first_points = int(page.locator("svg.lv-loss").get_attribute("data-points"))
         first_image = page.locator("canvas.lv-boundary").screenshot()
         page.screenshot(path=str(ARTIFACTS / "live_start.png"))
         start = _step(page)
-        page.wait_for_function(f"() => Number(document.querySelector('.lv-step')"
+        wait_until(page, f"() => Number(document.querySelector('.lv-step')"
                                f".getAttribute('data-step')) >= {start + 25}", timeout=60_000)
         assert int(page.locator("svg.lv-loss").get_attribute("data-points")) > first_points
         assert page.locator("canvas.lv-boundary").screenshot() != first_image
@@ -84,20 +89,19 @@ def test_watch_moons_learn_pause_step_and_pick(live_demo, chromium_binary):
         page.wait_for_timeout(1500)
         assert _step(page) == paused  # the step counter stands still
         page.click(".lv-stepbtn")
-        page.wait_for_function(f"() => Number(document.querySelector('.lv-step')"
+        wait_until(page, f"() => Number(document.querySelector('.lv-step')"
                                f".getAttribute('data-step')) === {paused + 1}", timeout=30_000)
         page.wait_for_timeout(800)
         assert _step(page) == paused + 1 and page.locator(".lv-state").text_content() == "paused"
 
         before = _graph_texts(page)
-        assert "sample #0" in page.locator(".ag-side > .ag-title").first.text_content()
         x, y = page.evaluate("""() => {
             const ui = document.querySelector('[data-panel="live"]')._lv;
             const r = ui.canvas.getBoundingClientRect(), q = ui.map(ui.points[37]);
             return [r.left + q[0] * r.width / ui.canvas.width,
                     r.top + q[1] * r.height / ui.canvas.height]; }""")
         page.mouse.click(x, y)
-        page.wait_for_function("() => document.querySelector('.ag-side > .ag-title')"
+        wait_until(page, "() => document.querySelector('.ag-side > .ag-title')"
                                ".textContent.includes('sample #37')", timeout=30_000)
         assert _graph_texts(page) != before  # the chosen sample's graph shows its numbers
         assert _step(page) == paused + 1  # picking while paused trains nothing

@@ -116,10 +116,11 @@ def test_monitor_without_a_layer_list_still_draws_and_the_loss_graph_has_grads()
     monitor.update(loss=autograd.Value(2.0), model=Line(), step=5, accuracy=0.5)
     latest = monitor.history.latest
     assert [r["name"] for r in latest["layers"]] == ["model"]
-    # sample 0: out = 0.3, loss = (0.3 - 1)^2, d loss / d w0 = 2 * (0.3 - 1) * 1
+    # the sample shown first has the largest loss: sample 1, out = -0.2, loss = (-0.2 + 1)^2
+    # = 0.64 (sample 0's is (0.3 - 1)^2 = 0.49); d loss / d w1 = 2 * (-0.2 + 1) * 1
     texts = {(box, field): text for box, field, text in latest["sample"]["set"]}
-    assert latest["sample"]["loss"] == pytest.approx(0.49)
-    assert "-1.4000" in [t for (box, field), t in texts.items() if field == "grad"]
+    assert latest["sample"]["index"] == 1 and latest["sample"]["loss"] == pytest.approx(0.64)
+    assert "1.6000" in [t for (box, field), t in texts.items() if field == "grad"]
     assert monitor.history.steps == [[5, 0, 2.0, 0.5]]
     assert [p.grad for p in w] == [0.0, 0.0]
 
@@ -129,12 +130,15 @@ def test_picking_a_sample_redraws_its_graph():
     model = nn.MLP(2, [3, 1], seed=1)
     monitor = Monitor(X, y, sample_loss=lambda out, t: (1 - t * out).relu())
     hinge_step(model, X, y)
+    with autograd.no_grad():
+        losses = [max(0.0, 1 - t * model(x.tolist()).data) for x, t in zip(X, y)]
     monitor.update(loss=1.0, model=model)
     first = monitor.history.latest["sample"]
+    assert first["index"] == losses.index(max(losses)) != 7  # the largest loss shows first
     monitor.watcher.controls.pick(7)
     monitor.update(loss=1.0, model=model)  # a pick redraws at once, throttle or not
     second = monitor.history.latest["sample"]
-    assert (first["index"], second["index"]) == (0, 7)
+    assert second["index"] == 7
     assert first["key"] == second["key"] and first["set"] != second["set"]
     with autograd.no_grad():
         out = model(X[7].tolist()).data

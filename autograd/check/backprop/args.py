@@ -8,6 +8,7 @@ the user's functions called with clear errors, and their results as arrays.
 
 from __future__ import annotations
 
+import copy
 import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -19,7 +20,7 @@ from ...errors import InputTypeError
 from .report import shape_text
 
 __all__ = ["as_loss", "call_user", "data_counts", "describe_data", "grad_arrays",
-           "param_arrays", "scalar_loss"]
+           "param_arrays", "private_data", "scalar_loss"]
 
 WHERE = "check_backprop"
 
@@ -98,6 +99,13 @@ def data_counts(loss_fn: Callable[..., Any], n_params: int, data: tuple[Any, ...
     if arrays and arrays[-1].size > 1 and arrays[-1].size not in counts.values():
         counts["M"] = int(arrays[-1].size)
     return counts
+
+
+def private_data(data: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Copies of the data arguments, so a user function that changes its data in place
+    (``X -= X.mean(0)``) never changes the caller's arrays or lists."""
+    return tuple(d.copy() if isinstance(d, np.ndarray) else
+                 copy.deepcopy(d) if isinstance(d, (list, dict, tuple)) else d for d in data)
 
 
 def call_user(fn: Callable[..., Any], fname: str, args: list[Any], names: list[str]) -> Any:

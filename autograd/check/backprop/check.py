@@ -39,6 +39,7 @@ from .args import (
     describe_data,
     grad_arrays,
     param_arrays,
+    private_data,
     scalar_loss,
 )
 from .mistakes import Graph
@@ -66,7 +67,8 @@ def check_backprop(loss_fn: Callable[..., Any], grad_fn: Callable[..., Any], par
     entry by entry; ``max_fd`` entries (seeded sample) are confirmed by central differences.
     Raises ``BackpropError`` with the report if it fails and ``raise_on_failure`` is set.
     """
-    names, arrays = param_arrays(params, names, loss_fn)
+    names, arrays = param_arrays(params, names, loss_fn)  # float copies
+    data = private_data(data)  # the user's functions may change these, never the caller's
     atol, rtol = check_tols(atol, rtol, "check_backprop")
     eps = check_eps(eps, "check_backprop")
     if update not in ("-=", "+="):

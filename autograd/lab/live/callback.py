@@ -32,12 +32,13 @@ class LiveCallback:
     reads_weights = False
 
     def __init__(self, X: Any = None, y: Any = None, title: str | None = None,
-                 rate: float = 4.0, budget: float = 0.1, sample: int = 0,
-                 show: str = "quiet") -> None:
+                 rate: float = 4.0, budget: float = 0.1, sample: int | None = None,
+                 show: str = "quiet", wait: bool = True) -> None:
         if show not in HOSTS:
             raise ConfigError(f"live: show must be one of {', '.join(HOSTS)}, got {show!r}")
         self.X, self.y = X, y
         self.show = show
+        self.wait = wait  # a browser tab: training starts once the page is open
         self.widget: Any = None
         self.server: Any = None
         self._options = {"rate": rate, "budget": budget, "sample": sample}
@@ -95,7 +96,7 @@ class LiveCallback:
             self.widget = widget(self.watcher)
             display(self.widget)
         elif show == "browser":
-            self.server = serve(self.watcher)
+            self.server = serve(self.watcher, wait=self.wait)
 
     def _current(self) -> Any:
         """Where this fit keeps the parameters: the compiled program, else the Values.
@@ -127,6 +128,14 @@ class LiveCallback:
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         if self.watcher is not None:
             self.watcher.finish(self._current())
+        self.close()
+
+    def close(self) -> None:
+        """Stop the browser tab's server this callback started (fit's end does it): its
+        thread ends and its port is freed; the page keeps the last scene it got."""
+        server, self.server = self.server, None
+        if server is not None:
+            server.close()
 
 
 def live_callback(live: Any, X: Any, y: Any) -> LiveCallback:

@@ -27,15 +27,25 @@ def in_notebook() -> bool:
 
 
 def serve(watcher: Watcher, open_browser: bool | None = None, quiet: bool = False,
-          port: int = 0) -> Any:
+          port: int = 0, wait: bool = False) -> Any:
     """Serve the live view on 127.0.0.1 (random token) from a background thread; returns
-    the running ``LabServer`` (``.url``, ``.stop()``, ``.close()``)."""
+    the running ``LabServer`` (``.url``, ``.close()``). ``wait=True``: return only once a
+    page has opened, so training starts under the learner's eyes."""
     from ..server import LabServer
 
     source = LiveSource(watcher)
     server = LabServer(source, port=port)
     watcher.hosts.append(lambda run: server.publish(source.scene(svg=False)))
-    return server.start(open_browser=open_browser, quiet=quiet)
+    server.start(open_browser=open_browser, quiet=quiet)
+    if wait:
+        print("waiting for the page to open before training starts (open the URL above; "
+              "Ctrl-C stops)", flush=True)
+        try:
+            server.wait_for_page()
+        except KeyboardInterrupt:
+            server.close()
+            raise
+    return server
 
 
 def widget(watcher: Watcher) -> Any:

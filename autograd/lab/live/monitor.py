@@ -5,7 +5,8 @@ Call ``monitor.update(loss=loss, model=model, step=k)`` once per step, after
 a few times a second, redraws the panels: loss curve, decision boundary for 2-D inputs,
 per-layer gradient norms and dead units, and one sample's graph built by the model's
 own forward. ``sample_loss(output, target)`` makes that graph the sample's loss;
-without it the graph ends at the model's output.
+without it the graph ends at the model's output. The sample shown first is the one with
+the largest loss (``sample=i`` chooses; the page can pick another).
 
 >>> import numpy as np
 >>> from autograd import Value
@@ -55,7 +56,7 @@ class Monitor:
 
     def __init__(self, X: Any = None, y: Any = None, sample_loss: Any = None,
                  title: str = "training", rate: float = 4.0, budget: float = 0.1,
-                 sample: int = 0, model: Any = None) -> None:
+                 sample: int | None = None, model: Any = None) -> None:
         self.X = None if X is None else np.asarray(X, dtype=np.float64)
         self.y = None if y is None else np.asarray(y, dtype=np.float64)
         if sample_loss is not None and not callable(sample_loss):
@@ -68,6 +69,7 @@ class Monitor:
         self.watcher: Watcher | None = None
         self._source = ValueSource()
         self._steps = 0
+        self._servers: list[Any] = []
         if model is not None:
             self._start(model)
 
@@ -108,7 +110,8 @@ class Monitor:
         self.watcher.after_step(step, epoch, logs, self._source)
 
     def _start(self, model: Any) -> None:
-        self.watcher = Watcher(model, self.X, self.y, self._graph(model), **self._options)
+        self.watcher = Watcher(model, self.X, self.y, self._graph(model), **self._options,
+                               worst_first=self.sample_loss is not None)
 
     def _started(self, where: str) -> Watcher:
         if self.watcher is None:
@@ -116,11 +119,21 @@ class Monitor:
                               "Monitor(...) or call update(model=...) first")
         return self.watcher
 
-    def serve(self, open_browser: bool | None = None, quiet: bool = False) -> Any:
+    def serve(self, open_browser: bool | None = None, quiet: bool = False,
+              wait: bool = True) -> Any:
         """Show the live view in a browser tab: the lab's local server on 127.0.0.1 with a
-        random token, from a background thread. Returns the server (``.url``)."""
+        random token, from a background thread. With ``wait`` (the default) it returns once
+        the page is open, so the run starts under the learner's eyes. Returns the server:
+        ``.url``, and ``.close()`` (or ``monitor.close()``) stops it."""
         from .hosts import serve
-        return serve(self._started("serve"), open_browser, quiet)
+        server = serve(self._started("serve"), open_browser, quiet, wait=wait)
+        self._servers.append(server)
+        return server
+
+    def close(self) -> None:
+        """Stop every server ``serve()`` started (threads end, ports are freed)."""
+        while self._servers:
+            self._servers.pop().close()
 
     def widget(self) -> Any:
         """The live view as a notebook widget (display it, then train)."""
@@ -133,5 +146,6 @@ class Monitor:
             self.watcher.finish(self._source)
 
     def save_html(self, path: Any) -> Any:
-        """Write the run as one self-contained HTML file (see ``LiveRun.save_html``)."""
+        """Write the run as one self-contained HTML file (see ``LiveRun.save_html``), up to
+        the last step recorded."""
         return self.history.save_html(path)

@@ -60,6 +60,7 @@ class LiveRun:
         self._layouts: dict[str, str] = {}  # shape key -> its SVG
         self._laying: dict[str, threading.Event] = {}  # shape key -> set once laid out
         self.on_layout: Callable[[str], None] | None = None
+        self.before_save: Callable[[], None] | None = None  # brings the frames up to date
         self.latest: dict[str, Any] | None = None
         self.version = 0
         self.state = "running"  # running | paused | finished
@@ -151,6 +152,8 @@ class LiveRun:
         """Write the run as one self-contained HTML file: curves, boundary frames and the
         sample's graph per frame (one per epoch for ``fit``). Returns the path."""
         from .export import save_run_html  # export reads this record: imported when used
+        if self.before_save is not None:
+            self.before_save()
         return save_run_html(self, path)
 
     def snapshot(self) -> dict[str, Any]:

@@ -122,8 +122,9 @@ class SampleGraph:
         HTML note instead when Graphviz is missing or the graph is too large."""
         from ..layout import lay_out  # the lab's layout
         try:
-            # collapsed, a layer is a row of neuron boxes: wide rather than very tall
-            return lay_out(self.order, "TB" if self.collapse else "LR", self.collapse).svg
+            # left to right, a layer is a column of neuron boxes: the page opens at a
+            # readable size on the inputs and the first layer, and Fit shows it whole
+            return lay_out(self.order, "LR", self.collapse).svg
         except AutogradError as e:
             return f"<p class='error'>{html.escape(str(e))}</p>"
 

@@ -9,6 +9,7 @@ Parameter gradients are left exactly as the training loop had them.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +18,8 @@ import numpy as np
 
 from ...engine import Value
 from ...errors import AutogradError, ConfigError
+from ...modes import no_grad
+from ..user_numbers import checked_index
 from .boundary import Grid, boundary_frame, threshold_for
 from .controls import Controls
 from .model_layers import layer_groups
@@ -30,6 +33,7 @@ __all__ = ["MAX_PROBE", "Watcher"]
 
 MAX_PROBE = 256  # data points whose activations give the dead / saturated shares
 MAX_POINTS = 1000  # data points drawn under the boundary
+MAX_SCAN, SCAN_SECONDS = 1000, 0.2  # samples searched for the largest loss, and for how long
 
 
 def _points(X: np.ndarray | None, y: Any) -> dict[str, Any] | None:
@@ -48,7 +52,8 @@ class Watcher:
 
     def __init__(self, model: Any, X: Any = None, y: Any = None,
                  sample_graph: Callable[[int], Value] | None = None, title: str = "training",
-                 rate: float = 4.0, budget: float = 0.1, sample: int = 0) -> None:
+                 rate: float = 4.0, budget: float = 0.1, sample: int | None = None,
+                 worst_first: bool = True) -> None:
         start = time.perf_counter()
         self.model = model
         self.X = None if X is None else np.asarray(X, dtype=np.float64)
@@ -57,7 +62,13 @@ class Watcher:
         self.sample_graph = sample_graph
         self.throttle = Throttle(rate, budget)
         self.controls = Controls()
+        if sample is not None:
+            size = len(self.X) if self.X is not None else 0
+            sample = checked_index("live: sample", sample, size) if size else sample
         self.sample = sample
+        # no sample chosen: show the one with the largest loss now, at every redraw, until
+        # the page picks one (a sample the model already fits has all gradients 0)
+        self.follow_worst = worst_first and sample is None
         self.run = LiveRun(title, _points(self.X, y))
         self.hosts: list[Callable[[LiveRun], None]] = []
         self.probe = None if self.X is None else Probe(model, self.X[:MAX_PROBE])
@@ -71,15 +82,17 @@ class Watcher:
         self.redraws = 0
         self.last_error = ""
         self._final: Any = None
+        self._last: Any = None  # the training loop's parameter source at the latest step
         self._shapes: dict[Any, Any] = {}  # sample graph shapes seen, for SampleGraph
         self.run.on_layout = self._laid_out
+        self.run.before_save = self.catch_up
         self.throttle.charge(time.perf_counter() - start)  # setting up counts too
 
     # -- the training loop's side ---------------------------------------------------------
 
     def after_step(self, step: int, epoch: int, logs: dict[str, Any], source: Any) -> None:
         """Record one step; redraw if due or asked; wait here while paused."""
-        self.step, self.epoch = step, epoch
+        self.step, self.epoch, self._last = step, epoch, source
         self.run.add_step(step, epoch, logs)
         if self.controls.idle():  # nothing asked: the cheap path of almost every step
             if self.throttle.due():
@@ -106,8 +119,18 @@ class Watcher:
         """Training ended: a last redraw, and never block again."""
         self.run.state = "finished"
         self._final = source
-        self.redraw(source)
+        self.redraw(source, frame=not self._drawn(self.step))
         self.controls.close()
+
+    def catch_up(self) -> None:
+        """Draw the latest step if the last redraw is older (before saving the run), so
+        a saved run ends where training did."""
+        if self._last is not None and not self._drawn(self.step):
+            self.redraw(self._last, frame=True)
+
+    def _drawn(self, step: int) -> bool:
+        frames = self.run.frames
+        return bool(frames) and frames[-1].get("step") == step
 
     @property
     def finished(self) -> bool:
@@ -137,6 +160,7 @@ class Watcher:
         if pick is None or self.X is None or pick >= len(self.X):
             return False
         self.sample = pick
+        self.follow_worst = False
         return True
 
     def _laid_out(self, key: str) -> None:
@@ -170,6 +194,22 @@ class Watcher:
             host(self.run)
         self.throttle.done(time.perf_counter() - start)  # the hosts' encoding counts too
 
+    def _worst(self) -> int:
+        """The sample with the largest loss now (the first ``MAX_SCAN``, for at most
+        ``SCAN_SECONDS``): its graph has gradients worth watching."""
+        losses: list[float] = []
+        start = time.perf_counter()
+        try:
+            with no_grad():
+                for i in range(min(len(self.X), MAX_SCAN)):
+                    loss = self.sample_graph(i).data
+                    losses.append(loss if math.isfinite(loss) else -math.inf)
+                    if time.perf_counter() - start > SCAN_SECONDS:
+                        break
+        except (AutogradError, ArithmeticError, ValueError, TypeError):
+            pass
+        return max(range(len(losses)), key=losses.__getitem__) if losses else 0
+
     def _activity(self, layers: list[dict[str, Any]]) -> None:
         if not self.probe.layered:
             return
@@ -183,6 +223,10 @@ class Watcher:
         if self.sample_graph is None or self.X is None:
             return None
         source.write_values()
+        if self.follow_worst:
+            self.sample = self._worst()
+        elif self.sample is None:
+            self.sample = 0
         params = self.probe.params if self.probe else []
         saved = [p.grad for p in params]
         try:
@@ -200,5 +244,6 @@ class Watcher:
             for p, g in zip(params, saved):
                 p.grad = g
         state["index"] = self.sample
+        state["worst"] = self.follow_worst
         return state
 

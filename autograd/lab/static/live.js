@@ -28,39 +28,7 @@
     return a !== 0 && (a < 1e-3 || a >= 1e4) ? x.toExponential(2) : x.toFixed(4);
   }
 
-  var STYLE = [
-    ".ag-lab .ag-side { width: 372px; }",
-    ".ag-lab .lv-bar { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }",
-    ".ag-lab .lv-state { padding: 1px 8px; border-radius: 10px; color: #fff; font-size: 12px;",
-    "  background: #2b7a3d; }",
-    ".ag-lab .lv-state.lv-paused { background: #b8321f; }",
-    ".ag-lab .lv-state.lv-finished { background: #555; }",
-    ".ag-lab .lv-step { font-variant-numeric: tabular-nums; min-width: 120px; }",
-    ".ag-lab .lv-msg { color: #b8321f; font-size: 12px; min-height: 14px; }",
-    ".ag-lab .lv-metrics { font: 12px Menlo, Consolas, monospace; color: #333; }",
-    ".ag-lab canvas.lv-boundary { width: 326px; height: 326px; border: 1px solid #ccc;",
-    "  cursor: crosshair; }",
-    ".ag-lab .lv-layer { display: grid; grid-template-columns: 70px 1fr 128px; gap: 6px;",
-    "  align-items: center; font-size: 12px; margin: 2px 0; }",
-    ".ag-lab .lv-lname { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }",
-    ".ag-lab .lv-track { background: #eee; height: 10px; display: block; }",
-    ".ag-lab .lv-fill { background: #4292c6; height: 10px; display: block; }",
-    ".ag-lab .lv-lval { font: 11px Menlo, Consolas, monospace; white-space: nowrap; }",
-    ".ag-lab .lv-legrow { font-size: 12px; margin: 1px 0; }",
-    ".ag-lab .lv-swatch { display: inline-block; width: 14px; height: 10px; margin-right: 6px;",
-    "  border: 1px solid #999; }"
-  ].join("\n");
-
-  function style() {
-    if (document.getElementById("lv-style")) { return; }
-    var el = document.createElement("style");
-    el.id = "lv-style";
-    el.textContent = STYLE;
-    document.head.appendChild(el);
-  }
-
   function build(el, send) {
-    style();
     var ui = {send: send};
     el.innerHTML = "";
     el.classList.add("lv-live");

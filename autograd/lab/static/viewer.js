@@ -42,8 +42,10 @@ function render({model, el}) {
   };
   const toggle = h("label", {cls: "ag-quiztoggle", title: "predict mode: type each value and " +
     "gradient before the lab shows it"}, [ui.quiz, document.createTextNode(" Predict")]);
-  root.appendChild(h("div", {cls: "ag-top"}, [ui.name, ui.first, ui.prev, ui.play, ui.next,
-    ui.last, ui.slider, ui.phase, ui.counter, toggle, ui.zoomOut, ui.fit, ui.readable, ui.zoomIn]));
+  ui.stepper = h("span", {cls: "ag-stepper"}, [ui.first, ui.prev, ui.play, ui.next, ui.last,
+    ui.slider, ui.phase, ui.counter, toggle]);
+  root.appendChild(h("div", {cls: "ag-top"}, [ui.name, ui.stepper, ui.zoomOut, ui.fit,
+    ui.readable, ui.zoomIn]));
   root.appendChild(h("div", {cls: "ag-main"}, [ui.graph, h("div", {cls: "ag-side"}, [
     ui.predict, ui.title, ui.text, h("h3", {text: "Inspector"}), ui.inspect, ui.live,
     ui.panels, ui.legend])]));
@@ -95,6 +97,7 @@ function render({model, el}) {
       "backward " + (current - scene.forward) + "/" + (frames.length - scene.forward - 1) :
       "forward " + current + "/" + (scene.forward - 1);
     ui.phase.classList.toggle("ag-back", back);
+    ui.stepper.hidden = scene.stepper === false;  // a live view: its panel steps training
     ui.quiz.checked = quizOn();
     toggle.hidden = !frames.some((g) => (g.ask || []).length);  // nothing to predict (a live view)
     root.classList.toggle("ag-quizzing", quizOn());

@@ -42,6 +42,7 @@
  * @property {Object} panels
  * @property {string} [svg]
  * @property {boolean} [overview]
+ * @property {boolean} [stepper]
  */
 
 /**
