@@ -96,7 +96,7 @@ def test_imports_point_down(path: Path) -> None:
 @pytest.mark.parametrize("name, source", [
     ("autograd.engine", "def f():\n    from .viz.render import render\n"),  # core -> reader
     ("autograd.graph", "from autograd.step import Stepper\n"),
-    ("autograd.check.numeric", "import nn\n"),  # a reader -> nn
+    ("autograd.check.finite_diff", "import nn\n"),  # a reader -> nn
     ("autograd.viz.dot", "from ..step.stepper import Stepper\n"),  # sideways, upwards
     ("nn.layers", "from autograd.cli import main\n"),  # nn -> the CLI
     ("autograd.arrays.linalg", "from ..check import gradcheck\n"),  # the bridge -> a reader

@@ -8,7 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from numpy_programs import Program, programs
 
-import autograd.check.backprop.check as backprop
+import autograd.check.backprop.checker as backprop
 from autograd import BackpropError, BackpropReport, InputTypeError, check_backprop
 
 

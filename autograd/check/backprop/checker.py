@@ -29,8 +29,8 @@ import numpy as np
 
 from ...arrays import np_values, recording
 from ...errors import BackpropError, InputTypeError
+from ..finite_diff import check_eps
 from ..gradcheck import check_tols
-from ..numeric import check_eps
 from .args import (
     as_loss,
     call_user,
@@ -41,8 +41,8 @@ from .args import (
     param_arrays,
     scalar_loss,
 )
+from .float_loss import descent, finite_differences
 from .mistakes import Graph
-from .numeric import descent, finite_differences
 from .report import BackpropReport
 from .rows import compare
 
