@@ -42,6 +42,7 @@ from .args import (
     scalar_loss,
 )
 from .float_loss import descent, finite_differences
+from .mistake_kinds import search_cost, variants
 from .mistakes import Graph
 from .report import BackpropReport
 from .rows import compare
@@ -93,7 +94,7 @@ def check_backprop(loss_fn: Callable[..., Any], grad_fn: Callable[..., Any], par
     while k:  # search the first k samples instead, as many as the budget allows
         sub = tuple(d[:k] for d in data)
         small = _graph(loss_fn, names, arrays, sub, arg_names)
-        if small.cost() > SEARCH_LIMIT:
+        if search_cost(small) > SEARCH_LIMIT:
             k = k // 2 if k > 2 else None
             continue
         mine, _ = _yours(grad_fn, arrays, sub, arg_names, names, step, lr, update)
@@ -207,8 +208,8 @@ class _Search:
 
     def __call__(self) -> Iterator[Any]:
         if self.pending is None:
-            self.skipped = self.graph.cost() > SEARCH_LIMIT
-            self.pending = iter(()) if self.skipped else self.graph.variants()
+            self.skipped = search_cost(self.graph) > SEARCH_LIMIT
+            self.pending = iter(()) if self.skipped else variants(self.graph)
         yield from self.made
         for variant in self.pending:
             self.made.append(variant)
