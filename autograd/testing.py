@@ -4,6 +4,6 @@ The checks themselves live in :mod:`autograd.check`; this module is their stable
 for tests, as ``numpy.testing`` is for numpy's.
 """
 
-from .check.models import check_model_gradients
+from .check.model_check import check_model_gradients
 
 __all__ = ["check_model_gradients"]

@@ -1,4 +1,4 @@
-"""The tests' own finite differences: an oracle independent of ``autograd.check.numeric``."""
+"""The tests' own finite differences: an oracle independent of ``autograd.check.finite_diff``."""
 
 from __future__ import annotations
 

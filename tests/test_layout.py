@@ -96,10 +96,154 @@ def test_imports_point_down(path: Path) -> None:
 @pytest.mark.parametrize("name, source", [
     ("autograd.engine", "def f():\n    from .viz.render import render\n"),  # core -> reader
     ("autograd.graph", "from autograd.step import Stepper\n"),
-    ("autograd.check.numeric", "import nn\n"),  # a reader -> nn
+    ("autograd.check.finite_diff", "import nn\n"),  # a reader -> nn
     ("autograd.viz.dot", "from ..step.stepper import Stepper\n"),  # sideways, upwards
     ("nn.layers", "from autograd.cli import main\n"),  # nn -> the CLI
     ("autograd.arrays.linalg", "from ..check import gradcheck\n"),  # the bridge -> a reader
 ])
 def test_the_rule_catches(name: str, source: str) -> None:
     assert violations(source, name)
+
+
+# -- circles: none in the whole tree, imports inside functions counted --------------------
+
+
+def runtime_imports(source: str, name: str, is_package: bool = False) -> set[str]:
+    """The project modules a module can import when it runs: every import statement,
+    inside functions too, except those under ``if TYPE_CHECKING:`` (never executed)."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            node.body = [ast.Pass()]
+    return {target for _, target in imports(ast.unparse(tree), name, is_package)}
+
+
+def import_graph() -> dict[str, set[str]]:
+    graph = {module_name(p): runtime_imports(p.read_text(encoding="utf-8"), module_name(p),
+                                             p.name == "__init__.py") for p in SOURCES}
+    return {m: {t for t in targets if t in graph and t != m} for m, targets in graph.items()}
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan's, without recursion)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found = []
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    group = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        group.append(member)
+                        if member == node:
+                            break
+                    if len(group) > 1:
+                        found.append(sorted(group))
+    return found
+
+
+def test_no_import_circles_in_the_whole_tree() -> None:
+    assert circles(import_graph()) == []
+
+
+def test_the_circle_finder_finds_a_lazy_circle() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert circles(graph) == [["a", "b", "c"]]
+    lazy = runtime_imports("def f():\n    from . import engine\n", "autograd.build")
+    assert lazy == {"autograd.engine"}
+    typing_only = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import engine\n"
+    assert runtime_imports(typing_only, "autograd.build") == set()
+
+
+# -- nothing registered by import side effect ------------------------------------------
+
+
+def assignments_into_imports(source: str) -> list[str]:
+    """Module-level statements that write into something the module imported:
+    ``imported.attr = ...``, ``imported.attr += ...``, ``setattr(imported, ...)``."""
+    tree = ast.parse(source)
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported |= {a.asname or a.name for a in node.names}
+
+    def root(target: ast.AST) -> str | None:
+        while isinstance(target, (ast.Attribute, ast.Subscript)):
+            target = target.value
+        return target.id if isinstance(target, ast.Name) else None
+
+    found = []
+    todo = list(tree.body)
+    while todo:
+        stmt = todo.pop()
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            todo += [s for s in getattr(stmt, field, []) if isinstance(s, ast.AST)]
+        targets = (stmt.targets if isinstance(stmt, ast.Assign) else
+                   [stmt.target] if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) else [])
+        for t in targets:
+            if isinstance(t, (ast.Attribute, ast.Subscript)) and root(t) in imported:
+                found.append(f"line {stmt.lineno}: {ast.unparse(t)} = ...")
+        for call in ast.walk(stmt) if isinstance(stmt, ast.Expr) else []:
+            if (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                    and call.func.id == "setattr" and call.args
+                    and root(call.args[0]) in imported):
+                found.append(f"line {stmt.lineno}: {ast.unparse(call)}")
+    return found
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_module_assigns_into_another_at_import(path: Path) -> None:
+    wrong = assignments_into_imports(path.read_text(encoding="utf-8"))
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("source", [
+    "from .engine import Value\nValue._repr_svg_ = repr_svg\n",  # patching a class
+    "from . import node as _n\n_n.constant_leaf = leaf\n",  # a module's stub
+    "from . import backward\nif True:\n    backward.anomaly_check = check\n",
+    "from .engine import Value\nsetattr(Value, '__add__', add)\n",
+])
+def test_the_assignment_check_catches(source: str) -> None:
+    assert assignments_into_imports(source)
+
+
+# -- one name, one room -----------------------------------------------------------------
+
+
+def test_module_names_in_autograd_are_unique_in_the_tree() -> None:
+    """No two files of ``autograd/`` share a name, nor one of ``autograd/`` with one of
+    ``nn/``: a name says which room it is (``rule_text.py``, ``finite_diff.py``)."""
+    ours = [p for p in SOURCES if p.parts[len(ROOT.parts)] == "autograd"
+            and p.name not in ("__init__.py", "__main__.py")]
+    theirs = {p.name for p in SOURCES if p.parts[len(ROOT.parts)] == "nn"}
+    names = [p.name for p in ours]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
+    assert sorted({n for n in names if n in theirs}) == []

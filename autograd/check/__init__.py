@@ -7,10 +7,10 @@ another way; nothing here changes how gradients are computed.
 from .anomaly import detect_anomaly
 from .backprop import BackpropReport, check_backprop
 from .blame import GraphReport, check_graph
+from .finite_diff import numeric_grad
 from .functional import grad, hessian
 from .gradcheck import GradcheckReport, gradcheck, gradgradcheck
-from .models import check_model_gradients
-from .numeric import numeric_grad
+from .model_check import check_model_gradients
 
 __all__ = [
     "numeric_grad", "gradcheck", "gradgradcheck", "GradcheckReport", "check_graph",

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from ..errors import OpDefinitionError, describe_node
 from ..graph import children_of, local_partials, topo_order
 from ..ops import TUPLE
-from .numeric import check_eps, near_edge
+from .finite_diff import check_eps, near_edge
 
 if TYPE_CHECKING:
     from ..engine import Value

@@ -25,7 +25,7 @@ from ..errors import InputTypeError, OpDefinitionError, describe_node
 from ..graph import local_partials, topo_order
 from ..real import as_real
 from ..value_math import VALUE_MATH
-from .numeric import apply, as_inputs, leaves
+from .finite_diff import apply, as_inputs, leaves
 
 __all__ = ["grad", "hessian"]
 

@@ -26,9 +26,9 @@ from ..engine import Value
 from ..errors import DomainError, GradcheckError
 from ..real import as_real
 from .blame import GraphReport, check_graph
+from .finite_diff import apply, as_inputs, check_eps, crossed, leaves
+from .finite_diff import names as row_names
 from .functional import grad
-from .numeric import apply, as_inputs, check_eps, crossed, leaves
-from .numeric import names as row_names
 
 __all__ = ["GradcheckReport", "GradcheckRow", "gradcheck", "gradgradcheck"]
 

@@ -22,8 +22,8 @@ from ..errors import AutogradError, ExpressionError, GraphTooLargeError
 from ..expr.parser import format_error
 from ..graph import topo_order
 from . import fixes
+from .arguments import read_inputs
 from .demos import cmd_demo
-from .inputs import read_inputs
 from .lab import add_lab_options, cmd_lab
 from .step import HELP as HELP
 from .step import KEYS, cmd_step

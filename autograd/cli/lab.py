@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 
+from .arguments import read_inputs
 from .demos import cmd_demo
-from .inputs import read_inputs
 from .usage import UsageError
 
 __all__ = ["LIVE_DEMOS", "add_lab_options", "cmd_lab"]

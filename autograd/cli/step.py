@@ -17,7 +17,7 @@ from ..expr.parser import Expression
 from ..graph import topo_order
 from ..step.stepper import Stepper, gradient_table
 from ..trace import fmt
-from .inputs import read_inputs
+from .arguments import read_inputs
 
 __all__ = ["HELP", "KEYS", "cmd_step", "interactive", "print_all"]
 
@@ -79,7 +79,7 @@ def _screen(stepper: Stepper, expr: Expression, view: str, message: str) -> str:
 
 def _tree(root: Value) -> str:
     try:
-        from ..viz.text import draw_text
+        from ..viz.text_tree import draw_text
     except ImportError:
         return "(the text tree is not available here)\n" + gradient_table(topo_order(root))
     return draw_text(root)

@@ -4,7 +4,7 @@ Text is parsed with ``ast`` into a whitelist of node kinds (:mod:`.compile`), wi
 caps of :mod:`.limits`; every refusal is one line with a column (:mod:`.errors`).
 """
 
-from .errors import format_error
+from .messages import format_error
 from .parser import Expression, evaluate, parse, parse_assignment
 
 __all__ = ["Expression", "parse", "evaluate", "parse_assignment", "format_error"]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..errors import ExpressionError
 from ..ops import OPS
-from .errors import EXPECTED, fail, snippet, where
+from .messages import EXPECTED, fail, snippet, where
 
 __all__ = ["Compiler", "Statement", "functions"]
 

@@ -4,7 +4,7 @@ something to compute."""
 
 from __future__ import annotations
 
-from .errors import fail
+from .messages import fail
 
 __all__ = ["MAX_DEPTH", "MAX_EXPONENT", "MAX_LENGTH", "MAX_STATEMENTS", "check_shape"]
 

@@ -28,10 +28,10 @@ from ..engine import Value
 from ..errors import AutogradError, ExpressionError, InputTypeError
 from ..ops import OPS
 from .compile import Compiler, Statement, functions
-from .errors import fail, format_error, syntax_error
 from .limits import MAX_DEPTH as MAX_DEPTH
 from .limits import MAX_EXPONENT, MAX_STATEMENTS, check_shape
 from .limits import MAX_LENGTH as MAX_LENGTH
+from .messages import fail, format_error, syntax_error
 from .names import normalize, read_bindings, unicode_note
 
 __all__ = ["Expression", "evaluate", "format_error", "functions", "parse", "parse_assignment"]

@@ -12,8 +12,8 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ..check.blame import check_graph
+from ..check.finite_diff import near_edge
 from ..check.gradcheck import GradcheckReport, make_row
-from ..check.numeric import near_edge
 from ..graph import children_of
 from .forward import recompute
 

@@ -13,22 +13,24 @@ only their import lines changed.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
 from autograd import Value
-from autograd.errors import ConfigError
+from autograd.errors import AutogradError, ConfigError, ModelFileError
 
 from ..compiled import check_threads
 from ..layers import Neuron, as_inputs, check_name, make_rng
 from ..module import Module
 from ..objectives import LOSSES, METRICS
 from ..optim import SGD, Adam, AdamW, Optimizer, RMSprop
+from ..serialize import read_model_file
 from ..training import Trainer
 from .layers import DENSE_ACTIVATIONS, Dense, InputLayer
-from .saving import load_model
+from .saving import check_path, make_optimizer
 from .weights import Weights
 
 __all__ = ["DENSE_ACTIVATIONS", "OPTIMIZERS", "Dense", "Sequential", "load_model"]
@@ -213,3 +215,36 @@ class Sequential(Weights, Trainer, Module):
 
     def __repr__(self) -> str:
         return f"Sequential([{', '.join(repr(layer) for layer in self.layers)}])"
+
+
+def load_model(filepath: str | os.PathLike[str], compile: bool = True) -> Any:
+    """The ``Sequential`` saved in ``filepath`` by ``model.save``, compiled as it was.
+
+    A file that is not such a model raises ``ModelFileError`` saying why.
+    """
+    where = f"load_model({os.fspath(filepath)!r})"
+    arch = read_model_file(check_path(filepath, "load_model"))["architecture"]
+    if arch.get("class") != "Sequential":
+        raise ModelFileError(f"{where}: the file holds a {arch.get('class')!r}, not a "
+                             "Sequential (load other modules with Module.load)")
+    layers = arch.get("config", {}).get("layers") if isinstance(arch.get("config"), dict) else None
+    if not isinstance(layers, list) or not layers or \
+            not all(isinstance(c, dict) and set(c) == {"units", "activation", "input_dim"}
+                    for c in layers):
+        raise ModelFileError(f"{where}: the architecture has no valid list of Dense layers")
+    try:
+        model = Sequential([Dense(c["units"], c["activation"], input_dim=c["input_dim"])
+                            for c in layers])
+        settings = arch.get("compile")
+        if compile and isinstance(settings, dict):
+            model.compile(optimizer=make_optimizer(settings.get("optimizer"), where),
+                          loss=settings.get("loss"), metrics=settings.get("metrics"),
+                          dtype=settings.get("dtype", "float64"))
+    except ModelFileError:
+        raise
+    except (TypeError, AutogradError) as e:
+        raise ModelFileError(f"{where}: {e}") from None
+    if not model.built:
+        raise ModelFileError(f"{where}: the first layer has no input width")
+    model.load(filepath)
+    return model

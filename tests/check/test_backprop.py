@@ -8,7 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from numpy_programs import Program, programs
 
-import autograd.check.backprop.check as backprop
+import autograd.check.backprop.checker as backprop
 from autograd import BackpropError, BackpropReport, InputTypeError, check_backprop
 
 
@@ -262,3 +262,26 @@ def test_a_function_that_changes_its_data_in_place_leaves_the_callers_data_alone
     report = check_backprop(loss, grad, [np.array([0.5, -0.25])], X, y)
     assert report.ok, report
     assert np.array_equal(X, X_before) and y == y_before
+
+
+def test_every_kind_a_diagnosis_names_is_a_row_of_the_mistake_table():
+    """The kinds, labels and the search cost all come from one table, like the op table."""
+    from autograd.check.backprop.mistake_kinds import KINDS, MISTAKES, search_cost, variants
+
+    program = Program(8, (2, 3, 1), ("sigmoid", "linear"), "mse", 0.1, 3)
+    for mistake in ("misplaced", "missing", "dropped"):
+        report = check(program, mistake)
+        for row in report.rows:
+            assert set(row.kinds) <= set(KINDS), row.kinds
+            if row.kinds:
+                assert any(KINDS[k].label in row.diagnosis.short or k in ("sign", "factor")
+                           for k in row.kinds), row.diagnosis
+    names = [m.name for m in MISTAKES]
+    assert len(set(names)) == len(names)
+    params, X, y = program.arrays()
+    names_in = list(params)
+    graph = backprop._graph(program.forward, names_in, [params[n] for n in names_in], (X, y),
+                            names_in + ["X", "y"])
+    seen = list(variants(graph))
+    assert {v.mistake.name for v in seen} == {m.name for m in MISTAKES if m.replay}
+    assert search_cost(graph) >= len(seen) * graph.size > 0

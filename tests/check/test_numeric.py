@@ -10,7 +10,7 @@ from strategies import build, dags
 
 import autograd
 from autograd import DomainError, InputTypeError, Value, numeric_grad, topo_order
-from autograd.check.numeric import crossed, edges, near_edge
+from autograd.check.finite_diff import crossed, edges, near_edge
 from autograd.ops import OPS, bind
 
 

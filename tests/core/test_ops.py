@@ -268,3 +268,23 @@ def test_parametric_rows_reject_non_numbers():
         Value(1.0).leaky_relu("big")
     with pytest.raises(AutogradError):
         Value(1.0).leaky_relu(0.1, 0.2)
+
+
+def test_the_type_stubs_list_exactly_what_the_op_table_attaches():
+    """``engine.py`` lists the generated operators for type checkers; the list is kept
+    true to the op table: every name ``attach`` sets, and nothing else."""
+    import ast
+    from pathlib import Path
+
+    from autograd import engine
+
+    tree = ast.parse(Path(engine.__file__).read_text(encoding="utf-8"))
+    value = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Value")
+    block = next(n for n in value.body
+                 if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING")
+    stubs = [n.name for n in block.body if isinstance(n, ast.FunctionDef)]
+    assert sorted(stubs) == sorted(engine.BUILD.generated)
+    methods = {op.name for op in OPS.values() if op.method and op.builtin}
+    assert methods <= set(stubs)
+    for name in stubs:
+        assert callable(getattr(engine.Value, name))

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd.cli.inputs import read_inputs
+from autograd.cli.arguments import read_inputs
 from autograd.errors import ExpressionError, InputTypeError
 from autograd.expr.limits import MAX_DEPTH
 from autograd.expr.parser import evaluate, format_error, functions, parse, parse_assignment

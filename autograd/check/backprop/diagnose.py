@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from .mistake_kinds import KINDS
+
 __all__ = ["Diagnosis", "diagnose", "factor_name", "fit", "in_terms"]
 
 _SNAP = 1e-3  # a fitted factor within 0.1% of a named one is that one
@@ -27,8 +29,7 @@ _SNAP = 1e-3  # a fitted factor within 0.1% of a named one is that one
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """What is wrong with one gradient: kinds (``"sign"``, ``"factor"``, ``"transposed"``,
-    ``"derivative"``, ``"dropped"``, ``"zero"``, ``"unused"``, ``"shape"``, ``"unknown"``;
+    """What is wrong with one gradient: kinds (the words of :mod:`.mistake_kinds`' table;
     none when right), the factor ``yours / true`` (1.0 when none), a short label and a
     sentence."""
 
@@ -116,7 +117,7 @@ def _factor(c: float, counts: dict[str, int], kinds: tuple[str, ...], short: str
     symbol, reasons = named
     kind = ("sign",) if symbol == "-1" else ("factor",) if "-" not in symbol else \
         ("sign", "factor")
-    label = "sign flipped" if symbol == "-1" else f"factor {symbol}"
+    label = KINDS["sign"].label if symbol == "-1" else f"factor {symbol}"
     lead = f"{text}, times {symbol}" if text else f"yours = {symbol} x the true gradient"
     return Diagnosis(kinds + kind, c, f"{short}, {label}" if short else label,
                      f"{lead}: {'; '.join(reasons)}")
@@ -127,7 +128,8 @@ def diagnose(G: np.ndarray, T: np.ndarray, index: int, variants: Any, counts: di
              preferred: Iterable[Any] = ()) -> Diagnosis:
     """Explain ``G`` (the user's gradient of parameter ``index``, same shape as ``T``).
 
-    ``variants()`` gives the mistakes to try (:class:`~.mistakes.Variant`, made on first use);
+    ``variants()`` gives the mistakes to try (:class:`~.mistake_kinds.Variant`, made on first
+    use);
     ``transposed`` says ``G`` was transposed to fit, which every diagnosis then names;
     ``preferred`` mistakes (those that explain other parameters) win over a factor when
     they fit exactly.
@@ -140,17 +142,16 @@ def diagnose(G: np.ndarray, T: np.ndarray, index: int, variants: Any, counts: di
         if float(np.max(np.abs(T), initial=0.0)) <= atol:
             return Diagnosis(pre, 1.0, short, text)
         for variant in variants():  # a dropped term may leave exactly nothing
-            if variant.kind == "dropped" and variant.text.startswith("leaves out") and \
-                    not np.any(np.abs(variant.grads[index]) > atol):
-                return Diagnosis(pre + ("dropped", "zero"), 0.0, "dropped term",
+            if variant.mistake.can_zero and not np.any(np.abs(variant.grads[index]) > atol):
+                return Diagnosis(pre + (variant.kind, "zero"), 0.0, variant.mistake.label,
                                  f"yours is all zeros: it {variant.text}")
-        return Diagnosis(pre + ("zero",), 0.0, "all zero", "yours is all zeros but the true "
-                         "gradient is not: a term (or the whole path to this parameter) is "
-                         "dropped")
+        return Diagnosis(pre + ("zero",), 0.0, KINDS["zero"].label, "yours is all zeros but "
+                         "the true gradient is not: a term (or the whole path to this "
+                         "parameter) is dropped")
     if float(np.max(np.abs(T), initial=0.0)) <= atol:
-        return Diagnosis(pre + ("unused",), 0.0, "unused", "the loss does not depend on this "
-                         f"parameter here (its true gradient is 0, within {big:.1e}), but "
-                         "yours is not zero")
+        return Diagnosis(pre + ("unused",), 0.0, KINDS["unused"].label, "the loss does not "
+                         f"depend on this parameter here (its true gradient is 0, within "
+                         f"{big:.1e}), but yours is not zero")
     for variant in preferred:
         cv = fit(G, variant.grads[index], atol, rtol)
         if cv is not None and _is_one(cv) and not np.allclose(variant.grads[index], T,
@@ -179,7 +180,7 @@ def diagnose(G: np.ndarray, T: np.ndarray, index: int, variants: Any, counts: di
 def _mistake(variant: Any, c: float, counts: dict[str, int], pre: tuple[str, ...], short: str,
              text: str) -> Diagnosis:
     """A diagnosis for ``G = c * (the gradient this mistake gives)``."""
-    label = "dropped term" if variant.kind == "dropped" else "misplaced derivative"
+    label = variant.mistake.label
     d = _factor(c, counts, pre + (variant.kind,), f"{short}, {label}" if short else label,
                 f"{text}, and {variant.text}" if text else f"yours {variant.text}")
     return replace(d, variant=variant)
@@ -201,7 +202,8 @@ def _unknown(G: np.ndarray, T: np.ndarray, pre: tuple[str, ...], short: str, ato
             where += f", all in column{'s' * (len(cols) > 1)} {_list(cols)}"
         elif len(rows) < wrong.shape[0]:
             where += f", all in row{'s' * (len(rows) > 1)} {_list(rows)}"
-    label = f"{short}, no simple pattern" if short else "no simple pattern"
+    unknown = KINDS["unknown"].label
+    label = f"{short}, {unknown}" if short else unknown
     return Diagnosis(pre + ("unknown",), float("nan"), label,
                      f"{where}; no sign, factor, transpose, misplaced derivative or dropped "
                      "term explains it")

@@ -5,13 +5,13 @@ be replayed exactly: backward with hooks that change the gradient at one array. 
 activation derivative applied where none belongs multiplies an array's gradient by,
 say, ``a * (1 - a)``; a missing or wrong derivative replaces the chain from ``z`` to
 ``a = sigmoid(z)``; a dropped term zeroes one term of the loss. ``diagnose`` compares
-the user's gradient with each variant.
+the user's gradient with each variant. Which mistakes exist, and in what order they are
+tried, is the table in :mod:`.mistake_kinds`; this module replays them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,18 +23,10 @@ from ...graph import topo_order
 from .formulas import FORMULAS, REPLACEMENTS, activation_name
 from .terms import describe, drop, keep_only, term_tree
 
-__all__ = ["Graph", "Variant"]
+__all__ = ["Graph", "Replayed", "dropped", "kept_only", "misapplied", "replaced"]
 
 Hooks = dict[Value, Callable[[float], Any]]
-
-
-@dataclass(eq=False)
-class Variant:
-    """The gradients (one array per parameter) that one mistake would give."""
-
-    kind: str  # "derivative" or "dropped"
-    text: str  # what the mistake is, as a clause: "applies ... at ..."
-    grads: list[np.ndarray]
+Replayed = Iterator[tuple[str, list[np.ndarray]]]  # (the mistake as a clause, its gradients)
 
 
 class Graph:
@@ -60,17 +52,6 @@ class Graph:
         return [np.array([float(grads.get(v, 0.0)) for v in p.flat]).reshape(p.shape)
                 for p in self.params]
 
-    def variants(self) -> Iterator[Variant]:
-        """Every mistake this graph allows, the arrays nearest the loss first."""
-        yield from self._misapplied()
-        yield from self._replaced()
-        yield from self._dropped()
-
-    def cost(self) -> int:
-        """How many node visits the whole search takes (each variant is one backward)."""
-        passes = len(FORMULAS) * len(self._arrays()) + len(REPLACEMENTS) * len(self._chains())
-        return (passes + 2 * len(self.terms())) * self.size
-
     def _links(self) -> tuple[dict[Value, Record], set[Record]]:
         """Which record made each node, and the records an element-wise record reads."""
         producer: dict[Value, Record] = {}
@@ -85,7 +66,7 @@ class Graph:
                     continued.add(prev)
         return producer, continued
 
-    def _arrays(self) -> list[Record]:
+    def arrays(self) -> list[Record]:
         """The arrays a derivative formula is applied to: what a layer computes (products,
         sums, activation outputs), not the steps inside ``1/(1+np.exp(-z))``; each made of
         new nodes (``np.max`` returns entries of its input), nearest the loss first."""
@@ -100,7 +81,7 @@ class Graph:
             made.update(nodes)
         return chosen[::-1]
 
-    def _chains(self) -> list[tuple[np.ndarray, list[Record]]]:
+    def chains(self) -> list[tuple[np.ndarray, list[Record]]]:
         """(input array, records) for the runs of element-wise records that end in an array
         no element-wise op reads further (an activation's output), nearest the loss first."""
         producer, continued = self._links()
@@ -117,51 +98,59 @@ class Graph:
                 chain.insert(0, prev)
         return chains
 
-    # -- a derivative applied where none belongs ---------------------------------------
-
-    def _misapplied(self) -> Iterator[Variant]:
-        ends: dict[Record, set[str]] = {}
-        for _, chain in self._chains():
-            ends.setdefault(chain[-1], set()).add(activation_name(tuple(r.name for r in chain)))
-        for rec in self._arrays():
-            a = _numbers(rec.out)
-            for formula, act, phi in FORMULAS:
-                factor = phi(a)
-                if np.all(factor == 1.0):
-                    continue  # changes nothing
-                why = (f": the {act} derivative counted twice" if act in ends.get(rec, ())
-                       else f", but the forward pass applies no {act} there")
-                yield Variant("derivative", f"multiplies by {formula} with a = {rec}{why}",
-                              self.gradients(_scale(rec.out, factor)))
-
-    # -- a missing or wrong derivative of an element-wise chain -------------------------
-
-    def _replaced(self) -> Iterator[Variant]:
-        for z, chain in self._chains():
-            out = chain[-1].out
-            where = f"{activation_name(tuple(r.name for r in chain))} at {chain[-1]}"
-            for formula, source, phi in REPLACEMENTS:
-                factor = phi(_numbers(z if source == "input" else out))
-                text = (f"leaves out the derivative of the {where}" if formula is None else
-                        f"uses {formula} with a = its {source} as the derivative of the {where}")
-                yield Variant("derivative", text, self.gradients(_replace(z, out, factor)))
-
-    # -- a term of the loss left out ------------------------------------------------------
-
     def terms(self) -> dict[Value, Value]:
         """The loss's terms, each mapped to the term it is part of (:mod:`.terms`)."""
         return term_tree(self.loss, self.leaves)
 
-    def _dropped(self) -> Iterator[Variant]:
-        tree = self.terms()
-        for term, parent in tree.items():
-            what = f"the loss term {describe(term, self.tape)}"
-            yield Variant("dropped", f"leaves out the gradient of {what}",
-                          self.gradients(drop(term)))
-            siblings = sum(p is parent for p in tree.values())
-            if parent is not self.loss or siblings > 2:  # else: leaving out its sibling
-                yield Variant("dropped", f"keeps only the gradient of {what}",
-                              self.gradients(keep_only(term, tree)))
+
+# -- the replays: each yields (the mistake as a clause, the gradients it would give), the
+# arrays nearest the loss first. The table in .mistake_kinds names them and their cost.
+
+
+def misapplied(graph: Graph) -> Replayed:
+    """An activation's derivative multiplied in where none belongs (or counted twice)."""
+    ends: dict[Record, set[str]] = {}
+    for _, chain in graph.chains():
+        ends.setdefault(chain[-1], set()).add(activation_name(tuple(r.name for r in chain)))
+    for rec in graph.arrays():
+        a = _numbers(rec.out)
+        for formula, act, phi in FORMULAS:
+            factor = phi(a)
+            if np.all(factor == 1.0):
+                continue  # changes nothing
+            why = (f": the {act} derivative counted twice" if act in ends.get(rec, ())
+                   else f", but the forward pass applies no {act} there")
+            yield (f"multiplies by {formula} with a = {rec}{why}",
+                   graph.gradients(_scale(rec.out, factor)))
+
+
+def replaced(graph: Graph) -> Replayed:
+    """An element-wise chain's derivative left out, or replaced by another formula."""
+    for z, chain in graph.chains():
+        out = chain[-1].out
+        where = f"{activation_name(tuple(r.name for r in chain))} at {chain[-1]}"
+        for formula, source, phi in REPLACEMENTS:
+            factor = phi(_numbers(z if source == "input" else out))
+            text = (f"leaves out the derivative of the {where}" if formula is None else
+                    f"uses {formula} with a = its {source} as the derivative of the {where}")
+            yield text, graph.gradients(_replace(z, out, factor))
+
+
+def dropped(graph: Graph) -> Replayed:
+    """A term of the loss whose gradient is left out."""
+    for term in graph.terms():
+        yield (f"leaves out the gradient of the loss term {describe(term, graph.tape)}",
+               graph.gradients(drop(term)))
+
+
+def kept_only(graph: Graph) -> Replayed:
+    """Only one term of the loss differentiated (the others left out)."""
+    tree = graph.terms()
+    for term, parent in tree.items():
+        siblings = sum(p is parent for p in tree.values())
+        if parent is not graph.loss or siblings > 2:  # else: leaving out its sibling
+            yield (f"keeps only the gradient of the loss term {describe(term, graph.tape)}",
+                   graph.gradients(keep_only(term, tree)))
 
 
 def _numbers(arr: np.ndarray) -> np.ndarray:

@@ -21,8 +21,8 @@ from typing import Any
 from ..engine import Value
 from ..errors import InputTypeError
 from .blame import check_graph
+from .finite_diff import apply, check_eps
 from .gradcheck import GradcheckReport, check_tols, finish, make_row, probe
-from .numeric import apply, check_eps
 
 __all__ = ["check_model_gradients"]
 

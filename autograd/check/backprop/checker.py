@@ -29,8 +29,8 @@ import numpy as np
 
 from ...arrays import np_values, recording
 from ...errors import BackpropError, InputTypeError
+from ..finite_diff import check_eps
 from ..gradcheck import check_tols
-from ..numeric import check_eps
 from .args import (
     as_loss,
     call_user,
@@ -42,8 +42,9 @@ from .args import (
     private_data,
     scalar_loss,
 )
+from .float_loss import descent, finite_differences
+from .mistake_kinds import search_cost, variants
 from .mistakes import Graph
-from .numeric import descent, finite_differences
 from .report import BackpropReport
 from .rows import compare
 
@@ -95,7 +96,7 @@ def check_backprop(loss_fn: Callable[..., Any], grad_fn: Callable[..., Any], par
     while k:  # search the first k samples instead, as many as the budget allows
         sub = tuple(d[:k] for d in data)
         small = _graph(loss_fn, names, arrays, sub, arg_names)
-        if small.cost() > SEARCH_LIMIT:
+        if search_cost(small) > SEARCH_LIMIT:
             k = k // 2 if k > 2 else None
             continue
         mine, _ = _yours(grad_fn, arrays, sub, arg_names, names, step, lr, update)
@@ -209,8 +210,8 @@ class _Search:
 
     def __call__(self) -> Iterator[Any]:
         if self.pending is None:
-            self.skipped = self.graph.cost() > SEARCH_LIMIT
-            self.pending = iter(()) if self.skipped else self.graph.variants()
+            self.skipped = search_cost(self.graph) > SEARCH_LIMIT
+            self.pending = iter(()) if self.skipped else variants(self.graph)
         yield from self.made
         for variant in self.pending:
             self.made.append(variant)
