@@ -111,7 +111,7 @@ def test_the_lab_command_serves_a_live_page(lab_process, chromium_binary) -> Non
                    for leaf in json.loads(get(base + "/api/state", token=token)[1])["leaves"]}
         page.fill('input[type=range][data-key="x2"]', "0.5")  # one input moves; the rest stay
         wait_until(page, "document.querySelector('.ag-msg').textContent"
-                         ".startsWith('set x2')", 15_000)
+                               ".startsWith('set x2')", 15_000)
         now = {leaf["key"]: leaf["value"]
                for leaf in json.loads(get(base + "/api/state", token=token)[1])["leaves"]}
         assert now == {**stepped, "x2": 0.5}
