@@ -63,11 +63,16 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
     next walk would take for "visited": backward accumulates into it (``+=`` makes new
     floats), anyone else resets it, and the kept grads are put back. A leaf input is
     placed as soon as its turn comes, and a node whose inputs are all placed is placed
-    at once, so neither goes through the stack. At every bytecode a marked node is in
-    ``order``, ``leaves`` or on ``stack``, and an overwritten grad is in ``olds``, so
-    :func:`rollback` can undo an interrupted walk. With ``readers``,
+    at once, so neither goes through the stack; a run of one-input nodes
+    (``((y * c + d).relu() ...)``) is walked down in an inner loop and, once its last
+    input is placed, moved from the stack to ``order`` in one step. At every bytecode a
+    marked node is in ``order``, ``leaves`` or on ``stack``, and an overwritten grad is
+    in ``olds``, so :func:`rollback` can undo an interrupted walk. With ``readers``,
     folded numbers get their constant leaves first, so the order lists them; a folded
     node whose grad is already nonzero gets its leaf in any walk (see ``materialize``).
+
+    An input is never marked open while its node is visited (that would be a cycle), so
+    inputs are tested against the placed mark only.
     """
     append, place, keep, keep_old = order.append, leaves.append, kept.append, olds.append
     OPEN, PLACED = _OPEN, _PLACED
@@ -75,12 +80,12 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
     while stack:
         node = stack[-1]
         g = node.grad
-        if g is PLACED:
-            pop()
-            continue
         if g is OPEN:  # its inputs are all placed now
             append(node)
             node.grad = PLACED
+            pop()
+            continue
+        if g is PLACED:
             pop()
             continue
         if g:
@@ -99,11 +104,11 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
         if layout == BINARY:
             a = node._a
             ga = a.grad
-            if ga is not OPEN and ga is not PLACED:
+            if ga is not PLACED:
                 if a._fn is not None:
                     node.grad = OPEN
                     b = node._b
-                    if b.grad is not OPEN and b.grad is not PLACED:
+                    if b.grad is not PLACED:
                         push(b)
                     push(a)
                     continue
@@ -114,7 +119,7 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
                 a.grad = PLACED
             b = node._b
             gb = b.grad
-            if gb is not OPEN and gb is not PLACED:
+            if gb is not PLACED:
                 if b._fn is not None:
                     node.grad = OPEN
                     push(b)
@@ -128,11 +133,11 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
             children = node._a
             for child in children:
                 cg = child.grad
-                if cg is not OPEN and cg is not PLACED:
+                if cg is not PLACED:
                     if child._fn is not None:  # the rest waits on the stack
                         node.grad = OPEN
                         for rest in reversed(children[children.index(child):]):
-                            if rest.grad is not OPEN and rest.grad is not PLACED:
+                            if rest.grad is not PLACED:
                                 push(rest)
                         break
                     if cg:
@@ -148,12 +153,49 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
         else:  # one input in _a: a unary op, or a binary op holding a number
             a = node._a
             ga = a.grad
-            if ga is not OPEN and ga is not PLACED:
-                if a._fn is not None:
-                    node.grad = OPEN
-                    push(a)
-                    if not ga:
-                        _descend(a, readers, append, place, push, pop)
+            if ga is not PLACED:
+                fa = a._fn
+                if fa is not None:
+                    layout = fa.layout
+                    if layout != UNARY and (readers or ga or (
+                            layout != RIGHT_CONST and layout != LEFT_CONST)):
+                        node.grad = OPEN
+                        push(a)
+                        continue
+                    # A run of one-input nodes: each is placed and pushed as it is reached
+                    start = len(stack) - 1
+                    node.grad = PLACED
+                    while True:
+                        if ga:
+                            keep(a)
+                            keep_old(ga)
+                        a.grad = PLACED
+                        push(a)
+                        a = a._a
+                        ga = a.grad
+                        if ga is PLACED:
+                            break
+                        fa = a._fn
+                        if fa is None:
+                            if ga:
+                                keep(a)
+                                keep_old(ga)
+                            place(a)
+                            a.grad = PLACED
+                            break
+                        layout = fa.layout
+                        if layout != UNARY and (readers or ga or (
+                                layout != RIGHT_CONST and layout != LEFT_CONST)):
+                            break
+                    if a.grad is PLACED:  # complete: the run goes to order, last node first
+                        run = stack[start:]
+                        run.reverse()
+                        order += run
+                        del stack[start:]
+                    else:  # it waits, open, on the stack for ``a``, taken by the main loop
+                        for n in stack[start:]:
+                            n.grad = OPEN
+                        push(a)
                     continue
                 if ga:
                     keep(a)
@@ -163,36 +205,6 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
         append(node)  # every input is placed
         node.grad = PLACED
         pop()
-
-
-def _descend(a: Node, readers: bool, append: Any, place: Any, push: Any, pop: Any) -> None:
-    """Walk down a run of one-input nodes (``((y * c + d).relu() ...)``) without going
-    round the main loop: ``a``, on top of the stack and not yet visited, is handled as
-    the main loop would, and so is each input below it while the run lasts."""
-    OPEN, PLACED = _OPEN, _PLACED
-    while True:
-        layout = a._fn.layout
-        if layout != UNARY and (readers or (layout != RIGHT_CONST and layout != LEFT_CONST)):
-            return  # the main loop takes it from here
-        child = a._a
-        g = child.grad
-        if g is OPEN or g is PLACED:
-            append(a)
-            a.grad = PLACED
-            pop()
-            return
-        if child._fn is None and not g:
-            place(child)
-            child.grad = PLACED
-            append(a)
-            a.grad = PLACED
-            pop()
-            return
-        a.grad = OPEN
-        push(child)
-        if g or child._fn is None:  # a grad to keep: the main loop does that
-            return
-        a = child
 
 
 def topo_order(root: Node) -> list[Node]:

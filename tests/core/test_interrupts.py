@@ -235,8 +235,9 @@ _AFTER = {"CALL", "PRECALL", "CALL_FUNCTION_EX", "RESUME"}
 
 
 class Injector:
-    """A tracer raising ``KeyboardInterrupt`` at the ``at``-th point of engine code where a
-    real signal could be handled."""
+    """A tracer delivering a SIGINT at the ``at``-th point of engine code where a real
+    signal could be handled: the handler then in place runs, as for a real Ctrl-C
+    (Python's raises ``KeyboardInterrupt``; the engine's own may hold it for later)."""
 
     def __init__(self, at: int) -> None:
         self.at, self.count = at, 0
@@ -253,8 +254,8 @@ class Injector:
             op = dis.opname[frame.f_code.co_code[frame.f_lasti]]
             if op == "JUMP_BACKWARD" or self.last.get(frame) in _AFTER:
                 self.count += 1
-                if self.count == self.at:
-                    raise KeyboardInterrupt
+                if self.count == self.at:  # what a real SIGINT does here: its handler runs
+                    signal.getsignal(signal.SIGINT)(signal.SIGINT, frame)
             self.last[frame] = op
         return self.local
 
