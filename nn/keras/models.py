@@ -319,8 +319,8 @@ class Sequential(Weights, Trainer, Layer):
     def _bind(self) -> None:
         """Bind the optimizer to the trainable weights (again, after ``trainable`` changed)."""
         assert self.optimizer is not None
-        self._bound = self.trainable_weights
-        self.optimizer.bind(self._bound)
+        self.optimizer.bind(self.trainable_weights)
+        self._bound = self.optimizer.params
 
     def _check_optimizer(self, where: str) -> None:
         """Before fit: rebind an optimizer compile bound, if the trainable weights changed."""
