@@ -16,19 +16,19 @@ model's graph can be stepped through, drawn and gradient-checked like any expres
 
 from __future__ import annotations
 
-from . import datasets, keras, losses, optim
+from . import datasets, fit, keras, losses, optim
 from .datasets import digits, mnist, moons, read_idx, xor
+from .fit import History
 from .keras import Dense, Sequential
 from .layers import MLP, Layer, Neuron
 from .losses import binary_cross_entropy, cross_entropy, hinge, mse, softmax
 from .module import Module
 from .optim import SGD, Adam, AdamW, Optimizer, RMSprop
-from .training import History
 
 __all__ = [
     # modules
     "datasets", "losses", "optim",
-    "keras",
+    "fit", "keras",
     # networks
     "Module", "Neuron", "Layer", "MLP",
     # Keras-style front

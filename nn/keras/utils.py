@@ -15,7 +15,7 @@ import numpy as np
 
 from autograd.errors import ConfigError
 
-from ..inputs import as_table, check_int
+from ..fit.inputs import as_table, check_int
 
 __all__ = ["set_random_seed", "to_categorical"]
 

@@ -20,8 +20,8 @@ import numpy as np
 import autograd
 from autograd import Value
 
-from .layers import activate
-from .losses import _mean, binary_cross_entropy, mse, softmax_xent
+from ..layers import activate
+from ..losses import _mean, binary_cross_entropy, mse, softmax_xent
 
 __all__ = ["LOSSES", "METRICS", "clip", "hits", "metric_sums", "sample_fn", "sample_loss"]
 
