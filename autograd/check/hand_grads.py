@@ -117,8 +117,11 @@ def check_hand_grads(root: Value) -> HandGradsReport:
         checked.append(names[node])
         terms = tuple(uses[node])
         expected = 1.0 if node is root else math.fsum(t.value for t in terms)
-        if same_to_4(yours, expected) or (node is not root and same_to_4(yours, true[node])):
+        truth = 1.0 if node is root else true[node]
+        unset = yours == 0 and not same_to_4(0.0, truth)  # even where its upstream is 0 too
+        if not unset and (same_to_4(yours, expected) or same_to_4(yours, truth)):
             continue
-        mistakes.append(diagnose(HandGrad(names[node], k, yours, expected, terms, "", "")))
+        mistakes.append(diagnose(HandGrad(names[node], k, yours, expected, truth, terms, "",
+                                          "")))
     return HandGradsReport(tuple(checked), tuple(mistakes))
 

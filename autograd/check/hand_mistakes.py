@@ -41,11 +41,14 @@ def num_text(x: float) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
+def _word(name: str) -> str:
+    """A name as one word in a formula: ``x1``, ``(x1*w1)``."""
+    return name if name.isidentifier() else f"({name})"
+
+
 def d_text(top: str, bottom: str) -> str:
     """``do/dn``; names that are not plain words in parentheses: ``d(x1*w1)/dw1``."""
-    def part(name: str) -> str:
-        return name if name.isidentifier() else f"({name})"
-    return f"d{part(top)}/d{part(bottom)}"
+    return f"d{_word(top)}/d{_word(bottom)}"
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class HandGrad:
     number: int  # the node's index in topo_order
     yours: float
     expected: float  # the chain-rule sum from your own upstream gradients
+    true: float  # the true gradient (what backward gives)
     terms: tuple[Term, ...]  # empty for the root (its gradient is the seed, 1)
     kind: str  # a row of HAND_MISTAKES
     why: str  # the diagnosis, one sentence
@@ -80,10 +84,11 @@ class HandGrad:
         return KINDS[self.kind].label
 
     def sum_text(self) -> str:
-        """``w1.grad should be x1*w1.grad * d(x1*w1)/dw1 = 0.5000 * 2.0000 = 1.0000``."""
+        """``w1.grad should be (x1*w1).grad * d(x1*w1)/dw1 = 0.5000 * 2.0000 = 1.0000``."""
         if not self.terms:
             return f"{self.name}.grad should be 1 ({d_text(self.name, self.name)}, the seed)"
-        names = " + ".join(f"{t.user}.grad * {d_text(t.user, self.name)}" for t in self.terms)
+        names = " + ".join(f"{_word(t.user)}.grad * {d_text(t.user, self.name)}"
+                           for t in self.terms)
         numbers = " + ".join(f"{num_text(t.upstream)} * {num_text(t.local)}" for t in self.terms)
         return f"{self.name}.grad should be {names} = {numbers} = {fmt(self.expected)}"
 
@@ -101,6 +106,9 @@ def _seed(g: HandGrad) -> str | None:
 def _zero(g: HandGrad) -> str | None:
     if g.yours != 0:
         return None
+    if same_to_4(g.expected, 0.0):
+        return (f"{g.name}.grad was left at 0, and so were the gradients it is computed from: "
+                f"its gradient is {fmt(g.true)}; work down from the output")
     return f"{g.name}.grad was left at 0: set it to the sum above"
 
 
@@ -187,5 +195,6 @@ def diagnose(g: HandGrad) -> HandGrad:
     for mistake in HAND_MISTAKES:
         why = mistake.test(g)
         if why is not None:
-            return HandGrad(g.name, g.number, g.yours, g.expected, g.terms, mistake.kind, why)
+            return HandGrad(g.name, g.number, g.yours, g.expected, g.true, g.terms,
+                            mistake.kind, why)
     raise AssertionError("the table's last row explains everything")  # pragma: no cover

@@ -71,7 +71,7 @@ def test_a_wrong_w1_is_a_wrong_local_derivative_and_nothing_else_is_blamed() -> 
     assert w1.kind == "local" and w1.label == "wrong local derivative"
     assert w1.yours == pytest.approx(-1.5) and w1.expected == pytest.approx(1.0)
     text = str(report)
-    assert "w1.grad should be x1*w1.grad * d(x1*w1)/dw1 = 0.5000 * 2.0000 = 1.0000" in text
+    assert "w1.grad should be (x1*w1).grad * d(x1*w1)/dw1 = 0.5000 * 2.0000 = 1.0000" in text
     assert "your number means d(x1*w1)/dw1 = -3.0000 (the value of w1)" in text
     assert "the rule gives d(x1*w1)/dw1 = x1 = 2.0000" in text
 
