@@ -53,11 +53,14 @@ def check_local(local_derivatives: Callable[[float, float], Any]) -> str:
     for x, y in POINTS:
         where = f"a = {x:g}, b = {y:g}"
         table = call_table(local_derivatives, x, y)
+        missing = [op for op in OPS_ASKED if op not in table]
+        if missing:
+            problems.append(f"missing: {', '.join(missing)} (the dict's keys are the ops as "
+                            f"written here: {', '.join(repr(op) for op in OPS_ASKED)})")
         for op in OPS_ASKED:
-            out, rights = _truth(op, x, y)
             if op not in table:
-                problems.append(f"{op}: missing (the answer's keys are {', '.join(OPS_ASKED)})")
                 continue
+            out, rights = _truth(op, x, y)
             got = table[op]
             got = tuple(got) if isinstance(got, (tuple, list)) else (got,)
             if len(got) != len(rights):

@@ -88,7 +88,7 @@ def local_answer(**changes):
     ({"a_-_b": lambda a, b: (1.0, 1.0)},
      "a - b: d/db at a = 2, b = -3 is -1.0000; the sign is off"),
     ({"a_**_3": lambda a, b: (3 * a,)}, "3 * a (the rule is 3 * a**2)"),
-    ({"exp(a)": None}, "exp(a): missing"),
+    ({"exp(a)": None}, "missing: exp(a) (the dict's keys are the ops as written here: 'a + b'"),
     ({"a_/_b": lambda a, b: (1 / b,)}, "a / b: expected 2 number(s), one per input, got 1"),
     ({"relu(a)": lambda a, b: (1.0,)}, "relu(a): d/da at a = -1.25, b = 0.8 is 0.0000"),
 ])
