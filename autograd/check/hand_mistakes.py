@@ -17,10 +17,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..trace import fmt
-
 __all__ = ["HAND_MISTAKES", "KINDS", "HandGrad", "HandMistake", "Term", "d_text", "diagnose",
-           "num_text", "same_to_4"]
+           "fmt", "num_text", "same_to_4"]
 
 
 def same_to_4(yours: float, right: float) -> bool:
@@ -33,6 +31,16 @@ def same_to_4(yours: float, right: float) -> bool:
     if right == 0 or abs(right) < 5e-5 and abs(yours) < 5e-5:
         return abs(yours) < 5e-5
     return f"{yours:.3e}" == f"{right:.3e}" or abs(yours - right) <= 5e-4 * abs(right)
+
+
+def fmt(x: float) -> str:
+    """A number as the lab writes it: four decimals, never ``-0.0000``, exponents when
+    tiny or huge (``-1.2735e-07``), so no gradient reads as 0 when it is not."""
+    a = abs(x)
+    if math.isfinite(x) and a != 0 and (a < 1e-4 or a >= 1e9):
+        return f"{x:.4e}"
+    text = f"{x:.4f}"
+    return "0.0000" if text == "-0.0000" else text
 
 
 def num_text(x: float) -> str:

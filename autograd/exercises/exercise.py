@@ -12,8 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..check.hand_mistakes import same_to_4
-from ..trace import fmt
+from ..check.hand_mistakes import fmt, same_to_4
 
 __all__ = ["LANGS", "Exercise", "Text", "as_number", "call", "fail", "near_words", "number"]
 

@@ -230,3 +230,30 @@ def test_one_planted_wrong_gradient_names_exactly_that_node(dag, data) -> None:
 def test_it_is_public() -> None:
     assert autograd.check_hand_grads is check_hand_grads
     assert "check_hand_grads" in autograd.__all__
+
+
+def test_python_and_the_pages_predict_mode_agree_on_4_significant_digits() -> None:
+    """``same_to_4`` is the Python twin of the page's ``sameTo4`` (predict mode checks in
+    the browser, with no Python): run the page's own function in node on the same pairs."""
+    import json
+    import random
+    import re
+    import subprocess
+    from importlib import resources
+
+    from conftest import require_binary
+
+    node = require_binary("node", "the page's sameTo4 is run in node")
+    source = resources.files("autograd.lab").joinpath("static", "viewer_base.js").read_text()
+    js = re.search(r"function sameTo4\(typed, right\) \{.*?\n\}", source, re.S).group(0)
+    rng = random.Random(4)
+    pairs = [(1.0, 1.0), (0.70711, 0.7071), (0.7075, 0.7071), (1e-6, 0.0), (1e-4, 0.0),
+             (-1.5, -1.5001), (1234.4, 1234.0), (1236.0, 1234.0), (-0.5, 0.5), (0.0, 2.0)]
+    for _ in range(300):
+        right = rng.choice([-1, 1]) * 10 ** rng.uniform(-4, 4)
+        pairs.append((right * (1 + rng.choice([-1, 1]) * 10 ** rng.uniform(-6, -2)), right))
+    script = f"{js}\nconst pairs = {json.dumps(pairs)};\n" \
+             "console.log(JSON.stringify(pairs.map(([a, b]) => sameTo4(a, b))));"
+    out = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=60,
+                         check=True).stdout
+    assert json.loads(out) == [same_to_4(a, b) for a, b in pairs]
