@@ -164,7 +164,7 @@ def _local(g: HandGrad) -> str | None:
     which = "a local derivative is off" if len(movable) > 1 else "the local derivative is off"
     rule = f"{t.rule} = " if t.rule and t.rule != fmt(t.local) else ""
     d = d_text(t.user, g.name)
-    return (f"{which}: your number means {d} = {fmt(implied)}"
+    return (f"{which}: your answer means {d} = {fmt(implied)}"
             + (f" ({taken})" if taken else "") + f"; the rule gives {d} = {rule}{fmt(t.local)}")
 
 

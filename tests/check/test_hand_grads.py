@@ -72,7 +72,7 @@ def test_a_wrong_w1_is_a_wrong_local_derivative_and_nothing_else_is_blamed() -> 
     assert w1.yours == pytest.approx(-1.5) and w1.expected == pytest.approx(1.0)
     text = str(report)
     assert "w1.grad should be (x1*w1).grad * d(x1*w1)/dw1 = 0.5000 * 2.0000 = 1.0000" in text
-    assert "your number means d(x1*w1)/dw1 = -3.0000 (the value of w1)" in text
+    assert "your answer means d(x1*w1)/dw1 = -3.0000 (the value of w1)" in text
     assert "the rule gives d(x1*w1)/dw1 = x1 = 2.0000" in text
 
 
@@ -130,7 +130,7 @@ def test_a_plus_a_counts_both_uses() -> None:
     ("o", 0.0, "seed", "the output's gradient with respect to itself is 1"),
     ("x1", 0.0, "zero", "x1.grad was left at 0"),
     ("b", -0.5, "sign", "the sign is off"),
-    ("w2", 0.5, "local", "your number means d(x2*w2)/dw2 = 1.0000 (the value of w2)"),
+    ("w2", 0.5, "local", "your answer means d(x2*w2)/dw2 = 1.0000 (the value of w2)"),
 ])
 def test_each_kind_is_named(node, value, kind, words) -> None:
     v = lecture_neuron()

@@ -107,7 +107,7 @@ def test_neuron_names_a_wrong_w1_as_a_wrong_local_derivative() -> None:
     space["w1"].grad = space["w1"].data * space["x1w1"].grad
     text = wrong("neuron", space["o"], "1 of 10 hand-set gradients are wrong: w1",
                  "w1.grad is -1.5000: wrong local derivative",
-                 "your number means d(x1*w1)/dw1 = -3.0000 (the value of w1)")
+                 "your answer means d(x1*w1)/dw1 = -3.0000 (the value of w1)")
     assert "x1.grad" not in text  # named once, nothing else blamed
 
 
