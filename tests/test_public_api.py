@@ -24,6 +24,8 @@ AUTOGRAD = {
     "compile_batch", "BatchProgram", "register_vectorized", "logsumexp",
     # numpy code on Values, hand-derived backprop
     "np_values", "np_grads", "check_backprop", "BackpropReport", "BackpropError",
+    # the lecture's manual backprop, checked, and exercises after the lecture
+    "check_hand_grads", "HandGradsReport", "exercises",
     # the backprop lab
     "lab",
     # live training view
