@@ -47,11 +47,14 @@ def pyodide_dir() -> Path:
 
 
 def run_in_pyodide(script: Path, copies: dict[Path, str] | None = None,
+                   args: list[str] | None = None,
                    timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    """Run ``script`` in Pyodide under Node. ``copies`` maps host folders to the folder of
-    Pyodide's file system they are copied into (which goes on ``sys.path``). Exit status:
-    the script's, 1 on an uncaught exception, 3 if anything tried the network."""
+    """Run ``script`` in Pyodide under Node, with ``args`` in its ``sys.argv``. ``copies``
+    maps host folders to the folder of Pyodide's file system they are copied into (which
+    goes on ``sys.path``). Exit status: the script's, 1 on an uncaught exception, 3 if
+    anything tried the network."""
     node, where = node_binary(), pyodide_dir()
     specs = [f"{host}={inside}" for host, inside in (copies or {}).items()]
-    return subprocess.run([node, str(RUNNER), str(where), str(script), *specs],
+    return subprocess.run([node, str(RUNNER), str(where), str(script), *specs,
+                           "--", *(args or [])],
                           capture_output=True, text=True, timeout=timeout, check=False)

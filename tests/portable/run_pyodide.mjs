@@ -1,10 +1,10 @@
 // Run one Python script in Pyodide under Node, offline.
 //
-//   node run_pyodide.mjs PYODIDE_DIR SCRIPT [HOST_DIR=PYODIDE_DIR ...]
+//   node run_pyodide.mjs PYODIDE_DIR SCRIPT [HOST_DIR=PYODIDE_DIR ...] [-- ARG ...]
 //
 // Each HOST_DIR is copied (no __pycache__) into Pyodide's in-memory file system at the
-// given path, which also goes on sys.path; SCRIPT runs as __main__ with its own stdout and
-// stderr. Every network request (fetch, sockets) is refused and counted: the run fails if
+// given path, which also goes on sys.path; SCRIPT runs as __main__ with the ARGs in
+// sys.argv, its own stdout and stderr. Every network request (fetch, sockets) is refused and counted: the run fails if
 // anything tried to download, so Pyodide's own files must all come from PYODIDE_DIR.
 // Exit status: the script's (0 on success), 1 on an uncaught exception, 3 on any request.
 import fs from "node:fs";
@@ -12,9 +12,12 @@ import net from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
-const [pyodideDir, script, ...copies] = process.argv.slice(2);
+const [pyodideDir, script, ...rest] = process.argv.slice(2);
+const dashes = rest.indexOf("--");
+const copies = dashes < 0 ? rest : rest.slice(0, dashes);
+const args = dashes < 0 ? [] : rest.slice(dashes + 1);
 if (!pyodideDir || !script) {
-  console.error("usage: node run_pyodide.mjs PYODIDE_DIR SCRIPT [HOST_DIR=PYODIDE_DIR ...]");
+  console.error("usage: node run_pyodide.mjs PYODIDE_DIR SCRIPT [HOST_DIR=PYODIDE_DIR ...] [-- ARG ...]");
   process.exit(2);
 }
 
@@ -53,12 +56,12 @@ for (const spec of copies) {
 pyodide.FS.writeFile("/tmp/__main_script__.py", fs.readFileSync(script));
 
 pyodide.globals.set("_roots", pyodide.toPy(roots));
-pyodide.globals.set("_script", path.resolve(script));
+pyodide.globals.set("_argv", pyodide.toPy([path.resolve(script), ...args]));
 const status = pyodide.runPython(`
 import runpy, sys, traceback
 sys.dont_write_bytecode = True
 sys.path[:0] = list(_roots)
-sys.argv = [_script]
+sys.argv = list(_argv)
 try:
     runpy.run_path("/tmp/__main_script__.py", run_name="__main__")
     _status = 0
@@ -75,6 +78,7 @@ _status
 `);
 if (refused.length) {
   console.error(`${refused.length} network request(s) refused: ${refused.join(", ")}`);
+  console.error(`(the script's own exit status: ${status})`);
   process.exit(3);
 }
 process.exit(status);

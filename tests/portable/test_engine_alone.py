@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from portable.pyodide_env import ROOT, run_in_pyodide
+
 SCRIPT = Path(__file__).with_name("engine_anywhere.py")
 HEAVY = ("numpy", "graphviz", "tqdm")
 # What `import autograd` may load: the engine's own modules, and the lab's package for the
@@ -74,6 +76,9 @@ def check_report(stdout: str, cases: list[list[float]]) -> dict[str, Any]:
     assert result["custom_op"]["gradcheck_ok"]
     assert result["imported"] == {name: False for name in HEAVY}
     assert result["svg_in_a_notebook"] is None  # no graphviz: the notebook shows text
+    assert result["tools"]["draw_dot"].startswith("MissingDependency: autograd.draw_dot needs "
+                                                  "graphviz, which is not installed")
+    assert "pip install numpy" in result["tools"]["np_values"]
     return result
 
 
@@ -88,10 +93,16 @@ def test_the_tools_work_without_numpy_graphviz_tqdm(tmp_path: Path) -> None:
                   "runpy.run_path(sys.argv[0], run_name='__main__')",
                   str(SCRIPT), json.dumps(inputs), cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert check_report(done.stdout, inputs)["platform"] == sys.platform
+
+
+def test_the_same_script_runs_in_pyodide_under_node(tmp_path: Path) -> None:
+    """The project's source files copied into Pyodide's file system, nothing fetched."""
+    inputs = [[2.0, 0.0, -3.0, 1.0, 6.8813735870195432], *cases(7, 12)]
+    done = run_in_pyodide(SCRIPT, {ROOT / "autograd": "/project"}, [json.dumps(inputs)])
+    assert done.returncode == 0, done.stdout + done.stderr
     result = check_report(done.stdout, inputs)
-    assert result["tools"]["draw_dot"].startswith("MissingDependency: autograd.draw_dot needs "
-                                                  "graphviz, which is not installed")
-    assert "pip install numpy" in result["tools"]["np_values"]
+    assert result["platform"] == "emscripten" and result["python"] >= [3, 10]
 
 
 def test_a_tool_that_needs_numpy_says_so(tmp_path: Path) -> None:
