@@ -28,11 +28,20 @@ def load(package: str, table: Mapping[str, str], name: str) -> Any:
     try:
         found = import_module(module, package)
     except ModuleNotFoundError as err:
-        missing = (err.name or "").partition(".")[0]
-        if missing not in _REQUIRED_BY_TOOLS:
+        missing = as_missing_dependency(err, f"{package}.{name}")
+        if missing is None:
             raise
-        raise MissingDependency(
-            f"{package}.{name} needs {missing}, which is not installed (the engine, the "
-            f"stepper, gradcheck and draw_text do without it); install it with: "
-            f"pip install {_REQUIRED_BY_TOOLS[missing]}") from err
+        raise missing from err
     return getattr(found, attribute or name)
+
+
+def as_missing_dependency(err: ModuleNotFoundError, who: str) -> MissingDependency | None:
+    """The error to show when ``who`` failed to import numpy, graphviz or tqdm (which
+    ``pip install scalar-autograd`` brings and the engine does without); else None."""
+    missing = (err.name or "").partition(".")[0]
+    if missing not in _REQUIRED_BY_TOOLS:
+        return None
+    return MissingDependency(
+        f"{who} needs {missing}, which is not installed (the engine, the stepper, "
+        f"gradcheck and draw_text do without it); install it with: "
+        f"pip install {_REQUIRED_BY_TOOLS[missing]}")

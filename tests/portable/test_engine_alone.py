@@ -150,3 +150,20 @@ def test_type_checkers_see_the_lazy_names(name: str) -> None:
                     seen.add((alias.asname or alias.name,
                               where + (f":{alias.name}" if attribute else "")))
     assert set(package._LAZY.items()) <= seen
+
+
+def test_the_command_line_without_numpy_graphviz_tqdm(tmp_path: Path) -> None:
+    """``autograd step`` and ``check`` need neither; ``graph`` says what to install."""
+    run = BLOCK + "from autograd.cli import main\nsys.exit(main(sys.argv[1:]))"
+    step = python(run, "step", "o = tanh(x*w)", "x=2", "w=-1", "--all", cwd=tmp_path)
+    assert step.returncode == 0, step.stderr
+    d = 1 - math.tanh(-2.0) ** 2  # do/dx = w * d, do/dw = x * d
+    assert f"x.grad += #2.grad * d#2/dx = {d:.4f} * -1.0000 = {-d:.4f}" in step.stdout
+    check = python(run, "check", "x**3 / y + log(x)", "x=1.5", "y=2", cwd=tmp_path)
+    assert check.returncode == 0 and "ok: 2 of 2 inputs agree" in check.stdout, check.stderr
+    graph = python(run, "graph", "o = tanh(x*w)", "x=1", "w=2", "-o", "g.dot", cwd=tmp_path)
+    assert graph.returncode == 2
+    assert graph.stderr == ("autograd: error: autograd graph needs graphviz, which is not "
+                            "installed (the engine, the stepper, gradcheck and draw_text do "
+                            "without it); install it with: pip install graphviz\n")
+    assert not (tmp_path / "g.dot").exists()
