@@ -116,6 +116,7 @@ def main(argv: list[str]) -> int:
     custom = softplus_case(0.5)
     result = {
         "platform": sys.platform,
+        "from": autograd.__file__,
         "python": list(sys.version_info[:3]),
         "neurons": results,
         "text_tree": tree,
