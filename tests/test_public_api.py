@@ -40,7 +40,7 @@ AUTOGRAD = {
 NN = {
     "Module", "Neuron", "Layer", "MLP", "Sequential", "Dense", "History",
     "Optimizer", "SGD", "RMSprop", "Adam",
-    "AdamW", "keras",
+    "AdamW", "keras", "nn", "version", "Tensor",
     "mse", "binary_cross_entropy", "hinge", "cross_entropy", "softmax",
     "losses", "optim", "datasets", "xor", "moons", "digits", "mnist", "read_idx",
 }

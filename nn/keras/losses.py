@@ -1,7 +1,7 @@
 """Keras' losses: classes (``SparseCategoricalCrossentropy(from_logits=True)``...) and
 lowercase functions, usable as ``compile(loss=...)`` and callable on arrays.
 
-Called on arrays, a loss gives Keras' numbers as a :class:`~nn.keras.tensor.Tensor`
+Called on arrays, a loss gives Keras' numbers as a :class:`~nn.tensor.Tensor`
 (``.numpy()``): a function gives one value per sample, a class instance their mean
 (Keras' ``sum_over_batch_size``). Probabilities that are not logits are clipped to
 ``[1e-7, 1 - 1e-7]`` as Keras does. In ``compile`` the same loss is built as a graph by
@@ -9,7 +9,7 @@ Called on arrays, a loss gives Keras' numbers as a :class:`~nn.keras.tensor.Tens
 
 >>> loss_fn = SparseCategoricalCrossentropy(from_logits=True)
 >>> round(float(loss_fn([0, 1], [[2.0, 0.0], [0.0, 0.0]]).numpy()), 6)
-0.409888
+0.410038
 >>> mean_squared_error([[0.0, 1.0]], [[1.0, 1.0]]).numpy().tolist()
 [0.5]
 """
@@ -24,7 +24,7 @@ import numpy as np
 from autograd.errors import ConfigError
 
 from ..objectives import LOSSES
-from .tensor import Tensor, as_array
+from ..tensor import Tensor, as_array
 
 __all__ = ["BinaryCrossentropy", "CategoricalCrossentropy", "Loss", "MAE", "MSE",
            "MeanAbsoluteError", "MeanSquaredError", "SparseCategoricalCrossentropy",

@@ -24,8 +24,8 @@ import numpy as np
 from autograd.errors import ConfigError
 
 from ..objectives import METRICS
+from ..tensor import Tensor, as_array
 from . import losses
-from .tensor import Tensor, as_array
 
 __all__ = ["Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "Mean",
            "MeanAbsoluteError", "MeanMetricWrapper", "MeanSquaredError", "Metric", "Precision",
