@@ -27,6 +27,7 @@ from ..layers import Neuron, as_inputs, check_name, make_rng
 from ..module import Module
 from ..optim import SGD, Adam, AdamW, Optimizer, RMSprop
 from ..serialize import read_model_file
+from ..tensor import Tensor, as_array
 from ..training import Trainer
 from . import losses as keras_losses
 from . import metrics as keras_metrics
@@ -139,8 +140,12 @@ class Sequential(Weights, Trainer, Module):
         if self.optimizer is not None and not self.optimizer.params:
             self.optimizer.bind(self.parameters())
 
-    def __call__(self, x: Any) -> list[Value]:
-        """The output Values for one sample (after the last activation)."""
+    def __call__(self, x: Any, training: bool | None = None) -> Any:
+        """A batch (a 2-D array or a Tensor, as Keras calls a model): the outputs as a
+        :class:`~nn.tensor.Tensor` (``.numpy()`` gives ``predict``'s array). One sample
+        (a list or a 1-D array): its output Values, a graph to step through or draw."""
+        if isinstance(x, (np.ndarray, Tensor)) and np.ndim(x) >= 2:
+            return Tensor(self.predict(as_array(x), batch_size=max(len(x), 1)))
         xs = as_inputs(x, self._width("predict"), "Sequential")
         for layer in self.layers:
             xs = layer._forward(xs)
