@@ -33,7 +33,7 @@ AUTOGRAD = {
     "ExpressionError", "GradcheckError", "GraphTooLargeError", "GraphvizNotFound",
     "HookError", "InputTypeError", "MissingDependency", "ModelFileError", "NodeNotFound",
     "OpDefinitionError", "OptionError",
-    "ModelFileNotFound",
+    "ModelFileNotFound", "DatasetError", "DatasetNotFound",
     "NonFiniteError",
 }
 
