@@ -11,9 +11,12 @@ import zipfile
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograd.errors import DatasetError, DatasetNotFound
 from nn.keras.datasets import boston_housing, fashion_mnist, imdb, mnist, reuters
+from nn.keras.datasets.ragged import read_lists
 
 
 def test_mnist_without_keras_cache_is_the_subset_and_says_so(capsys, keras_home):
@@ -173,3 +176,66 @@ def test_reuters_split_and_word_index(keras_home):
     (keras_home / "datasets" / "reuters_word_index.json").write_text("[1, 2]")
     with pytest.raises(DatasetError, match="not a JSON object of word -> integer id"):
         reuters.get_word_index()
+
+
+def keras_format(seqs):
+    """An object array of lists: what Keras' imdb.npz and reuters.npz hold (numpy writes it
+    as a pickle stream; this package reads that stream as data, never unpickling it)."""
+    out = np.empty(len(seqs), dtype=object)
+    out[:] = seqs
+    return out
+
+
+def test_keras_own_ragged_files_are_read_as_data(keras_home):
+    rng = np.random.default_rng(3)
+    train = [rng.integers(0, 70000, rng.integers(1, 40)).tolist() for _ in range(30)]
+    test = [rng.integers(0, 300, rng.integers(1, 40)).tolist() for _ in range(10)]
+    y_train, y_test = rng.integers(0, 2, 30), rng.integers(0, 2, 10)
+    (keras_home / "datasets").mkdir()
+    np.savez_compressed(keras_home / "datasets" / "imdb.npz", x_train=keras_format(train),
+                        y_train=y_train, x_test=keras_format(test), y_test=y_test)
+    (x, y), (xt, yt) = imdb.load_data(num_words=5000, maxlen=30)
+    ref_x, ref_y = keras_reference(train, y_train.tolist(), 113, num_words=5000, maxlen=30)
+    assert [list(s) for s in x] == ref_x and y.tolist() == ref_y
+    np.savez(keras_home / "datasets" / "reuters.npz", x=keras_format(train),
+             y=rng.integers(0, 46, 30))
+    (x, y), (xt, yt) = reuters.load_data()
+    assert len(x) == 24 and len(xt) == 6 and x.dtype == object
+
+
+def test_a_ragged_member_naming_anything_else_is_refused(keras_home, tmp_path):
+    stream = b"\x80\x02cos\nsystem\nq\x00X\x0b\x00\x00\x00touch PWNEDq\x01\x85q\x02Rq\x03."
+    head = "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }"
+    header = head.ljust(118 - 10 - 1) + "\n"
+    member = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + stream
+    file = keras_home / "datasets" / "imdb.npz"
+    file.parent.mkdir()
+    with zipfile.ZipFile(file, "w") as z:
+        z.writestr("x_train.npy", member)
+        z.writestr("x_test.npy", member)
+        np.save(tmp_path / "y.npy", np.zeros(1, np.int64))
+        z.write(tmp_path / "y.npy", "y_train.npy")
+        z.write(tmp_path / "y.npy", "y_test.npy")
+    with pytest.raises(DatasetError, match="names 'os.system'.*never imported"):
+        imdb.load_data()
+    assert not (tmp_path / "PWNED").exists() and not (keras_home / "PWNED").exists()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_damaged_ragged_streams_give_lists_or_a_dataset_error(data):
+    import io
+
+    buf = io.BytesIO()
+    np.save(buf, keras_format([[1, 2, 300], [70000], []]))
+    raw = bytearray(buf.getvalue())
+    start = raw.index(b"\n") + 1
+    for _ in range(data.draw(st.integers(1, 4))):
+        i = data.draw(st.integers(start, len(raw) - 1))
+        raw[i] = data.draw(st.integers(0, 255))
+    cut = data.draw(st.integers(start, len(raw)))
+    try:
+        out = read_lists(bytes(raw[start:cut]), (3,), "test")
+    except DatasetError:
+        return
+    assert len(out) == 3 and all(isinstance(r, list) for r in out)

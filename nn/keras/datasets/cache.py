@@ -20,6 +20,7 @@ from numpy.lib import format as npy
 from autograd.errors import DatasetError, DatasetNotFound
 
 from ...idx import MAX_BYTES
+from .ragged import read_lists
 
 __all__ = ["cache_dir", "locate", "missing", "read_npz"]
 
@@ -43,10 +44,11 @@ def missing(where: str, file: Path, what: str) -> DatasetNotFound:
                            "pass path= to where yours is")
 
 
-def read_npz(file: Path, keys: tuple[str, ...], where: str,
-             max_bytes: int = MAX_BYTES) -> dict[str, np.ndarray]:
+def read_npz(file: Path, keys: tuple[str, ...], where: str, max_bytes: int = MAX_BYTES,
+             ragged: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
     """The arrays ``keys`` of an ``.npz`` file, each header checked against the size of its
-    member and ``max_bytes`` before its data is read; object arrays are refused."""
+    member and ``max_bytes`` before its data is read. Object arrays are refused, except
+    the ``ragged`` keys: arrays of int lists, read as data by :mod:`.ragged`."""
     try:
         with zipfile.ZipFile(file) as archive:
             names = [n.removesuffix(".npy") for n in archive.namelist()]
@@ -54,7 +56,7 @@ def read_npz(file: Path, keys: tuple[str, ...], where: str,
             if absent:
                 raise DatasetError(f"{where}: {file} lacks {', '.join(absent)} (has "
                                    f"{', '.join(names) or 'nothing'})")
-            return {k: _member(archive, k, file, where, max_bytes) for k in keys}
+            return {k: _member(archive, k, file, where, max_bytes, k in ragged) for k in keys}
     except FileNotFoundError:
         raise DatasetNotFound(f"{where}: {file} does not exist") from None
     except (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error, MemoryError) as e:
@@ -65,13 +67,21 @@ def read_npz(file: Path, keys: tuple[str, ...], where: str,
 
 
 def _member(archive: zipfile.ZipFile, key: str, file: Path, where: str,
-            max_bytes: int) -> np.ndarray:
+            max_bytes: int, ragged: bool) -> np.ndarray:
     info = archive.getinfo(f"{key}.npy")
     with archive.open(info) as f:
         version = npy.read_magic(f)
         read_header = npy.read_array_header_1_0 if version == (1, 0) else \
             npy.read_array_header_2_0
         shape, fortran, dtype = read_header(f)
+        if dtype.hasobject and ragged and len(shape) == 1:
+            size = info.file_size - f.tell()
+            if size > max_bytes // 4:  # lists of ints take far more memory than their bytes
+                raise DatasetError(f"{where}: {file} {key!r} holds {size:,} bytes of lists, "
+                                   f"over the {max_bytes // 4:,}-byte limit")
+            out = np.empty(shape, dtype=object)
+            out[:] = read_lists(f.read(size), shape, f"{where}: {file} {key!r}")
+            return out
         if dtype.hasobject:
             raise DatasetError(f"{where}: {file} holds Python objects in {key!r}, which only "
                                "pickle can read, and unpickling a file can run any code it "

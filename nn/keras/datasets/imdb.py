@@ -1,8 +1,8 @@
 """``imdb.load_data()`` and ``imdb.get_word_index()`` with Keras' signatures and steps
 (:mod:`.sequences`): 25,000 + 25,000 movie reviews as word-id lists, labels 0/1.
 
-Read from Keras' cache (``~/.keras/datasets/imdb.npz``); nothing is downloaded. Keras'
-own file stores ragged lists, which only pickle reads, so it is refused with that reason.
+Read from Keras' cache (``~/.keras/datasets/imdb.npz``); nothing is downloaded. Its
+lists of word ids are read as data (:mod:`.ragged`), never unpickled.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ def load_data(path: str | os.PathLike[str] = "imdb.npz", num_words: int | None =
     file = locate(path)
     if not file.is_file():
         raise missing(where, file, "Keras' imdb.npz")
-    arrays = read_npz(file, ("x_train", "y_train", "x_test", "y_test"), where)
+    arrays = read_npz(file, ("x_train", "y_train", "x_test", "y_test"), where,
+                      ragged=("x_train", "x_test"))
     parts = [(as_lists(arrays[f"x_{s}"], f"{where}: x_{s}"),
               check_labels(arrays[f"y_{s}"], 2, f"{where}: y_{s}").astype(np.int64))
              for s in ("train", "test")]

@@ -2,8 +2,8 @@
 (:mod:`.sequences`): 11,228 newswires as word-id lists in 46 topics, split at
 ``1 - test_split``.
 
-Read from Keras' cache (``~/.keras/datasets/reuters.npz``); nothing is downloaded. Keras'
-own file stores ragged lists, which only pickle reads, so it is refused with that reason.
+Read from Keras' cache (``~/.keras/datasets/reuters.npz``); nothing is downloaded. Its
+lists of word ids are read as data (:mod:`.ragged`), never unpickled.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def load_data(path: str | os.PathLike[str] = "reuters.npz", num_words: int | Non
     file = locate(path)
     if not file.is_file():
         raise missing(where, file, "Keras' reuters.npz")
-    arrays = read_npz(file, ("x", "y"), where)
+    arrays = read_npz(file, ("x", "y"), where, ragged=("x",))
     labels = check_labels(arrays["y"], 46, f"{where}: y").astype(np.int64)
     [(xs, labels)] = prepare([(as_lists(arrays["x"], f"{where}: x"), labels)],
                              np.random.RandomState(seed), where, num_words, skip_top, maxlen,

@@ -2,10 +2,9 @@
 mark the start, shift ids by ``index_from``, drop long reviews, cap the vocabulary; and
 their word indexes (JSON files).
 
-Keras caches the sequences as ragged lists in ``.npz`` files, which only pickle can read;
-this package never unpickles, so those files are refused with that reason (see
-:func:`~nn.keras.datasets.cache.read_npz`). An ``.npz`` holding the sequences as a
-rectangular integer array (rows padded with 0, the padding dropped here) is read.
+Keras caches the sequences as ragged lists in ``.npz`` files; they are read as data,
+never unpickled (:mod:`.ragged`). An ``.npz`` holding the sequences as a rectangular
+integer array (rows padded with 0, the padding dropped here) is read too.
 """
 
 from __future__ import annotations
@@ -25,7 +24,10 @@ __all__ = ["as_lists", "legacy_words", "objects", "prepare", "word_index"]
 
 
 def as_lists(x: np.ndarray, where: str) -> list[list[int]]:
-    """Rows of word ids as lists (trailing 0s, the padding, dropped)."""
+    """Rows of word ids as lists: Keras' object array of lists as it is; a 2-D integer array
+    with its trailing 0s (the padding) dropped."""
+    if x.dtype == object:
+        return list(x)
     if x.ndim != 2 or x.dtype.kind not in "iu":
         raise DatasetError(f"{where}: expected a 2-D integer array of word ids, got "
                            f"{x.dtype} {x.shape}")
