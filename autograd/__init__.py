@@ -13,12 +13,15 @@ package; the tools that read its graphs live in ``check/``, ``viz/``, ``step/``,
 ``arrays/`` runs numpy code on arrays of Values.
 """
 
+from . import exercises
 from .arrays import np_grads, np_values
 from .check import (
     BackpropReport,
     GradcheckReport,
+    HandGradsReport,
     check_backprop,
     check_graph,
+    check_hand_grads,
     detect_anomaly,
     grad,
     gradcheck,
@@ -85,6 +88,8 @@ __all__ = [
     "compile_batch", "BatchProgram", "register_vectorized",
     # numpy code on Values, and checking hand-derived backprop
     "np_values", "np_grads", "check_backprop", "BackpropReport", "BackpropError",
+    # the lecture's manual backprop, checked, and exercises after the lecture
+    "check_hand_grads", "HandGradsReport", "exercises",
     # the backprop lab (notebook widget; the page and server live in autograd.lab)
     "lab",
     # watching a training loop live (autograd.lab.live)

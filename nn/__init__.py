@@ -16,21 +16,21 @@ model's graph can be stepped through, drawn and gradient-checked like any expres
 
 from __future__ import annotations
 
-from . import datasets, keras, losses, nn, optim, version
+from . import datasets, fit, keras, losses, nn, optim, version
 from .datasets import digits, mnist, moons, read_idx, xor
+from .fit import History
 from .keras import Dense, Sequential
 from .layers import MLP, Layer, Neuron
 from .losses import binary_cross_entropy, cross_entropy, hinge, mse, softmax
 from .module import Module
 from .optim import SGD, Adam, AdamW, Optimizer, RMSprop
 from .tensor import Tensor
-from .training import History
 from .version import __version__ as __version__
 
 __all__ = [
     # modules
     "datasets", "losses", "optim",
-    "keras", "nn", "version",
+    "fit", "keras", "nn", "version",
     # networks
     "Module", "Neuron", "Layer", "MLP",
     # Keras-style front

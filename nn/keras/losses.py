@@ -23,7 +23,7 @@ import numpy as np
 
 from autograd.errors import ConfigError
 
-from ..objectives import LOSSES
+from ..fit.objectives import LOSSES
 from ..tensor import Tensor, as_array
 
 __all__ = ["BinaryCrossentropy", "CategoricalCrossentropy", "Loss", "MAE", "MSE",

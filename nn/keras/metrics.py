@@ -23,7 +23,7 @@ import numpy as np
 
 from autograd.errors import ConfigError
 
-from ..objectives import METRICS
+from ..fit.objectives import METRICS
 from ..tensor import Tensor, as_array
 from . import losses
 

@@ -1,5 +1,5 @@
 """Keras' models: ``Sequential`` (``compile``, ``summary``, weights as arrays, ``save``)
-and ``load_model`` (training in :mod:`nn.training`), so the classic Keras recipes run with
+and ``load_model`` (training in :mod:`nn.fit`), so the classic Keras recipes run with
 only their import lines changed.
 
 >>> model = Sequential([Dense(4, activation="relu", input_shape=(2,)),
@@ -22,13 +22,13 @@ import numpy as np
 from autograd import Value
 from autograd.errors import AutogradError, ConfigError, ModelFileError
 
-from ..compiled import check_threads
+from ..fit.compiled import check_threads
+from ..fit.trainer import Trainer
 from ..layers import Neuron, as_inputs, check_name, make_rng
 from ..module import Module
 from ..optim import SGD, Adam, AdamW, Optimizer, RMSprop
 from ..serialize import read_model_file
 from ..tensor import Tensor, as_array
-from ..training import Trainer
 from . import losses as keras_losses
 from . import metrics as keras_metrics
 from .layers import DENSE_ACTIVATIONS, Dense, InputLayer

@@ -20,7 +20,7 @@ import numpy as np
 from autograd.errors import ConfigError
 
 from .. import optim
-from ..optimizer import check_number
+from ..optim import check_number
 
 __all__ = ["SGD", "Adam", "AdamW", "RMSprop"]
 

@@ -13,7 +13,7 @@ import random
 
 import numpy as np
 
-from ...inputs import check_int
+from ...fit.inputs import check_int
 from . import np_utils
 from .categorical import to_categorical
 

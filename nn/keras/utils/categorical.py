@@ -8,7 +8,7 @@ import numpy as np
 
 from autograd.errors import ConfigError
 
-from ...inputs import as_table, check_int
+from ...fit.inputs import as_table, check_int
 
 __all__ = ["to_categorical"]
 

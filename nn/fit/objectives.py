@@ -21,8 +21,8 @@ import autograd
 from autograd import Value
 from autograd.errors import ConfigError
 
-from .layers import activate
-from .losses import _mean, binary_cross_entropy, mse, softmax_xent
+from ..layers import activate
+from ..losses import _mean, binary_cross_entropy, mse, softmax_xent
 
 __all__ = ["LOSSES", "METRICS", "clip", "from_logits", "hits", "loss_kind", "metric_sums",
            "sample_fn", "sample_loss"]
