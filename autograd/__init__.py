@@ -29,6 +29,8 @@ from .errors import (
     BackpropError,
     CompileError,
     ConfigError,
+    DatasetError,
+    DatasetNotFound,
     DivisionByZero,
     DomainError,
     ExpressionError,
@@ -148,6 +150,6 @@ __all__ = [
     "ExpressionError", "GradcheckError", "GraphTooLargeError", "GraphvizNotFound",
     "HookError", "InputTypeError", "MissingDependency", "ModelFileError", "NodeNotFound",
     "OpDefinitionError", "OptionError",
-    "ModelFileNotFound",
+    "ModelFileNotFound", "DatasetError", "DatasetNotFound",
     "NonFiniteError",
 ]
