@@ -22,8 +22,8 @@ from ..viz.render import write_atomic
 from .panels import PANELS
 from .scene import Source, initial_model
 
-__all__ = ["MODULE_PARTS", "asset", "module_source", "page", "save_lab_html", "script_json",
-           "static_page"]
+__all__ = ["MODULE_PARTS", "asset", "framed_page", "module_source", "page", "save_lab_html",
+           "script_json", "static_page"]
 
 _SLOT = re.compile(r"\{\{(TITLE|CSS|MODULE|DATA)\}\}")
 MODULE_PARTS = ("viewer_base.js", "viewer_draw.js", "viewer_side.js", "viewer_quiz.js",
@@ -64,6 +64,16 @@ def static_page(source: Source, quiz: bool = False) -> str:
     scene = dict(source.scene(svg=True))
     scene["live"] = False
     return page(source.title, {"model": initial_model(scene, quiz)})
+
+
+def framed_page(source: Source, quiz: bool = False, height: int = 620) -> str:
+    """The static page as one ``<iframe srcdoc>``: what a notebook output carries beside the
+    live widget, so an exported notebook (HTML, nbviewer) still shows the lab and steps
+    through it with no kernel. Sandboxed: scripts run, the notebook's page is out of reach."""
+    text = static_page(source, quiz).replace("&", "&amp;").replace('"', "&quot;")
+    return (f'<iframe class="ag-snapshot" title="{html.escape(source.title)}" '
+            f'sandbox="allow-scripts" style="width:100%;height:{int(height)}px;border:0" '
+            f'srcdoc="{text}"></iframe>')
 
 
 def save_lab_html(source: Source, path: str | os.PathLike[str], quiz: bool = False) -> Path:

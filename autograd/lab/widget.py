@@ -6,6 +6,7 @@ live training view. Its traits are the page model's keys (:class:`~autograd.lab.
 ``values`` (each input's value, both ways), ``lr``, ``quiz`` and ``score`` (predict mode);
 "gradient step", "check" and a live view's controls arrive as messages. Python does every
 computation; ``publish(scene)`` lets other Python code (a training loop) push a scene.
+Its output also carries the static page (``text/html``), which hosts with no kernel show.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import math
 from typing import Any
 
 from ..errors import AutogradError, MissingDependency
-from .page import asset, module_source, save_lab_html
+from .page import asset, framed_page, module_source, save_lab_html
 from .scene import Source, initial_model, new_score
 
 __all__ = ["widget_class"]  # and LabWidget, made on first use
@@ -68,6 +69,16 @@ def widget_class() -> Any:
 
         def __repr__(self) -> str:
             return f"<{type(self).__name__}: {self.source.title}; {_HOW}>"
+
+        def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+            """anywidget's bundle plus ``text/html``: the static page of the lab as it is
+            now, which a host with no kernel shows instead (an exported notebook,
+            nbviewer); a host with the widget manager picks the live widget."""
+            bundle = super()._repr_mimebundle_(**kwargs)
+            if bundle is None:
+                return None
+            data, metadata = bundle
+            return {**data, "text/html": framed_page(self.source, quiz=self.quiz)}, metadata
 
         # -- Python side -------------------------------------------------------------------
 
