@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..lab.scene import CONTROLS
 from .arguments import read_inputs
 from .demos import cmd_demo
 from .usage import UsageError
@@ -24,6 +25,16 @@ def _lr(text: str) -> float:
         raise argparse.ArgumentTypeError(str(err) if "must be" in str(err) else
                                          f"the learning rate must be a number, got {text!r}"
                                          ) from None
+
+
+def _hide(text: str) -> list[str]:
+    """``--hide``: known groups of controls, else argparse's usage error (exit 2)."""
+    from ..lab.scene import controls
+
+    try:
+        return controls(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _port(text: str) -> int:
@@ -46,6 +57,8 @@ def add_lab_options(p: argparse.ArgumentParser) -> None:
                    "button (default: 0.1; the page can change it)")
     p.add_argument("--quiz", action="store_true", help="predict mode: type each value and "
                    "gradient before the lab shows it (the page can turn it off)")
+    p.add_argument("--hide", type=_hide, default=[], metavar="GROUPS",
+                   help="controls not to show, comma-separated: " + ", ".join(CONTROLS))
     p.add_argument("--rankdir", choices=["LR", "TB", "RL", "BT"], default="LR",
                    help="layout direction")
     p.add_argument("--train", metavar="DEMO", choices=LIVE_DEMOS,
@@ -63,8 +76,8 @@ def cmd_lab(args: argparse.Namespace) -> int:
                          "or --train DEMO to watch a network learn")
 
     expr, root, _ = read_inputs(args.expr, args.vars)
-    state = LabState(root, title=expr.text, rankdir=args.rankdir, lr=args.lr)
-    server = LabServer(state, port=args.port, quiz=args.quiz)
+    state = LabState(root, title=expr.text, rankdir=args.rankdir, lr=args.lr, expr=expr.text)
+    server = LabServer(state, port=args.port, quiz=args.quiz, hide=args.hide)
     try:
         server.run(open_browser=False if args.no_browser else None)
     except KeyboardInterrupt:  # Ctrl-C: the server has already shut down

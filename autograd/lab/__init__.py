@@ -32,6 +32,7 @@ server import them on first use and say ``pip install scalar-autograd[lab]`` if 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputTypeError
@@ -56,7 +57,7 @@ def lab_state(root_or_expr: Value | str, /, **kwargs: Any) -> LabState:
         from ..expr import parse
 
         expr = parse(root_or_expr)
-        return LabState(expr.evaluate(kwargs), title=expr.text)
+        return LabState(expr.evaluate(kwargs), title=expr.text, expr=expr.text)
     if not hasattr(root_or_expr, "grad") or not hasattr(root_or_expr, "children"):
         raise InputTypeError(f"lab expects a Value or an expression string, got "
                              f"{root_or_expr!r} ({type(root_or_expr).__name__})")
@@ -67,17 +68,20 @@ def lab_state(root_or_expr: Value | str, /, **kwargs: Any) -> LabState:
     return LabState(root_or_expr, **kwargs)
 
 
-def lab(root_or_expr: Value | str, /, *, quiz: bool = False, **kwargs: Any) -> Any:
+def lab(root_or_expr: Value | str, /, *, quiz: bool = False,
+        hide: Sequence[str] | str = (), **kwargs: Any) -> Any:
     """The backprop lab as a notebook widget, for a graph or an expression.
 
     ``lab(loss)`` shows an existing graph (keywords: ``rankdir``, ``collapse``, ``lr``,
     ``params`` - the inputs a gradient step moves -, ``title``); ``lab("o = tanh(x*w)",
     x=2, w=-3)`` builds the expression with those values. ``quiz=True`` opens in predict
-    mode: the learner types each value and gradient before the lab shows it. From a script,
+    mode: the learner types each value and gradient before the lab shows it; ``hide``
+    names groups of controls not to show (``"inputs"``, ``"predict"``, ``"stepper"``,
+    ``"inspector"``, ``"zoom"``, ``"legend"``, ``"share"``). From a script,
     ``lab(loss).serve(open_browser=True)`` opens it in the browser. Needs ``anywidget``
     (``pip install scalar-autograd[lab]``).
     """
     from .widget import widget_class
 
     cls = widget_class()  # fails early, with the install line, when anywidget is missing
-    return cls(lab_state(root_or_expr, **kwargs), quiz=quiz)
+    return cls(lab_state(root_or_expr, **kwargs), quiz=quiz, hide=hide)

@@ -59,7 +59,8 @@ class LabState:
 
     def __init__(self, root: Value, title: str | None = None, rankdir: str = "LR",
                  collapse: bool | None = None, max_nodes: int = 1000, lr: float = 0.1,
-                 params: Sequence[Value] | None = None, live: bool = True) -> None:
+                 params: Sequence[Value] | None = None, live: bool = True,
+                 expr: str | None = None) -> None:
         if not hasattr(root, "grad") or not hasattr(root, "children"):
             raise InputTypeError(f"the lab expects a Value, got {root!r} ({type(root).__name__})")
         self.root = root
@@ -73,6 +74,7 @@ class LabState:
         self.layout = lay_out(order, rankdir, collapse, max_nodes, auto_collapse=auto)
         self.title = title or f"{self.names[-1]}: forward and backward, step by step"
         self.live = live
+        self.expr = expr  # the expression text the graph was built from, if it was
         self.lr = lr  # checked: finite, in (0, MAX_LR]
         self.trainable = set(self._trainable(params))
         self.message = self.layout.note
@@ -160,6 +162,8 @@ class LabState:
                      "value": _finite(self.order[k].data), "text": fmt_num(self.order[k].data),
                      "train": k in self.trainable} for key, k in self.keys.items()],
             lr=self.lr, message=self.message, panels=panels_of(self))
+        if self.expr is not None:
+            out["expr"] = self.expr
         if svg:
             out["svg"] = self.layout.svg
         return out

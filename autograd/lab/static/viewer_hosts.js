@@ -2,7 +2,8 @@
    save_changes, "change:KEY" and "msg:custom" events): the static file's keeps its keys in
    the page; the local server's also sends actions and input values to Python as JSON over
    HTTP with the page's token, and takes the scenes Python pushes as server-sent events.
-   mountPage(el, data) picks the model from the page's data and renders the viewer. */
+   mountPage(el, data) picks the model from the page's data, applies the lesson link in the
+   URL's hash (viewer_link.js), renders the viewer and keeps the hash current. */
 
 function pageModel(keys) {
   const handlers = {};
@@ -79,8 +80,17 @@ function serverModel(keys, token) {
 /** The static file's and the server page's entry: data is {model: LabModel, token?}. */
 function mountPage(el, data) {
   const model = data.token ? serverModel(data.model, data.token) : pageModel(data.model);
+  return mountModel(el, model, data.model);
+}
+
+/** Render the viewer for a page's model whose first keys are `keys`, after the URL's link. */
+function mountModel(el, model, keys) {
+  const link = applyLink(keys, readLink(window.location.hash));
+  if (link.note) { keys.scene = Object.assign({}, keys.scene, {message: link.note}); }
   el.classList.add("ag-page");
   const page = {model: model, el: el, widget: widget, cleanup: widget.render({model, el})};
+  if (Object.keys(link.values).length) { model.save_changes(); }  // Python recomputes
+  followInHash(model);
   el.querySelector(".ag-lab").focus({preventScroll: true});
   if (model.close) { window.addEventListener("pagehide", () => model.close()); }
   return page;
