@@ -1,5 +1,6 @@
 """``autograd lab EXPR VARS``: the backprop lab for an expression, served to the browser
-from 127.0.0.1 with a random token in the URL; Ctrl-C stops it."""
+from 127.0.0.1 with a random token in the URL; Ctrl-C stops it. ``--site DIR`` writes the
+classroom site instead: a folder any static host serves, Python running in the page."""
 
 from __future__ import annotations
 
@@ -61,6 +62,11 @@ def add_lab_options(p: argparse.ArgumentParser) -> None:
                    help="controls not to show, comma-separated: " + ", ".join(CONTROLS))
     p.add_argument("--rankdir", choices=["LR", "TB", "RL", "BT"], default="LR",
                    help="layout direction")
+    p.add_argument("--site", metavar="DIR", help="write the classroom site to DIR instead of "
+                   "serving: a folder any static web host serves, the engine running in the "
+                   "page (Pyodide); nothing to install for the class")
+    p.add_argument("--pyodide", metavar="DIR", help="with --site: npm's pyodide package folder "
+                   "(default: $PYODIDE_DIR, or this checkout's .cache from `make pyodide`)")
     p.add_argument("--train", metavar="DEMO", choices=LIVE_DEMOS,
                    help=f"watch a demo network learn, live ({', '.join(LIVE_DEMOS)})")
 
@@ -75,6 +81,8 @@ def cmd_lab(args: argparse.Namespace) -> int:
         raise UsageError("lab: give an expression and its inputs (EXPR NAME=NUMBER ...), "
                          "or --train DEMO to watch a network learn")
 
+    if args.site:
+        return _site(args)
     expr, root, _ = read_inputs(args.expr, args.vars)
     state = LabState(root, title=expr.text, rankdir=args.rankdir, lr=args.lr, expr=expr.text)
     server = LabServer(state, port=args.port, quiz=args.quiz, hide=args.hide)
@@ -83,6 +91,21 @@ def cmd_lab(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:  # Ctrl-C: the server has already shut down
         pass
     print("autograd lab: stopped", flush=True)
+    return 0
+
+
+def _site(args: argparse.Namespace) -> int:
+    """``--site DIR``: write the folder, say its size and how to serve it."""
+    from ..lab.classroom_site import save_site
+
+    expr, _, values = read_inputs(args.expr, args.vars)
+    index = save_site(expr.text, args.site, quiz=args.quiz, hide=args.hide, rankdir=args.rankdir,
+                      lr=args.lr, pyodide=args.pyodide, **values)
+    size = sum(f.stat().st_size for f in index.parent.rglob("*") if f.is_file())
+    print(f"autograd lab: wrote the classroom site to {index.parent} ({size / 1e6:.1f} MB)\n"
+          f"  serve the folder from any static host, e.g.: python -m http.server -d "
+          f"{index.parent}\n  (opened as a file, it steps but its inputs stay still: browsers "
+          "run Python only from a web server)", flush=True)
     return 0
 
 
