@@ -16,10 +16,12 @@ How it is built, and where a new view plugs in:
 - **The scene** is plain JSON (:class:`~autograd.lab.scene.Scene`, declared once, mirrored in
   JavaScript): ``frames`` (what each step shows, its gradients, and what predict mode asks),
   ``inspector``, ``leaves``, ``panels``... Python computes every number in it.
-- **Three hosts** share the module: the notebook widget (:mod:`autograd.lab.widget`, one
-  class for every source), the local server's page and the static file (each with a small
-  model of its own; :func:`save_lab_html`, and so ``save_backward_animation`` in
-  :mod:`.offline`).
+- **Four hosts** share the module: the notebook widget (:mod:`autograd.lab.widget`, one
+  class for every source; its output also carries the static page for hosts with no
+  kernel), the local server's page, the static file (:func:`save_lab_html`, and so
+  ``save_backward_animation`` in :mod:`.offline`) and the classroom site
+  (:func:`save_site`: Python runs in the page, in Pyodide), each page with a small model of
+  its own. A page keeps its state in its URL's hash: a lesson link.
 - **A source** is anything with ``title``, ``scene(svg=True)`` and ``act(action, args)``;
   :class:`LabState` is the one for a graph, the live training view another.
 - **A panel** is a source's ``panel_NAME()`` method plus ``static/<file>.js``, listed once
@@ -36,6 +38,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputTypeError
+from .classroom_site import save_site
 from .offline import save_backward_animation, save_graph
 from .page import save_lab_html, static_page
 from .state import LabState
@@ -44,7 +47,7 @@ if TYPE_CHECKING:
     from ..engine import Value
 
 __all__ = ["LabState", "lab", "lab_state", "save_backward_animation", "save_graph", "save_lab_html",
-           "static_page"]
+           "save_site", "static_page"]
 
 _OPTIONS = ("title", "rankdir", "collapse", "max_nodes", "lr", "params")
 
