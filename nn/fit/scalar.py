@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from tqdm import tqdm
 
 import autograd
 from autograd import Value
@@ -76,6 +75,8 @@ class ScalarRunner:
     def score(self, X: np.ndarray, Y: np.ndarray, chunk: int,
               verbose: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """Per-sample losses and outputs, no graph kept."""
+        from tqdm import tqdm  # the bar, when verbose=1
+
         losses, outs = np.empty(len(X)), np.empty((len(X), self.units))
         rows = tqdm(list(zip(X.tolist(), Y.tolist())), desc="evaluate", unit="sample",
                     disable=verbose != 1, leave=False)
@@ -87,6 +88,8 @@ class ScalarRunner:
 
     def predict(self, X: np.ndarray, chunk: int, verbose: int = 0) -> np.ndarray:
         """The model's outputs for every row of ``X``."""
+        from tqdm import tqdm
+
         out = np.empty((len(X), self.units))
         with autograd.no_grad():
             for i, row in enumerate(tqdm(X.tolist(), desc="predict", unit="sample",

@@ -33,7 +33,7 @@ from .callbacks import CallbackList, History
 from .compiled import runner_for
 from .guard import StepGuard, explain_overflow
 from .inputs import DataChecks, check_flag, check_int, check_verbose, split_validation
-from .objectives import LOSSES, metric_sums
+from .objectives import loss_kind, metric_sums
 from .progress import ProgressLogger, format_logs, interactive
 from .runner import Runner
 from .scalar import ScalarRunner
@@ -45,6 +45,7 @@ class Trainer(DataChecks):
 
     noise_size: int  # random numbers per sample in training (the model's layers say)
     _check_optimizer: Any  # the model's check that compile bound the optimizer
+    _metric_fns: dict[str, Any]  # metrics computed by a function (compile), by name
 
     @property
     def program(self) -> Any:
@@ -83,7 +84,7 @@ class Trainer(DataChecks):
                verbose: int = 0) -> dict[str, float]:
         """The mean loss and metrics on ``(X, Y)``, keyed as Keras logs them."""
         losses, outs = runner.score(X, Y, batch_size, verbose)
-        sums = metric_sums(self.metrics, LOSSES[self.loss], outs, Y)
+        sums = metric_sums(self.metrics, loss_kind(self.loss), outs, Y, self._metric_fns)
         return {"loss": float(np.sum(losses)) / len(X), **{k: v / len(X) for k, v in sums.items()}}
 
     @contextlib.contextmanager
@@ -196,7 +197,7 @@ class Trainer(DataChecks):
         """One pass over the batches; returns the epoch's mean loss and metrics."""
         with self._weights_in_values(runner, hooks.reads_weights("on_epoch_begin")):
             hooks.call("on_epoch_begin", epoch, {})
-        kind, seen, total = LOSSES[self.loss], 0, 0.0
+        kind, seen, total = loss_kind(self.loss), 0, 0.0
         sums = dict.fromkeys(self.metrics, 0.0)
         sync_begin = hooks.reads_weights("on_train_batch_begin")
         sync_end = hooks.reads_weights("on_train_batch_end")
@@ -209,7 +210,8 @@ class Trainer(DataChecks):
                 loss, outs = runner.train_batch(self.optimizer, X[batch], Y[batch])
             guard.after(loss, f"{epoch + 1}/{epochs}", f"{b + 1}/{len(batches)}", X[batch])
             total, seen = total + loss * len(batch), seen + len(batch)
-            for key, value in metric_sums(self.metrics, kind, outs, Y[batch]).items():
+            for key, value in metric_sums(self.metrics, kind, outs, Y[batch],
+                                          self._metric_fns).items():
                 sums[key] += value
             logs = {"loss": total / seen, **{k: v / seen for k, v in sums.items()}}
             with self._weights_in_values(runner, sync_end):

@@ -25,10 +25,12 @@ from autograd import Value
 from autograd.errors import ConfigError
 
 from ..fit.compiled import check_threads
-from ..fit.objectives import LOSSES, METRICS
 from ..fit.trainer import Trainer
 from ..layers import as_inputs, check_name, make_rng
 from ..optim import Optimizer
+from ..tensor import Tensor, as_array
+from . import losses as keras_losses
+from . import metrics as keras_metrics
 from .layers import DENSE_ACTIVATIONS, Dense, InputLayer, Layer
 from .layers.base import Shape, as_shape, size_of
 from .layers.registry import layer_class
@@ -59,8 +61,9 @@ class Sequential(Weights, Trainer, Layer):
         self._rng = make_rng(seed)
         self.optimizer: Optimizer | None = None
         self._bound: list[Value] | None = None  # what compile bound the optimizer to
-        self.loss: str | None = None
+        self.loss: Any = None  # a Keras loss name or a keras.losses object
         self.metrics: list[str] = []
+        self._metric_fns: dict[str, Any] = {}  # metrics computed by a function, by name
         self.dtype = np.dtype(np.float64)  # of compiled execution; compile(dtype=...)
         self.stop_training = False  # a callback sets it to end fit after this epoch
         self.threads: int | None = None  # BLAS threads of compiled execution (None: automatic)
@@ -269,10 +272,16 @@ class Sequential(Weights, Trainer, Layer):
                     noise: Sequence[Any] | None = None) -> list[Value]:
         return self._run(inputs, training, noise, logits=True)
 
-    def __call__(self, x: Any, training: bool = False) -> list[Value]:
-        """The output Values for one sample (after the last activation)."""
+    def __call__(self, x: Any, training: bool | None = None) -> Any:
+        """A batch (an array or a Tensor of samples, as Keras calls a model): the outputs as
+        a :class:`~nn.tensor.Tensor` (``.numpy()`` gives ``predict``'s array). One sample
+        (a list, or an array of the input shape): its output Values, a graph to step
+        through or draw."""
+        rank = len(self.input_shape) if self.built else 2
+        if isinstance(x, (np.ndarray, Tensor)) and np.ndim(x) >= 2 and np.ndim(x) == rank:
+            return Tensor(self.predict(as_array(x), batch_size=max(len(x), 1)))
         return self.call(as_inputs(np.ravel(x) if isinstance(x, np.ndarray) else x,
-                                   self._width("predict"), "Sequential"), training)
+                                   self._width("predict"), "Sequential"), bool(training))
 
     def _logits(self, xs: list[Value]) -> list[Value]:
         """The last layer's pre-activations (losses fuse softmax/sigmoid into them)."""
@@ -338,9 +347,11 @@ class Sequential(Weights, Trainer, Layer):
     # -- compile -------------------------------------------------------------------------
 
     def compile(self, optimizer: str | Optimizer | type[Optimizer] = "rmsprop",
-                loss: str | None = None, metrics: Sequence[str] | None = None,
+                loss: Any = None, metrics: Sequence[Any] | None = None,
                 dtype: Any = "float64", threads: int | None = None) -> None:
-        """Choose the optimizer (name, class or instance), the loss and the metrics.
+        """Choose the optimizer (name, class or instance), the loss (a name or a
+        :mod:`nn.keras.losses` object) and the metrics (names, :mod:`nn.keras.metrics`
+        objects or functions ``fn(y_true, y_pred)`` of your own).
 
         ``dtype`` is the precision of compiled execution: "float64" (the default) gives the
         scalar engine's numbers; "float32" trades that exact match for speed. ``threads``
@@ -359,13 +370,9 @@ class Sequential(Weights, Trainer, Layer):
         if optimizer.params and self.built and optimizer.params != self.trainable_weights:
             raise ConfigError("compile: the optimizer was made for other parameters; "
                               "create it with model.parameters() or with params=None")
-        if loss is None:
-            raise ConfigError(f"compile: give a loss, one of {', '.join(LOSSES)}")
-        self.loss = check_name(loss, list(LOSSES), "loss", "compile")
-        if isinstance(metrics, str):
-            raise ConfigError(f"compile: metrics must be a list, e.g. metrics=[{metrics!r}]")
-        names = [METRICS[check_name(m, list(METRICS), "metric", "compile")] for m in metrics or []]
-        self.metrics = list(dict.fromkeys(names))  # as logged: "acc" is "accuracy"
+        self.loss = keras_losses.get(loss, "compile")
+        # as logged: "acc" is "accuracy"; functions of the user's own under their names
+        self.metrics, self._metric_fns = keras_metrics.resolve(metrics, "compile")
         if np.dtype(dtype) not in (np.float64, np.float32):
             raise ConfigError(f"compile: dtype must be float64 or float32, got {dtype!r}")
         self.dtype = np.dtype(dtype)

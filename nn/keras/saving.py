@@ -12,6 +12,7 @@ with the fix, rather than written as JSON under a name that promises something e
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any
 
 from autograd.errors import AutogradError, ModelFileError
@@ -55,7 +56,9 @@ def make_optimizer(config: Any, where: str) -> Optimizer:
                              f"{', '.join(table)}")
     cls = table[config["class"]]
     try:
-        return cls(**config["config"])
+        with warnings.catch_warnings():  # a Keras 2 spelling was warned about when it was made
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return cls(**config["config"])
     except (TypeError, AutogradError) as e:
         raise ModelFileError(f"{where}: bad settings for {config['class']}: {e}") from None
 
