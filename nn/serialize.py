@@ -249,9 +249,9 @@ def _head_fields(name: str, text: str) -> dict[str, Any]:
         raise ModelFileError(f"model file {name!r} {e}") from None
     except (json.JSONDecodeError, RecursionError):
         if "architecture" not in fields:
-            raise ModelFileError(f"model file {name!r} does not start with a valid "
-                                 "format, version and architecture (truncated or corrupt?)") \
-                from None
+            raise ModelFileError(f"model file {name!r} has no architecture in its first "
+                                 f"{len(text.encode()):,} bytes (save writes it before the "
+                                 "weights), or is not valid JSON") from None
     return fields
 
 

@@ -129,10 +129,10 @@ class _Plan:
                 raise ModelFileError(f"{self.where}: {here}: {e}") from None
             if self.params > self.max_params:
                 raise ModelFileError(
-                    f"{self.where}: the architecture declares {self.params:,} parameters or "
-                    f"more (by {layer.describe()} on inputs {shape_text(shape)}), beyond "
-                    f"the budget of {self.max_params:,}; pass max_params= to load a model "
-                    "this large")
+                    f"{self.where}: the architecture declares {count_text(self.params)} "
+                    f"parameters or more (by {cut(layer.describe())} on inputs "
+                    f"{cut(shape_text(shape))}), beyond the budget of {self.max_params:,}; "
+                    "pass max_params= to load a model this large")
         return shape
 
     def shape(self, dims: Any, where: str) -> Shape:
@@ -147,6 +147,16 @@ class _Plan:
 
 def shape_text(shape: Shape | None) -> str:
     return "?" if shape is None else str(shape)
+
+
+def cut(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters, for messages about hostile content."""
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def count_text(n: int) -> str:
+    """``1,234`` for a count a person reads; ``about 10^300`` for one beyond reason."""
+    return f"{n:,}" if n < 10**18 else f"about 10^{len(str(n)) - 1}"
 
 
 def load_model(filepath: str | bytes | os.PathLike[str], compile: bool = True,
@@ -192,9 +202,6 @@ def load_model(filepath: str | bytes | os.PathLike[str], compile: bool = True,
         raise ModelFileError(f"{where}: {e}") from None
     if not model.built:
         raise ModelFileError(f"{where}: the first layer has no input shape")
-    if isinstance(arch.get("config"), dict) and "keras_config" in arch \
-            and arch["config"] != model.config():
-        raise ModelFileError(f"{where}: the file's layer settings disagree with its Keras config")
     try:
         model.load_state_dict(doc["state"])
     except ModelFileError as e:
