@@ -8,12 +8,14 @@ import warnings
 
 import numpy as np
 import pytest
+from finite_diff import numgrad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn
 from autograd import Value
 from autograd.errors import ConfigError
+from nn.fit.objectives import sample_fn
 from nn.keras import layers
 from nn.keras.layers.base import Layer
 
@@ -264,3 +266,32 @@ def test_adding_a_layer_labels_only_the_new_one():
     model.add(layers.Dense(1))
     assert first.label == "mine"  # not relabelled: adding n layers is linear in n
     assert model.layers[1].neurons[0].b.label == "layers.1.neurons.0.b"
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 2**31 - 1))
+def test_gradients_through_every_layer_kind_match_finite_differences(seed):
+    model = nn.keras.Sequential([
+        layers.Flatten(input_shape=(2, 2)), layers.Dense(4), layers.Activation("tanh"),
+        layers.Dropout(0.5), nn.keras.Sequential([layers.Dense(3), layers.ReLU()]),
+        layers.Dense(3), layers.Softmax()], seed=seed)
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=4).tolist()
+    mask = model.draw_noise(rng, 1)[0].tolist()  # a training sample's dropout mask
+    target = np.eye(3)[seed % 3].tolist()
+    params = model.parameters()
+    fn = sample_fn(model)
+
+    def loss_at(values: list[float]) -> float:
+        for p, v in zip(params, values):
+            p.data = v
+        return fn([Value(v) for v in x + mask], [Value(t) for t in target])[1].data
+
+    start = [p.data for p in params]
+    loss = fn([Value(v) for v in x + mask], [Value(t) for t in target])[1]
+    model.zero_grad()
+    loss.backward()
+    grads = [p.grad for p in params]
+    expected = numgrad(loss_at, start)
+    np.testing.assert_allclose(grads, expected, rtol=1e-4, atol=1e-6)
