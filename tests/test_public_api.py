@@ -35,14 +35,14 @@ AUTOGRAD = {
     "ExpressionError", "GradcheckError", "GraphTooLargeError", "GraphvizNotFound",
     "HookError", "InputTypeError", "MissingDependency", "ModelFileError", "NodeNotFound",
     "OpDefinitionError", "OptionError",
-    "ModelFileNotFound",
+    "ModelFileNotFound", "DatasetError", "DatasetNotFound",
     "NonFiniteError",
 }
 
 NN = {
     "Module", "Neuron", "Layer", "MLP", "Sequential", "Dense", "History",
     "Optimizer", "SGD", "RMSprop", "Adam",
-    "AdamW", "keras",
+    "AdamW", "keras", "fit", "nn", "version", "Tensor",
     "mse", "binary_cross_entropy", "hinge", "cross_entropy", "softmax",
     "losses", "optim", "datasets", "xor", "moons", "digits", "mnist", "read_idx",
 }

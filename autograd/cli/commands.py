@@ -22,6 +22,7 @@ from .. import __version__
 from ..errors import AutogradError, ExpressionError, GraphTooLargeError
 from ..expr.parser import format_error
 from ..graph import topo_order
+from ..lazy import as_missing_dependency
 from . import fixes
 from .arguments import read_inputs
 from .demos import cmd_demo
@@ -167,6 +168,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
             return 0
         print(f"autograd: error: {err}", file=sys.stderr)
+    except ModuleNotFoundError as err:  # numpy or graphviz, where the wheel came alone
+        command = getattr(args, "command", None)
+        missing = as_missing_dependency(err, f"autograd {command}" if command else "autograd")
+        if missing is None:
+            raise
+        print(f"autograd: error: {missing}", file=sys.stderr)
     except KeyboardInterrupt:
         return 130
     return 2
