@@ -91,8 +91,10 @@ def check_hand_grads(root: Value) -> HandGradsReport:
     Unlabeled leaves with ``.grad`` 0 are constants (``x * 2``) and are not checked.
     """
     if not isinstance(root, Node):
+        hint = ("; build the graph with `from autograd import Value` (micrograd's code runs "
+                "on it unchanged)" if hasattr(root, "_prev") else "")
         raise InputTypeError(f"check_hand_grads() expects the output Value, got {root!r} "
-                             f"({type(root).__name__})")
+                             f"({type(root).__name__}){hint}")
     order = topo_order(root)
     names = {node: node_name(node, k) for k, node in enumerate(order)}
     uses: dict[Node, list[Term]] = {node: [] for node in order}

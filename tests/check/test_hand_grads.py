@@ -257,3 +257,10 @@ def test_python_and_the_pages_predict_mode_agree_on_4_significant_digits() -> No
     out = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=60,
                          check=True).stdout
     assert json.loads(out) == [same_to_4(a, b) for a, b in pairs]
+
+
+def test_micrograds_own_value_is_pointed_to_ours() -> None:
+    micrograd = pytest.importorskip("micrograd.engine")
+    with pytest.raises(TypeError, match=r"\(Value\); build the graph with `from autograd "
+                                        r"import Value`"):
+        check_hand_grads(micrograd.Value(2.0) * 3)
