@@ -29,6 +29,8 @@ from .errors import (
     BackpropError,
     CompileError,
     ConfigError,
+    DatasetError,
+    DatasetNotFound,
     DivisionByZero,
     DomainError,
     ExpressionError,
@@ -55,6 +57,7 @@ from .trace import BackwardStep, trace_backward
 
 # The tools: imported on first use (PEP 562), with numpy or graphviz when they need them.
 if TYPE_CHECKING:
+    from . import exercises
     from .arrays.valuearray import np_grads, np_values
     from .check.anomaly import detect_anomaly
     from .check.backprop import BackpropReport, check_backprop
@@ -62,6 +65,7 @@ if TYPE_CHECKING:
     from .check.finite_diff import numeric_grad
     from .check.functional import grad, hessian
     from .check.gradcheck import GradcheckReport, gradcheck, gradgradcheck
+    from .check.hand_grads import HandGradsReport, check_hand_grads
     from .compiled import BatchProgram, compile_batch, register_vectorized
     from .expr.parser import evaluate as evaluate_expression
     from .expr.parser import parse as parse_expression
@@ -81,6 +85,8 @@ _LAZY = {
     "grad": ".check.functional", "hessian": ".check.functional",
     "GradcheckReport": ".check.gradcheck", "gradcheck": ".check.gradcheck",
     "gradgradcheck": ".check.gradcheck",
+    "HandGradsReport": ".check.hand_grads", "check_hand_grads": ".check.hand_grads",
+    "exercises": ".exercises:",
     "BatchProgram": ".compiled", "compile_batch": ".compiled",
     "register_vectorized": ".compiled",
     "evaluate_expression": ".expr.parser:evaluate", "parse_expression": ".expr.parser:parse",
@@ -132,6 +138,8 @@ __all__ = [
     "compile_batch", "BatchProgram", "register_vectorized",
     # numpy code on Values, and checking hand-derived backprop
     "np_values", "np_grads", "check_backprop", "BackpropReport", "BackpropError",
+    # the lecture's manual backprop, checked, and exercises after the lecture
+    "check_hand_grads", "HandGradsReport", "exercises",
     # the backprop lab (notebook widget; the page and server live in autograd.lab)
     "lab",
     # watching a training loop live (autograd.lab.live)
@@ -141,6 +149,6 @@ __all__ = [
     "ExpressionError", "GradcheckError", "GraphTooLargeError", "GraphvizNotFound",
     "HookError", "InputTypeError", "MissingDependency", "ModelFileError", "NodeNotFound",
     "OpDefinitionError", "OptionError",
-    "ModelFileNotFound",
+    "ModelFileNotFound", "DatasetError", "DatasetNotFound",
     "NonFiniteError",
 ]

@@ -2,7 +2,8 @@
 the engine alone and the tools, with numpy or graphviz under them, load when asked for.
 
 A package lists them in ``_LAZY`` (name -> ``".module"`` or ``".module:attribute"``,
-relative to it) and answers ``__getattr__``/``__dir__`` with :func:`load` and the table.
+relative to it, or ``".module:"`` for the module itself) and answers
+``__getattr__``/``__dir__`` with :func:`load` and the table.
 Where a tool's package (numpy, graphviz, tqdm) is missing, its name still resolves, to an
 :class:`Unavailable` that says what to install when used: ``from autograd import *`` works
 in a bare venv or in Pyodide, and ``autograd.draw_dot(...)`` there names ``graphviz``.
@@ -28,7 +29,7 @@ def load(package: str, table: Mapping[str, str], name: str) -> Any:
     where = table.get(name)
     if where is None:
         raise AttributeError(f"module {package!r} has no attribute {name!r}")
-    module, _, attribute = where.partition(":")
+    module, colon, attribute = where.partition(":")
     try:
         found = import_module(module, package)
     except ModuleNotFoundError as err:
@@ -36,6 +37,8 @@ def load(package: str, table: Mapping[str, str], name: str) -> Any:
         if missing is None:
             raise
         return Unavailable(package, table, name, str(missing))
+    if colon and not attribute:
+        return found
     return getattr(found, attribute or name)
 
 

@@ -25,8 +25,11 @@ ALLOWED = {
     "compiled": {CORE},
     "step": {CORE, "viz"},
     "lab": {CORE, "arrays", "check", "viz", "expr", "step", "compiled"},
-    "cli": {CORE, "arrays", "check", "viz", "expr", "step", "compiled", "lab", "facade"},
-    "facade": {CORE, "arrays", "check", "viz", "expr", "step", "compiled", "lab", "cli"},
+    "exercises": {CORE, "check"},
+    "cli": {CORE, "arrays", "check", "viz", "expr", "step", "compiled", "lab", "exercises",
+            "facade"},
+    "facade": {CORE, "arrays", "check", "viz", "expr", "step", "compiled", "lab", "exercises",
+               "cli"},
     "nn": {CORE, "arrays", "check", "viz", "compiled", "lab", "facade"},
 }
 

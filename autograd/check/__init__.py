@@ -21,12 +21,13 @@ if TYPE_CHECKING:
     from .blame import GraphReport, check_graph
     from .finite_diff import numeric_grad
     from .functional import grad, hessian
+    from .hand_grads import HandGradsReport, check_hand_grads
     from .model_check import check_model_gradients
 
 __all__ = [
     "numeric_grad", "gradcheck", "gradgradcheck", "GradcheckReport", "check_graph",
     "GraphReport", "grad", "hessian", "detect_anomaly", "check_model_gradients",
-    "check_backprop", "BackpropReport",
+    "check_backprop", "BackpropReport", "check_hand_grads", "HandGradsReport",
 ]
 
 _LAZY = {
@@ -36,6 +37,7 @@ _LAZY = {
     "numeric_grad": ".finite_diff",
     "grad": ".functional", "hessian": ".functional",
     "check_model_gradients": ".model_check",
+    "HandGradsReport": ".hand_grads", "check_hand_grads": ".hand_grads",
 }
 
 

@@ -136,12 +136,14 @@ def test_each_lazy_name_is_what_its_module_defines(name: str) -> None:
     package = importlib.import_module(name)
     table = package._LAZY
     submodules = {info.name for info in pkgutil.iter_modules(package.__path__)}
-    assert not set(table) & submodules  # `import` would rebind such a name to the module
+    # `import` would rebind such a name to the module, unless the name is that module
+    assert not {export for export, where in table.items() if where != f".{export}:"} & submodules
     assert set(package.__all__) <= set(vars(package)) | set(table)
     assert set(package.__all__) <= set(dir(package))
     for export, where in table.items():
-        module, _, attribute = where.partition(":")
-        defined = getattr(importlib.import_module(module, name), attribute or export)
+        module, colon, attribute = where.partition(":")
+        found = importlib.import_module(module, name)
+        defined = found if colon and not attribute else getattr(found, attribute or export)
         assert getattr(package, export) is defined, export
 
 
@@ -157,6 +159,9 @@ def test_type_checkers_see_the_lazy_names(name: str) -> None:
                 assert isinstance(statement, ast.ImportFrom)
                 for alias in statement.names:
                     where = "." * statement.level + (statement.module or "")
+                    if statement.module is None:  # `from . import module`: the module itself
+                        seen.add((alias.name, f"{where}{alias.name}:"))
+                        continue
                     attribute = "" if alias.name == (alias.asname or alias.name) else alias.name
                     seen.add((alias.asname or alias.name,
                               where + (f":{alias.name}" if attribute else "")))

@@ -2,8 +2,8 @@
 
 A batch is the mean of its samples' loss graphs (as Keras averages), one ``backward``,
 one optimizer step. Slow, but every node is there to step through, draw and check; it
-runs the same per-sample function (:func:`nn.objectives.sample_fn`) as the compiled
-engine in :mod:`nn.compiled`, and has the same interface.
+runs the same per-sample function (:func:`nn.fit.objectives.sample_fn`) as the compiled
+engine in :mod:`nn.fit.compiled`, and has the same interface.
 """
 
 from __future__ import annotations
