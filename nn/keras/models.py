@@ -112,10 +112,10 @@ class Sequential(Weights, Trainer, Layer):
         if layer.name is not None and layer.name in self._taken and layer.name != base:
             raise ConfigError(f"Sequential.add: there is already a layer named {layer.name!r}; "
                               "layer names in a model must be unique")
-        if layer.name is None or layer.name in self._taken:
+        if layer.name is None or layer.name in self._taken or layer.name == self.name:
             count = self._counts.get(base, 0)
             name = base if count == 0 else f"{base}_{count}"
-            while name in self._taken:
+            while name in self._taken or name == self.name:
                 count += 1
                 name = f"{base}_{count}"
             self._counts[base] = count + 1
@@ -328,7 +328,11 @@ class Sequential(Weights, Trainer, Layer):
     def _bind(self) -> None:
         """Bind the optimizer to the trainable weights (again, after ``trainable`` changed)."""
         assert self.optimizer is not None
-        self.optimizer.bind(self.trainable_weights)
+        weights = self.trainable_weights
+        if not weights and self.weights:
+            raise ConfigError(f"{self.name}: every weight is frozen (trainable=False), so "
+                              "there is nothing to train; set trainable=True on a layer")
+        self.optimizer.bind(weights)
         self._bound = self.optimizer.params
 
     def _check_optimizer(self, where: str) -> None:

@@ -88,6 +88,9 @@ def test_freezing_after_compile_takes_effect_at_the_next_fit():
     np.testing.assert_array_equal(before[0], after[0])
     assert not np.array_equal(before[2], after[2])
     assert model.optimizer.params == model.trainable_weights
+    model.trainable = False
+    with pytest.raises(ConfigError, match="every weight is frozen \\(trainable=False\\)"):
+        model.fit(X, y, epochs=1, verbose=0)
 
 
 def test_dropout_is_inverted_dropout_in_training_only():
@@ -163,6 +166,9 @@ def test_a_model_inside_a_model_is_a_layer():
     h = inner.predict(x)
     kernel, bias = outer.layers[1].get_weights()
     np.testing.assert_allclose(outer.predict(x), h @ kernel + bias, atol=1e-12)
+    unnamed = nn.keras.Sequential([nn.keras.Sequential([layers.Dense(2, input_shape=(1,))]),
+                                   nn.keras.Sequential([layers.Dense(1)])])
+    assert [x.name for x in unnamed.layers] == ["sequential_1", "sequential_2"]
 
 
 def test_layers_get_layer_and_pop():
