@@ -79,6 +79,19 @@ class Weights:
         self.load(check_path(filepath, "load_weights"))  # type: ignore[attr-defined]
         return self
 
+    def file_config(self, arch: Any) -> Any:
+        """A file's layer settings; files of only Dense layers written before layers had
+        classes (``{"units", "activation", "input_dim"}`` each) read as today's."""
+        config = arch.get("config")
+        old = config.get("layers") if isinstance(config, dict) else None
+        if isinstance(old, list) and old and all(
+                isinstance(c, dict) and set(c) == {"units", "activation", "input_dim"}
+                for c in old):
+            return {"layers": [{"class": "Dense", "config": {"units": c["units"],
+                                                            "activation": c["activation"]}}
+                               for c in old]}
+        return config
+
     def architecture(self) -> dict[str, Any]:
         """Class, the layers' settings, Keras' config (names, trainable) and, once compiled,
         the compile settings (for ``load_model``)."""

@@ -219,3 +219,19 @@ def test_checkpoint_best_only_and_weights_only(tmp_path):
     fresh, _, _ = small()
     fresh.load_weights(best)
     np.testing.assert_array_equal(fresh.predict(X), model.predict(X))
+
+
+def test_files_of_the_dense_only_layout_still_load(tmp_path):
+    arch = {"class": "Sequential", "config": {"layers": [
+        {"units": 2, "activation": "relu", "input_dim": 3},
+        {"units": 1, "activation": "sigmoid", "input_dim": 2}]}}
+    state = {f"layers.{i}.neurons.{j}.{k}": 0.25 * (i + j + 1)
+             for i, (units, nin) in enumerate(((2, 3), (1, 2))) for j in range(units)
+             for k in [*(f"w.{w}" for w in range(nin)), "b"]}
+    path = write(tmp_path, arch, state)
+    model = nn.keras.models.load_model(path)
+    same = nn.keras.Sequential([layers.Dense(2, "relu", input_shape=(3,)),
+                                layers.Dense(1, "sigmoid")])
+    same.load_weights(path)
+    np.testing.assert_array_equal(model.predict(np.ones((1, 3))), same.predict(np.ones((1, 3))))
+    assert model.get_weights()[1].tolist() == [0.25, 0.5]
