@@ -215,6 +215,12 @@ def test_layer_protocol_config_round_trip_and_errors():
     with pytest.raises(ConfigError, match="ReLU: max_value=6 is not supported"):
         layers.ReLU(max_value=6)
     assert issubclass(layers.Dense, Layer)
+    dense = layers.Dense(2, seed=0)
+    assert len(dense([1.0, 2.0, 3.0])) == 2 and dense.input_shape == (None, 3)  # built on call
+    assert layers.Dense(2, activation=nn.nn.relu).activation == "relu"  # tf.nn.relu
+    assert layers.Activation(nn.nn.softmax).activation == "softmax"
+    with pytest.raises(ConfigError, match="Dense: unknown activation 'swish'; valid: relu"):
+        layers.Dense(2, activation="swish")
 
 
 def test_summary_prints_once_and_shows_every_layer(capsys):

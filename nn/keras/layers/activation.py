@@ -12,9 +12,9 @@ from typing import Any
 from autograd import Value
 from autograd.errors import ConfigError
 
-from ...layers import activate, check_name
+from ...layers import activate
 from .base import Layer, Shape
-from .dense import DENSE_ACTIVATIONS, flat_width
+from .dense import activation_name, flat_width
 
 __all__ = ["Activation", "ReLU", "Softmax"]
 
@@ -26,7 +26,7 @@ class Activation(Layer):
 
     def __init__(self, activation: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.activation = check_name(activation, DENSE_ACTIVATIONS, "activation", "Activation")
+        self.activation = activation_name(activation, "Activation")
 
     @property
     def output_activation(self) -> str:  # type: ignore[override]

@@ -166,7 +166,11 @@ class Layer(Module):
         return self.call(inputs, training, noise)
 
     def __call__(self, x: Any, training: bool = False) -> list[Value]:
-        """The layer on one sample: numbers or Values, flat, as many as the input shape."""
+        """The layer on one sample: numbers or Values, flat, as many as the input shape
+        (a layer not built yet is built for a flat row of ``len(x)``, as Keras builds on
+        the first call)."""
+        if not self.built and hasattr(x, "__len__") and not isinstance(x, (str, bytes)):
+            self.build((None, len(x)) if self._declared is None else self._declared)
         self._need_built("call")
         return self.call(as_inputs(x, size_of(self.input_shape), self.describe()), training)
 

@@ -25,7 +25,7 @@ from ...layers import ACTIVATIONS, Neuron, activate, check_count, check_name, ma
 from ...module import Module
 from .base import Layer, Shape
 
-__all__ = ["DENSE_ACTIVATIONS", "Dense", "flat_width"]
+__all__ = ["DENSE_ACTIVATIONS", "Dense", "activation_name", "flat_width"]
 
 DENSE_ACTIVATIONS = [*ACTIVATIONS, "softmax"]
 # The public attributes the constructors set: with no others, the parameters are exactly
@@ -37,6 +37,14 @@ _NEURON = frozenset({"w", "b", "activation", "nonlin"})
 def _plain(obj: Any, names: frozenset[str]) -> bool:
     return all(k.startswith("_") or k in names for k in vars(obj))
 _INITIALIZERS = {"glorot_uniform": "xavier", "he_uniform": "he"}
+
+
+def activation_name(activation: Any, where: str) -> str:
+    """A Dense activation by name; ``tf.nn.relu`` and the like (functions named as one of
+    them, as older tutorials pass) are taken by their name."""
+    if callable(activation) and getattr(activation, "__name__", None) in DENSE_ACTIVATIONS:
+        activation = activation.__name__
+    return check_name(activation or "linear", DENSE_ACTIVATIONS, "activation", where)
 
 
 def flat_width(shape: Shape, where: str) -> int:
@@ -59,8 +67,7 @@ class Dense(Layer):
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.units = check_count(units, "units", "Dense")
-        self.activation = check_name(activation or "linear", DENSE_ACTIVATIONS, "activation",
-                                     "Dense")
+        self.activation = activation_name(activation, "Dense")
         if use_bias is not True:
             raise ConfigError("Dense: use_bias=False is not supported (every unit has a bias)")
         if self._declared is not None:
