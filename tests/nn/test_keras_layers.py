@@ -307,3 +307,24 @@ def test_gradients_through_every_layer_kind_match_finite_differences(seed):
     grads = [p.grad for p in params]
     expected = numgrad(loss_at, start)
     np.testing.assert_allclose(grads, expected, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("name, mean_abs", [
+    ("normal", 0.05 * (2 / np.pi) ** 0.5), ("uniform", 0.025), ("random_normal", 0.0399),
+    ("glorot_normal", None), ("he_normal", None), ("lecun_uniform", None), ("zeros", 0.0),
+    ("truncated_normal", None)])
+def test_keras_kernel_initializers(name, mean_abs):
+    layer = layers.Dense(200, kernel_initializer=name, seed=0)
+    layer.build((None, 100))
+    kernel, bias = layer.get_weights()
+    assert (bias == 0).all() and kernel.shape == (100, 200)
+    if mean_abs is not None:
+        assert abs(np.abs(kernel).mean() - mean_abs) < 0.002
+    if name == "truncated_normal":
+        assert np.abs(kernel).max() <= 0.1
+    if name == "he_normal":
+        assert abs(kernel.std() - (2 / 100) ** 0.5) < 0.01
+    again = layers.Dense.from_config(layer.get_config())
+    assert again.kernel_initializer == name
+    with pytest.raises(ConfigError, match="kernel_regularizer is not supported"):
+        layers.Dense(2, kernel_regularizer="l2")
