@@ -28,8 +28,9 @@ How it is built, and where a new view plugs in:
   in :mod:`autograd.lab.panels` (the gradient check table is one; the live view's curves,
   boundary and layer bars another).
 
-``import autograd`` loads none of anywidget, starlette or uvicorn; the widget and the
-server import them on first use and say ``pip install scalar-autograd[lab]`` if missing.
+``import autograd`` loads none of the lab but :func:`lab` itself: the rest of this package
+(and graphviz under its layout) loads on first use, anywidget, starlette and uvicorn only
+when the widget or the server starts (saying ``pip install scalar-autograd[lab]`` if missing).
 """
 
 from __future__ import annotations
@@ -38,16 +39,32 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputTypeError
-from .classroom_site import save_site
-from .offline import save_backward_animation, save_graph
-from .page import save_lab_html, static_page
-from .state import LabState
+from ..lazy import load
 
 if TYPE_CHECKING:
     from ..engine import Value
+    from .classroom_site import save_site
+    from .offline import save_backward_animation, save_graph
+    from .page import save_lab_html, static_page
+    from .state import LabState
 
 __all__ = ["LabState", "lab", "lab_state", "save_backward_animation", "save_graph", "save_lab_html",
            "save_site", "static_page"]
+
+_LAZY = {
+    "save_backward_animation": ".offline", "save_graph": ".offline",
+    "save_lab_html": ".page", "static_page": ".page",
+    "LabState": ".state", "save_site": ".classroom_site",
+}
+
+
+def __getattr__(name: str) -> Any:
+    value = globals()[name] = load(__name__, _LAZY, name)
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 _OPTIONS = ("title", "rankdir", "collapse", "max_nodes", "lr", "params")
 
@@ -56,6 +73,8 @@ def lab_state(root_or_expr: Value | str, /, **kwargs: Any) -> LabState:
     """The lab's state for a graph (a ``Value``; keywords are options: ``rankdir``,
     ``collapse``, ``lr``, ``params``, ``title``, ``max_nodes``) or for an expression
     (text; keywords are its variables' values)."""
+    from .state import LabState
+
     if isinstance(root_or_expr, str):
         from ..expr import parse
 

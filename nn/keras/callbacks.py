@@ -16,7 +16,7 @@ from typing import Any
 
 from autograd.errors import ConfigError
 
-from ..callbacks import Callback, History
+from ..fit.callbacks import Callback, History
 from .saving import check_path
 
 __all__ = ["Callback", "EarlyStopping", "History", "LambdaCallback", "ModelCheckpoint",

@@ -1,5 +1,5 @@
 """Keras' models: ``Sequential`` (``compile``, ``summary``, weights as arrays, ``save``)
-and ``load_model`` (training in :mod:`nn.training`), so the classic Keras recipes run with
+and ``load_model`` (training in :mod:`nn.fit`), so the classic Keras recipes run with
 only their import lines changed.
 
 >>> model = Sequential([Dense(4, activation="relu", input_shape=(2,)),
@@ -22,13 +22,15 @@ import numpy as np
 from autograd import Value
 from autograd.errors import AutogradError, ConfigError, ModelFileError
 
-from ..compiled import check_threads
+from ..fit.compiled import check_threads
+from ..fit.trainer import Trainer
 from ..layers import Neuron, as_inputs, check_name, make_rng
 from ..module import Module
-from ..objectives import LOSSES, METRICS
 from ..optim import SGD, Adam, AdamW, Optimizer, RMSprop
 from ..serialize import read_model_file
-from ..training import Trainer
+from ..tensor import Tensor, as_array
+from . import losses as keras_losses
+from . import metrics as keras_metrics
 from .layers import DENSE_ACTIVATIONS, Dense, InputLayer
 from .saving import check_path, make_optimizer
 from .weights import Weights
@@ -68,8 +70,9 @@ class Sequential(Weights, Trainer, Module):
         self.seed = seed
         self._rng = make_rng(seed)
         self.optimizer: Optimizer | None = None
-        self.loss: str | None = None
+        self.loss: Any = None  # a Keras loss name or a keras.losses object
         self.metrics: list[str] = []
+        self._metric_fns: dict[str, Any] = {}  # metrics computed by a function, by name
         self.dtype = np.dtype(np.float64)  # of compiled execution; compile(dtype=...)
         self.stop_training = False  # a callback sets it to end fit after this epoch
         self.threads: int | None = None  # BLAS threads of compiled execution (None: automatic)
@@ -137,8 +140,12 @@ class Sequential(Weights, Trainer, Module):
         if self.optimizer is not None and not self.optimizer.params:
             self.optimizer.bind(self.parameters())
 
-    def __call__(self, x: Any) -> list[Value]:
-        """The output Values for one sample (after the last activation)."""
+    def __call__(self, x: Any, training: bool | None = None) -> Any:
+        """A batch (a 2-D array or a Tensor, as Keras calls a model): the outputs as a
+        :class:`~nn.tensor.Tensor` (``.numpy()`` gives ``predict``'s array). One sample
+        (a list or a 1-D array): its output Values, a graph to step through or draw."""
+        if isinstance(x, (np.ndarray, Tensor)) and np.ndim(x) >= 2:
+            return Tensor(self.predict(as_array(x), batch_size=max(len(x), 1)))
         xs = as_inputs(x, self._width("predict"), "Sequential")
         for layer in self.layers:
             xs = layer._forward(xs)
@@ -157,9 +164,11 @@ class Sequential(Weights, Trainer, Module):
         return self.layers[0].input_dim  # type: ignore[return-value]
 
     def compile(self, optimizer: str | Optimizer | type[Optimizer] = "rmsprop",
-                loss: str | None = None, metrics: Sequence[str] | None = None,
+                loss: Any = None, metrics: Sequence[Any] | None = None,
                 dtype: Any = "float64", threads: int | None = None) -> None:
-        """Choose the optimizer (name, class or instance), the loss and the metrics.
+        """Choose the optimizer (name, class or instance), the loss (a name or a
+        :mod:`nn.keras.losses` object) and the metrics (names, :mod:`nn.keras.metrics`
+        objects or functions ``fn(y_true, y_pred)`` of your own).
 
         ``dtype`` is the precision of compiled execution: "float64" (the default) gives the
         scalar engine's numbers; "float32" trades that exact match for speed. ``threads``
@@ -178,13 +187,9 @@ class Sequential(Weights, Trainer, Module):
         if optimizer.params and self.built and optimizer.params != self.parameters():
             raise ConfigError("compile: the optimizer was made for other parameters; "
                               "create it with model.parameters() or with params=None")
-        if loss is None:
-            raise ConfigError(f"compile: give a loss, one of {', '.join(LOSSES)}")
-        self.loss = check_name(loss, list(LOSSES), "loss", "compile")
-        if isinstance(metrics, str):
-            raise ConfigError(f"compile: metrics must be a list, e.g. metrics=[{metrics!r}]")
-        names = [METRICS[check_name(m, list(METRICS), "metric", "compile")] for m in metrics or []]
-        self.metrics = list(dict.fromkeys(names))  # as logged: "acc" is "accuracy"
+        self.loss = keras_losses.get(loss, "compile")
+        # as logged: "acc" is "accuracy"; functions of the user's own under their names
+        self.metrics, self._metric_fns = keras_metrics.resolve(metrics, "compile")
         if np.dtype(dtype) not in (np.float64, np.float32):
             raise ConfigError(f"compile: dtype must be float64 or float32, got {dtype!r}")
         self.dtype = np.dtype(dtype)

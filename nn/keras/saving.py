@@ -9,6 +9,7 @@ rather than written as JSON under a name that promises something else.
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any
 
 from autograd.errors import AutogradError, ModelFileError
@@ -47,6 +48,8 @@ def make_optimizer(config: Any, where: str) -> Optimizer:
         raise ModelFileError(f"{where}: unknown optimizer {config!r}; known: {', '.join(table)}")
     cls = table[config["class"]]
     try:
-        return cls(**config["config"])
+        with warnings.catch_warnings():  # a Keras 2 spelling was warned about when it was made
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return cls(**config["config"])
     except (TypeError, AutogradError) as e:
         raise ModelFileError(f"{where}: bad settings for {config['class']}: {e}") from None

@@ -13,6 +13,7 @@ import numpy as np
 
 from autograd.errors import ConfigError
 
+from .losses import serialize
 from .saving import check_path
 
 __all__ = ["Weights"]
@@ -23,7 +24,7 @@ class Weights:
 
     layers: list[Any]
     optimizer: Any
-    loss: str | None
+    loss: Any
     metrics: list[str]
     dtype: np.dtype
     _width: Any  # Sequential's check that the model is built
@@ -67,6 +68,7 @@ class Weights:
         """Class, config and, once compiled, the compile settings (for ``load_model``)."""
         arch = super().architecture()  # type: ignore[misc]
         if self.optimizer is not None and self.loss is not None:
-            arch["compile"] = {"optimizer": self.optimizer.get_config(), "loss": self.loss,
-                               "metrics": list(self.metrics), "dtype": self.dtype.name}
+            arch["compile"] = {"optimizer": self.optimizer.get_config(),
+                               "loss": serialize(self.loss), "metrics": list(self.metrics),
+                               "dtype": self.dtype.name}
         return arch

@@ -19,11 +19,13 @@ import numpy as np
 
 import autograd
 from autograd import Value
+from autograd.errors import ConfigError
 
-from .layers import activate
-from .losses import _mean, binary_cross_entropy, mse, softmax_xent
+from ..layers import activate
+from ..losses import _mean, binary_cross_entropy, mse, softmax_xent
 
-__all__ = ["LOSSES", "METRICS", "clip", "hits", "metric_sums", "sample_fn", "sample_loss"]
+__all__ = ["LOSSES", "METRICS", "clip", "from_logits", "hits", "loss_kind", "metric_sums",
+           "sample_fn", "sample_loss"]
 
 LOSSES = {"mse": "mse", "mean_squared_error": "mse", "binary_crossentropy": "binary",
           "categorical_crossentropy": "categorical",
@@ -33,6 +35,17 @@ LOSSES = {"mse": "mse", "mean_squared_error": "mse", "binary_crossentropy": "bin
 METRICS = {"accuracy": "accuracy", "acc": "accuracy", "mae": "mae",
            "mean_absolute_error": "mae", "mse": "mse", "mean_squared_error": "mse"}
 _EPS = 1e-7  # Keras' clipping epsilon for probabilities that are not from logits
+
+
+def loss_kind(loss: Any) -> str:
+    """The kind of loss (a value of LOSSES) for a Keras name or a Keras loss object (its
+    ``fn`` is one of the lowercase loss functions, named as in LOSSES)."""
+    return LOSSES[loss if isinstance(loss, str) else loss.fn.__name__]
+
+
+def from_logits(loss: Any) -> bool:
+    """True when the loss takes the model's outputs as logits (``from_logits=True``)."""
+    return bool(getattr(loss, "from_logits", False))
 
 
 def clip(p: Value, lo: float = _EPS, hi: float = 1 - _EPS) -> Value:
@@ -78,32 +91,55 @@ def sample_fn(model: Any) -> Callable[[list[Value], list[Value]], tuple[list[Val
 
     Before ``compile`` gives a loss, the loss is the first output (prediction only).
     """
-    kind = LOSSES[model.loss] if model.loss is not None else None
+    kind = loss_kind(model.loss) if model.loss is not None else None
     activation = model.layers[-1].activation
+    logits_given = from_logits(model.loss)
 
     def fn(xs: list[Value], ys: list[Value]) -> tuple[list[Value], Value]:
         logits = model._logits(xs)
         if kind is None:
             outs = activate(logits, activation)
             return outs, outs[0]
+        if logits_given:  # the outputs are the logits of the loss's softmax/sigmoid
+            outs = activate(logits, activation)
+            loss = sample_loss(kind, "sigmoid" if kind == "binary" else "softmax", outs, ys)[0]
+            return outs, loss
         loss, outs = sample_loss(kind, activation, logits, ys)
         return outs, loss
 
     return fn
 
 
-def metric_sums(names: list[str], kind: str, outs: np.ndarray,
-                targets: np.ndarray) -> dict[str, float]:
-    """Each metric summed over a batch of output and target rows (divide by the count)."""
+def metric_sums(names: list[str], kind: str, outs: np.ndarray, targets: np.ndarray,
+                fns: dict[str, Callable[[np.ndarray, np.ndarray], Any]] | None = None
+                ) -> dict[str, float]:
+    """Each metric summed over a batch of output and target rows (divide by the count).
+
+    ``fns`` computes the metrics named in it: ``fn(y_true, y_pred)`` gives one value per
+    sample (or their mean); a class label reaches it as its id, as Keras gives it.
+    """
     sums = {}
     for name in names:
-        if name == "accuracy":
+        if fns and name in fns:
+            y_true = targets.argmax(axis=1).astype(outs.dtype) if kind == "sparse" else targets
+            sums[name] = _sample_sum(fns[name](y_true, outs), len(outs), name)
+        elif name == "accuracy":
             sums[name] = hits(kind, outs, targets)
         elif name == "mae":
             sums[name] = float(np.abs(outs - targets).mean(axis=1).sum())
         else:
             sums[name] = float(((outs - targets) ** 2).mean(axis=1).sum())
     return sums
+
+
+def _sample_sum(result: Any, n: int, name: str) -> float:
+    """A metric function's result summed over the batch's ``n`` samples."""
+    values = np.asarray(result, dtype=np.float64)
+    if values.ndim == 0 or values.shape[0] != n:
+        if values.size == 0:
+            raise ConfigError(f"metric {name!r} returned an empty result")
+        return float(values.mean()) * n  # one number for the batch: its mean
+    return float(values.reshape(n, -1).mean(axis=1).sum())
 
 
 def hits(kind: str, outs: np.ndarray, targets: np.ndarray) -> float:

@@ -22,8 +22,6 @@ import sys
 import time
 from typing import Any, TextIO
 
-from tqdm import tqdm
-
 from .callbacks import Callback
 
 __all__ = ["ProgressLogger", "format_logs", "interactive"]
@@ -70,6 +68,8 @@ class ProgressLogger(Callback):
     def on_epoch_begin(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         self._start = time.perf_counter()
         if self.verbose == 1 and interactive(self.stream):
+            from tqdm import tqdm  # only where a bar is drawn
+
             self._bar = tqdm(total=self.params.get("steps"), desc=self._title(epoch),
                              unit="batch", leave=True, file=self.stream)
 

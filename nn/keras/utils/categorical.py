@@ -1,23 +1,16 @@
-"""Keras' utilities: ``to_categorical`` (class ids to one-hot rows) and ``set_random_seed``.
-
->>> to_categorical([0, 2, 1])
-array([[1., 0., 0.],
-       [0., 0., 1.],
-       [0., 1., 0.]], dtype=float32)
-"""
+"""``to_categorical``: integer class ids to one-hot rows, as Keras makes them."""
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 import numpy as np
 
 from autograd.errors import ConfigError
 
-from ..inputs import as_table, check_int
+from ...fit.inputs import as_table, check_int
 
-__all__ = ["set_random_seed", "to_categorical"]
+__all__ = ["to_categorical"]
 
 
 def to_categorical(x: Any, num_classes: int | None = None, dtype: Any = "float32") -> np.ndarray:
@@ -42,10 +35,3 @@ def to_categorical(x: Any, num_classes: int | None = None, dtype: Any = "float32
         raise ConfigError(f"to_categorical: class id {top} is out of range for "
                           f"num_classes={num_classes} (ids 0..{num_classes - 1})")
     return np.eye(num_classes, dtype=dtype)[ids.astype(np.intp)]
-
-
-def set_random_seed(seed: int) -> None:
-    """Seed Python's ``random`` (layer weights, ``fit``'s shuffling) and numpy's global state."""
-    seed = check_int(seed, "seed", "set_random_seed", 0)
-    random.seed(seed)
-    np.random.seed(seed % 2**32)

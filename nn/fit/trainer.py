@@ -1,15 +1,15 @@
 """Training for the Keras-style ``Sequential``: ``fit``, ``evaluate``, ``predict``.
 
-Two engines run the same per-sample computation (:func:`nn.objectives.sample_loss`):
+Two engines run the same per-sample computation (:func:`nn.fit.objectives.sample_loss`):
 
 * compiled (the default): recorded once, run on whole batches of arrays
-  (:mod:`nn.compiled`) -- for training on real data;
+  (:mod:`nn.fit.compiled`) -- for training on real data;
 * scalar (``compiled=False``): one graph per sample, the batch's mean loss (as Keras),
   one ``backward``, one optimizer step -- slow, but every node is there to see.
 
 Both give the same numbers, to rounding. Everything ``fit`` is given is checked first
-(:mod:`nn.inputs`); every step is guarded against NaN/inf (:mod:`nn.guard`); progress,
-history and the user's callbacks are all callbacks (:mod:`nn.callbacks`).
+(:mod:`nn.fit.inputs`); every step is guarded against NaN/inf (:mod:`nn.fit.guard`); progress,
+history and the user's callbacks are all callbacks (:mod:`nn.fit.callbacks`).
 ``trace_sample(x, y)`` builds one sample's loss graph with the scalar engine, to step
 through or draw, whichever engine trained the model.
 """
@@ -29,20 +29,20 @@ from autograd import Value
 from autograd.errors import CompileError, ConfigError, NonFiniteError
 
 from .callbacks import CallbackList, History
-from .compiled import Runner, runner_for
+from .compiled import runner_for
 from .guard import StepGuard, explain_overflow
 from .inputs import DataChecks, check_flag, check_int, check_verbose, split_validation
-from .objectives import LOSSES, metric_sums
+from .objectives import loss_kind, metric_sums
 from .progress import ProgressLogger, format_logs, interactive
+from .runner import Runner
 from .scalar import ScalarRunner
 
 __all__ = ["History", "Trainer"]
 
-Engine = Runner | ScalarRunner
-
-
 class Trainer(DataChecks):
     """``fit``, ``evaluate``, ``predict`` and ``trace_sample`` for ``Sequential``."""
+
+    _metric_fns: dict[str, Any]  # metrics computed by a function (compile), by name
 
     @property
     def program(self) -> Any:
@@ -52,7 +52,7 @@ class Trainer(DataChecks):
 
     # -- the engines --------------------------------------------------------------------
 
-    def _engine(self, compiled: bool, X: np.ndarray, Y: np.ndarray | None, where: str) -> Engine:
+    def _engine(self, compiled: bool, X: np.ndarray, Y: np.ndarray | None, where: str) -> Runner:
         """The compiled runner (cached, parameters read in) or a scalar one."""
         try:
             runner = runner_for(self, X, Y, where) if compiled else ScalarRunner(self)
@@ -75,15 +75,15 @@ class Trainer(DataChecks):
         loss.label = "loss"
         return loss
 
-    def _score(self, runner: Engine, X: np.ndarray, Y: np.ndarray, batch_size: int,
+    def _score(self, runner: Runner, X: np.ndarray, Y: np.ndarray, batch_size: int,
                verbose: int = 0) -> dict[str, float]:
         """The mean loss and metrics on ``(X, Y)``, keyed as Keras logs them."""
         losses, outs = runner.score(X, Y, batch_size, verbose)
-        sums = metric_sums(self.metrics, LOSSES[self.loss], outs, Y)
+        sums = metric_sums(self.metrics, loss_kind(self.loss), outs, Y, self._metric_fns)
         return {"loss": float(np.sum(losses)) / len(X), **{k: v / len(X) for k, v in sums.items()}}
 
     @contextlib.contextmanager
-    def _weights_in_values(self, runner: Engine, needed: bool) -> Iterator[None]:
+    def _weights_in_values(self, runner: Runner, needed: bool) -> Iterator[None]:
         """While callbacks that may read or set the weights run, the ``Value``s hold them."""
         if not needed:
             yield
@@ -183,13 +183,13 @@ class Trainer(DataChecks):
             raise ConfigError("fit: validation_data must be a pair (X_val, y_val)")
         return self._data(data[0], data[1], compiled, "fit validation_data")
 
-    def _epoch(self, runner: Engine, guard: StepGuard, hooks: CallbackList, X: np.ndarray,
+    def _epoch(self, runner: Runner, guard: StepGuard, hooks: CallbackList, X: np.ndarray,
                Y: np.ndarray, batches: list[list[int]], epoch: int,
                epochs: int) -> dict[str, float]:
         """One pass over the batches; returns the epoch's mean loss and metrics."""
         with self._weights_in_values(runner, hooks.reads_weights("on_epoch_begin")):
             hooks.call("on_epoch_begin", epoch, {})
-        kind, seen, total = LOSSES[self.loss], 0, 0.0
+        kind, seen, total = loss_kind(self.loss), 0, 0.0
         sums = dict.fromkeys(self.metrics, 0.0)
         sync_begin = hooks.reads_weights("on_train_batch_begin")
         sync_end = hooks.reads_weights("on_train_batch_end")
@@ -202,7 +202,8 @@ class Trainer(DataChecks):
                 loss, outs = runner.train_batch(self.optimizer, X[batch], Y[batch])
             guard.after(loss, f"{epoch + 1}/{epochs}", f"{b + 1}/{len(batches)}", X[batch])
             total, seen = total + loss * len(batch), seen + len(batch)
-            for key, value in metric_sums(self.metrics, kind, outs, Y[batch]).items():
+            for key, value in metric_sums(self.metrics, kind, outs, Y[batch],
+                                          self._metric_fns).items():
                 sums[key] += value
             logs = {"loss": total / seen, **{k: v / seen for k, v in sums.items()}}
             with self._weights_in_values(runner, sync_end):

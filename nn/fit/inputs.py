@@ -22,7 +22,7 @@ import numpy as np
 
 from autograd.errors import ConfigError, InputTypeError
 
-from .objectives import LOSSES
+from .objectives import loss_kind
 
 __all__ = ["DataChecks", "as_table", "check_flag", "check_int", "check_rows", "check_targets",
            "check_verbose", "split_validation"]
@@ -200,4 +200,4 @@ class DataChecks:
     def _kind(self, where: str) -> str:
         if self.loss is None:
             raise ConfigError(f"{where}: call compile(optimizer, loss, metrics) first")
-        return LOSSES[self.loss]
+        return loss_kind(self.loss)

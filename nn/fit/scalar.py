@@ -2,8 +2,8 @@
 
 A batch is the mean of its samples' loss graphs (as Keras averages), one ``backward``,
 one optimizer step. Slow, but every node is there to step through, draw and check; it
-runs the same per-sample function (:func:`nn.objectives.sample_fn`) as the compiled
-engine in :mod:`nn.compiled`, and has the same interface.
+runs the same per-sample function (:func:`nn.fit.objectives.sample_fn`) as the compiled
+engine in :mod:`nn.fit.compiled`, and has the same interface.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from tqdm import tqdm
 
 import autograd
 from autograd import Value
@@ -66,6 +65,8 @@ class ScalarRunner:
     def score(self, X: np.ndarray, Y: np.ndarray, chunk: int,
               verbose: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """Per-sample losses and outputs, no graph kept."""
+        from tqdm import tqdm  # the bar, when verbose=1
+
         losses, outs = np.empty(len(X)), np.empty((len(X), self.units))
         rows = tqdm(list(zip(X.tolist(), Y.tolist())), desc="evaluate", unit="sample",
                     disable=verbose != 1, leave=False)
@@ -77,6 +78,8 @@ class ScalarRunner:
 
     def predict(self, X: np.ndarray, chunk: int, verbose: int = 0) -> np.ndarray:
         """The model's outputs for every row of ``X``."""
+        from tqdm import tqdm
+
         out = np.empty((len(X), self.units))
         with autograd.no_grad():
             for i, row in enumerate(tqdm(X.tolist(), desc="predict", unit="sample",

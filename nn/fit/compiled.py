@@ -1,6 +1,6 @@
-"""Compiled execution for ``Sequential``: its per-sample program, run on whole batches.
+"""Compiled execution for a model: its per-sample program, run on whole batches.
 
-A model's outputs and loss for one sample (:func:`nn.objectives.sample_loss`) are
+A model's outputs and loss for one sample (:func:`nn.fit.objectives.sample_loss`) are
 recorded once with :func:`autograd.compile_batch` and then run on batches of arrays: the
 parameters live in the program's flat vector ``theta`` and the optimizer updates it with
 its array path (:meth:`nn.optim.Optimizer.update`), the same rule as its ``Value`` path.
@@ -30,7 +30,7 @@ from autograd.errors import CompileError, ConfigError
 
 from .objectives import sample_fn
 
-__all__ = ["Runner", "check_threads", "runner_for"]
+__all__ = ["CompiledRunner", "check_threads", "runner_for"]
 
 SampleFn = Callable[[list[Value], list[Value]], "tuple[list[Value], Value]"]
 
@@ -41,7 +41,7 @@ def check_threads(threads: Any, where: str) -> None:
     resolve_threads(threads, where)
 
 
-class Runner:
+class CompiledRunner:
     """One compiled program of a model, and the training step on its arrays."""
 
     def __init__(self, key: tuple, params: list[Value], fn: SampleFn, X: np.ndarray,
@@ -115,7 +115,7 @@ class Runner:
         return outs
 
 
-def runner_for(model: Any, X: np.ndarray, Y: np.ndarray | None, where: str) -> Runner:
+def runner_for(model: Any, X: np.ndarray, Y: np.ndarray | None, where: str) -> CompiledRunner:
     """The model's cached runner, compiled (on ``X``, ``Y``) if there is none that fits.
 
     Prediction (``Y`` None) reuses a program compiled for any loss: the outputs are the
@@ -125,7 +125,7 @@ def runner_for(model: Any, X: np.ndarray, Y: np.ndarray | None, where: str) -> R
     arch = (json.dumps(model.config(), sort_keys=True), np.dtype(model.dtype).str)
     key = (*arch, model.loss)
     threads = getattr(model, "threads", None)
-    cached: Runner | None = model.__dict__.get("_runner")
+    cached: CompiledRunner | None = model.__dict__.get("_runner")
     if cached is not None and cached.matches(key if Y is not None else (*arch, cached.key[2]),
                                              params):
         cached.program.threads = threads  # None: chosen again for this call
@@ -133,6 +133,6 @@ def runner_for(model: Any, X: np.ndarray, Y: np.ndarray | None, where: str) -> R
     units = model.layers[-1].units
     if Y is None:
         Y = np.zeros((len(X), units if model.loss is not None else 0))
-    runner = Runner(key, params, sample_fn(model), X, Y, model.dtype, where, threads)
+    runner = CompiledRunner(key, params, sample_fn(model), X, Y, model.dtype, where, threads)
     model.__dict__["_runner"] = runner
     return runner
