@@ -145,3 +145,15 @@ def test_links_round_trip(link_page, values, frame, predict, hide) -> None:
     assert {k: float(v) for k, v in back["values"].items()} == values  # ints come back as int
     assert back["frame"] == frame and back["expr"] == state["expr"]
     assert back.get("predict", False) == predict and back.get("hide", []) == hide
+
+
+def test_a_notebook_lab_hides_controls_by_name(dot_binary) -> None:
+    pytest.importorskip("anywidget")
+    import autograd
+
+    w = autograd.lab("y = x*x", x=2, hide="inputs, legend")
+    assert w.hide == ["inputs", "legend"]
+    assert "&quot;hide&quot;:[&quot;inputs&quot;,&quot;legend&quot;]" in \
+        w._repr_mimebundle_()[0]["text/html"]  # the snapshot hides them too
+    with pytest.raises(ValueError, match="unknown control group 'sliders'"):
+        autograd.lab("y = x*x", x=2, hide=["sliders"])

@@ -170,3 +170,19 @@ def test_without_pyodide_the_site_says_how_to_get_it(tmp_path, monkeypatch) -> N
         find_pyodide(tmp_path / "nowhere")
     assert type(err.value).__name__ == "MissingDependency"
     assert initial_model({"leaves": []}, hide="share")["hide"] == ["share"]
+
+
+def test_the_command_writes_the_site_and_says_how_to_serve_it(tmp_path, dot_binary,
+                                                              capsys) -> None:
+    from autograd.cli import main
+
+    args = ["lab", "o = tanh(x*w + b)", "x=2", "w=-3", "b=1", "--site", str(tmp_path / "s"),
+            "--quiz", "--hide", "inputs"]
+    assert main([*args, "--pyodide", str(tmp_path / "nowhere")]) == 2
+    assert "npm install --prefix DIR pyodide" in capsys.readouterr().err
+    assert main([*args, "--pyodide", str(pyodide_dir())]) == 0
+    said = capsys.readouterr().out
+    assert "wrote the classroom site" in said and "python -m http.server -d" in said
+    html = (tmp_path / "s" / "index.html").read_text(encoding="utf-8")
+    assert '"quiz":true' in html and '"hide":["inputs"]' in html
+    assert '"expr":"o = tanh(x*w + b)"' in html
