@@ -100,7 +100,7 @@ def only_the_folder(page, base: str) -> list[str]:
 def test_the_folder_holds_the_page_the_engine_and_pyodide_within_budget(site) -> None:
     files = {p.relative_to(site).as_posix(): p.stat().st_size for p in site.rglob("*")
              if p.is_file()}
-    assert set(files) == {"index.html", "autograd.zip",
+    assert set(files) == {"index.html", "autograd.zip", "site_worker.js",
                           *(f"pyodide/{name}" for name in PYODIDE_FILES)}
     assert sum(files.values()) <= BUDGET, files
     html = (site / "index.html").read_text(encoding="utf-8")
