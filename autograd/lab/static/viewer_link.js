@@ -83,6 +83,9 @@ function applyLink(keys, link) {
   return out;
 }
 
+/** Whether this page has an address to share (not a notebook's snapshot frame, about:srcdoc). */
+function linkable() { return /^(https?|file):$/.test(window.location.protocol); }
+
 /** The Share panel: pick the controls to hide, get the link, copy it. */
 function SharePanel(el, model) {
   const boxes = {};
