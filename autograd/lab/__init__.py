@@ -54,17 +54,18 @@ __all__ = ["LabState", "lab", "lab_state", "save_backward_animation", "save_grap
 _LAZY = {
     "save_backward_animation": ".offline", "save_graph": ".offline",
     "save_lab_html": ".page", "static_page": ".page",
-    "LabState": ".state", "save_site": ".classroom_site",
+    "LabState": ".state",
+    "save_site": ".classroom_site",
 }
 
 
 def __getattr__(name: str) -> Any:
-    value = globals()[name] = load(__name__, _LAZY, name)
-    return value
+    return load(__name__, _LAZY, name)
 
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *_LAZY})
+
 
 _OPTIONS = ("title", "rankdir", "collapse", "max_nodes", "lr", "params")
 
