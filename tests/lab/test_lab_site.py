@@ -186,3 +186,14 @@ def test_the_command_writes_the_site_and_says_how_to_serve_it(tmp_path, dot_bina
     html = (tmp_path / "s" / "index.html").read_text(encoding="utf-8")
     assert '"quiz":true' in html and '"hide":["inputs"]' in html
     assert '"expr":"o = tanh(x*w + b)"' in html
+
+
+def test_opened_as_a_file_the_site_steps_and_says_to_serve_it(site, chromium_binary) -> None:
+    with chromium_page(1280, 800) as (page, problems):
+        page.goto((site / "index.html").as_uri())
+        wait_until(page, READY, timeout=60_000)
+        page.click(".ag-next")
+        assert page.locator(".ag-counter").inner_text() == "1 / 11"
+        assert page.evaluate("window.agLab.model.engine") == "failed"
+        assert "python -m http.server" in page.locator(".ag-msg").inner_text()
+        assert not problems, problems
