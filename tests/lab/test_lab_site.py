@@ -112,8 +112,9 @@ def test_the_site_recomputes_in_the_browser_as_python_does(served, chromium_bina
         refused = only_the_folder(page, served)
         page.goto(served)
         wait_until(page, "document.querySelector('.ag-counter')")
-        page.click(".ag-next")  # the precomputed frames step before Python is up
+        page.click(".ag-next")  # the precomputed frames step while Python starts (in a worker)
         assert page.locator(".ag-counter").inner_text() == "1 / 11"
+        assert page.evaluate("window.agLab.model.engine") == "starting"
         wait_until(page, READY, timeout=120_000)
         assert page.evaluate("window.agLab.model.engine") == "ready", \
             page.locator(".ag-msg").inner_text()
