@@ -63,6 +63,7 @@ def test_a_lesson_link_with_hidden_controls_reopens_the_same_state(dot_binary,
         for group in ("inputs", "inspector", "zoom"):
             page.check(f'.ag-share input[data-control="{group}"]')
         link = page.input_value(".ag-sharelink")
+        assert "--site DIR" in page.locator(".ag-share .ag-hint").inner_text()  # served here only
         assert link.startswith(server.url + "#") and "frame=9" in link
         assert "x1=1&" in link and "hide=inputs,inspector,zoom" in link
         assert page.evaluate("location.hash").startswith("#expr=")  # the URL follows the page

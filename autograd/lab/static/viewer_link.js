@@ -102,6 +102,10 @@ function SharePanel(el, model) {
     "(inputs, frame, predict mode). Hide for the class:"}));
   el.appendChild(h("div", {cls: "ag-sharepicks"}, picks));
   el.appendChild(h("div", {cls: "ag-row"}, [field, copy, status]));
+  if (/[?&]token=/.test(window.location.search)) {  // the local server's page
+    el.appendChild(h("div", {cls: "ag-hint", text: "This page is served by your computer: the " +
+      "link opens it here while the lab runs. For a class, write a site: autograd lab ... --site DIR."}));
+  }
 
   function link() {
     const hide = CONTROLS.filter((n) => boxes[n].checked);
