@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from ..errors import InputTypeError
 from ..graph import local_partials, topo_order
 from ..node import Node
+from ..real import as_real
 from ..rule_text import rule_text
 from ..trace import node_name
 from .hand_mistakes import HandGrad, Term, diagnose, same_to_4
@@ -91,10 +92,13 @@ def check_hand_grads(root: Value) -> HandGradsReport:
     Unlabeled leaves with ``.grad`` 0 are constants (``x * 2``) and are not checked.
     """
     if not isinstance(root, Node):
+        hint = ("; build the graph with `from autograd import Value` (micrograd's code runs "
+                "on it unchanged)" if hasattr(root, "_prev") else "")
         raise InputTypeError(f"check_hand_grads() expects the output Value, got {root!r} "
-                             f"({type(root).__name__})")
+                             f"({type(root).__name__}){hint}")
     order = topo_order(root)
     names = {node: node_name(node, k) for k, node in enumerate(order)}
+    yours = {node: as_real(node.grad, f"check_hand_grads: {names[node]}.grad") for node in order}
     uses: dict[Node, list[Term]] = {node: [] for node in order}
     true: dict[Node, float] = dict.fromkeys(order, 0.0)
     true[root] = 1.0
@@ -107,21 +111,21 @@ def check_hand_grads(root: Value) -> HandGradsReport:
         for i, (child, local) in enumerate(zip(kids, partials)):
             local = float(local)
             rule = rule_text(user, i, kid_names, names[user]) if user._fn.rule else ""
-            uses[child].append(Term(names[user], float(user.grad), local, rule, near))
+            uses[child].append(Term(names[user], yours[user], local, rule, near))
             true[child] += true[user] * local
     checked, mistakes = [], []
     for k, node in enumerate(order):
-        yours = float(node.grad)
-        if not node.label and node._fn is None and yours == 0 and node is not root:
+        mine = yours[node]
+        if not node.label and node._fn is None and mine == 0 and node is not root:
             continue  # a constant nobody set
         checked.append(names[node])
         terms = tuple(uses[node])
         expected = 1.0 if node is root else math.fsum(t.value for t in terms)
         truth = 1.0 if node is root else true[node]
-        unset = yours == 0 and not same_to_4(0.0, truth)  # even where its upstream is 0 too
-        if not unset and (same_to_4(yours, expected) or same_to_4(yours, truth)):
+        unset = mine == 0 and not same_to_4(0.0, truth)  # even where its upstream is 0 too
+        if not unset and (same_to_4(mine, expected) or same_to_4(mine, truth)):
             continue
-        mistakes.append(diagnose(HandGrad(names[node], k, yours, expected, truth, terms, "",
+        mistakes.append(diagnose(HandGrad(names[node], k, mine, expected, truth, terms, "",
                                           "")))
     return HandGradsReport(tuple(checked), tuple(mistakes))
 

@@ -193,13 +193,13 @@ HAND_MISTAKES: tuple[HandMistake, ...] = (
     HandMistake("accumulate", "not accumulated", "a node used several times (a + a) got "
                 "one use's term, not the sum", _accumulate),
     HandMistake("local", "wrong local derivative", "a use's d(user)/d(node) is off", _local),
-    HandMistake("unknown", "no simple pattern", "no row of this table explains it",
-                lambda g: _unknown(g)),
+    HandMistake("unknown", "no simple pattern", "no row of this table explains it", _unknown),
 )
 KINDS = {m.kind: m for m in HAND_MISTAKES}
 
 
 def diagnose(g: HandGrad) -> HandGrad:
+    """``g`` with the kind and the sentence of the first row of the table that explains it."""
     for mistake in HAND_MISTAKES:
         why = mistake.test(g)
         if why is not None:

@@ -48,7 +48,7 @@ class Exercise:
 
     @property
     def check_code(self) -> str:
-        return f"exercises.check({self.name!r}, {self.answer})"
+        return f"print(exercises.check({self.name!r}, {self.answer}))"
 
     def answer_code(self, solutions: bool) -> str:
         """The answer cell: the head and the starter, or the solution between nbgrader's

@@ -257,3 +257,19 @@ def test_python_and_the_pages_predict_mode_agree_on_4_significant_digits() -> No
     out = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=60,
                          check=True).stdout
     assert json.loads(out) == [same_to_4(a, b) for a, b in pairs]
+
+
+def test_micrograds_own_value_is_pointed_to_ours() -> None:
+    micrograd = pytest.importorskip("micrograd.engine")
+    with pytest.raises(TypeError, match=r"\(Value\); build the graph with `from autograd "
+                                        r"import Value`"):
+        check_hand_grads(micrograd.Value(2.0) * 3)
+
+
+def test_a_grad_that_is_not_a_number_is_named() -> None:
+    v = lecture_neuron()
+    by_hand(v)
+    v["w1"].grad = "1.0"
+    with pytest.raises(TypeError, match=r"check_hand_grads: w1.grad expects a real number, "
+                                        r"got '1.0' \(str\)"):
+        check_hand_grads(v["o"])

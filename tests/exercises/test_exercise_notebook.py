@@ -84,6 +84,7 @@ def said(cell) -> str:
                    for o in cell.outputs) + "".join(o.get("evalue", "") for o in cell.outputs)
 
 
+@pytest.mark.slow  # a real kernel per run
 @pytest.mark.parametrize("lang", exercises.LANGS)
 def test_a_kernel_runs_the_solutions_through(tmp_path, lang) -> None:
     cells = run(tmp_path, lang, solutions=True)
@@ -92,8 +93,10 @@ def test_a_kernel_runs_the_solutions_through(tmp_path, lang) -> None:
         assert f"{ex.name}: right." in said(cells[f"{ex.name}-check"])
 
 
-def test_a_kernel_stops_each_unsolved_exercise_in_its_own_cells(tmp_path) -> None:
-    cells = run(tmp_path, "zh", solutions=False)
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", exercises.LANGS)
+def test_a_kernel_stops_each_unsolved_exercise_in_its_own_cells(tmp_path, lang) -> None:
+    cells = run(tmp_path, lang, solutions=False)
     assert errors(cells["setup"]) == []
     for ex in exercises.EXERCISES:
         if ex.given:

@@ -179,6 +179,7 @@ def layer_answer(dz_rule=lambda dy, y: dy * (1 - y**2), mean=True, sign=1.0, tra
     (layer_answer(mean=False), "factor M"),
     (layer_answer(sign=-1.0), "sign"),
     (layer_answer(transpose=True), "W"),
+    (layer_answer(dz_rule=lambda dy, y: dy), "leaves out the derivative of the np.tanh"),
     (lambda W, b, X, t: (W, b, X), "layer"),
 ])
 def test_layer_diagnoses(answer, words) -> None:
