@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from binaries import require_binary
 from browser import chromium_page, field_text, screenshot, wait_until
-from conftest import require_binary
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -14,8 +14,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from binaries import require_binary
 from browser import chromium_page, screenshot, wait_until
-from conftest import require_binary
 from jupyter import free_port
 from portable.pyodide_env import pyodide_dir
 
