@@ -42,8 +42,7 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    value = globals()[name] = load(__name__, _LAZY, name)
-    return value
+    return load(__name__, _LAZY, name)
 
 
 def __dir__() -> list[str]:

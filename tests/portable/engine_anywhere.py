@@ -92,13 +92,14 @@ def softplus_case(x: float) -> dict[str, object]:
     return {"x": x, "data": y.data, "grad": v.grad, "gradcheck_ok": not report.failures}
 
 
-def tools_that_need_more() -> dict[str, str]:
-    """What the tools that need numpy or graphviz say where those are missing."""
+def tools_that_need_more(root: Value) -> dict[str, str]:
+    """What the tools that need graphviz or numpy say, used where those are missing."""
     said = {}
-    for name in ("draw_dot", "np_values"):
+    for name, use in (("draw_dot", lambda: autograd.draw_dot(root)),
+                      ("np_values", lambda: autograd.np_values([1.0, 2.0]))):
         try:
-            getattr(autograd, name)
-            said[name] = "loaded"
+            use()
+            said[name] = "worked"
         except MissingDependency as err:
             said[name] = f"MissingDependency: {err}"
     return said
@@ -122,7 +123,7 @@ def main(argv: list[str]) -> int:
         "text_tree": tree,
         "custom_op": custom,
         "svg_in_a_notebook": o._repr_svg_(),
-        "tools": tools_that_need_more(),
+        "tools": tools_that_need_more(o),
         "imported": {name: sys.modules.get(name) is not None  # None: blocked, not imported
                      for name in ("numpy", "graphviz", "tqdm")},
         "failures": failures,
