@@ -16,12 +16,13 @@ callbacks too, so anything that watches training (a live view, a logger) is one 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 from autograd.errors import ConfigError
 
-__all__ = ["HOOKS", "Callback", "CallbackList", "History"]
+__all__ = ["HOOKS", "Callback", "CallbackList", "History", "Logs"]
 
 HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
          "on_train_batch_begin", "on_train_batch_end", "on_test_begin", "on_test_end")
@@ -67,6 +68,27 @@ class Callback:
         """After scoring the validation data."""
 
 
+class Logs(dict):  # type: ignore[type-arg]
+    """``History.history``: metric name -> per-epoch values; Keras 2's ``acc`` and
+    ``val_acc`` still read ``accuracy`` and ``val_accuracy``, with a DeprecationWarning."""
+
+    OLD = {"acc": "accuracy", "val_acc": "val_accuracy"}
+
+    def __missing__(self, key: Any) -> Any:
+        new = self.OLD.get(key) if isinstance(key, str) else None
+        if new is None or new not in self:
+            raise KeyError(key)
+        warnings.warn(f"history.history[{key!r}] is Keras 2's name: use "
+                      f"history.history[{new!r}]", DeprecationWarning, stacklevel=2)
+        return self[new]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
 class History(Callback):
     """What ``fit`` returns: ``history`` maps loss, accuracy, val_loss... to per-epoch lists."""
 
@@ -74,7 +96,7 @@ class History(Callback):
 
     def __init__(self) -> None:
         super().__init__()
-        self.history: dict[str, list[float]] = {}
+        self.history: dict[str, list[float]] = Logs()
         self.epoch: list[int] = []
         self.live: Any = None  # the recorded run, when fit ran with live=...
 

@@ -45,10 +45,15 @@ class CompiledRunner:
     """One compiled program of a model, and the training step on its arrays."""
 
     def __init__(self, key: tuple, params: list[Value], fn: SampleFn, X: np.ndarray,
-                 Y: np.ndarray, dtype: Any, where: str, threads: int | None = None) -> None:
+                 Y: np.ndarray, dtype: Any, where: str, threads: int | None = None,
+                 model: Any = None) -> None:
         self.key, self.params = key, params
+        self.model = model
+        self.noise_size = 0 if model is None else model.noise_size
+        self.noise: np.random.Generator | None = None  # draws the masks of training batches
         try:
-            self.program = compile_batch(fn, params, X, Y, dtype=dtype, threads=threads)
+            self.program = compile_batch(fn, params, self._with_noise(X, None), Y,
+                                         dtype=dtype, threads=threads)
         except CompileError as e:
             raise CompileError(f"{where}: this model cannot be compiled -- {e}. Pass "
                                f"compiled=False to {where}() to run the scalar engine "
@@ -56,16 +61,29 @@ class CompiledRunner:
         self._opt: Any = None
         self._opt_params: list[Value] | None = None
         self._order: np.ndarray | None = None
+        self._subset: np.ndarray | None = None  # theta's trainable entries (None: all)
         self.grad: np.ndarray | None = None  # the last training step's gradient
 
     def matches(self, key: tuple, params: list[Value]) -> bool:
         """True if this program was compiled for ``key`` and exactly these parameters."""
         return self.key == key and params == self.params  # list ==: identity first, at C speed
 
-    def begin(self) -> None:
-        """Read the parameters' ``.data`` into ``theta`` (they may have been edited)."""
+    def begin(self, noise: np.random.Generator | None = None) -> None:
+        """Read the parameters' ``.data`` into ``theta`` (they may have been edited);
+        ``noise`` (fit's generator) draws the random inputs of training batches."""
         self.program.sync_from_values()
         self.grad = None
+        if noise is not None:
+            self.noise = noise
+
+    def _with_noise(self, X: np.ndarray, rng: np.random.Generator | None) -> np.ndarray:
+        """``X`` and, after its columns, the layers' random numbers: drawn by ``rng`` for a
+        training batch, ones (every unit kept, unscaled) to score or predict."""
+        if not self.noise_size:
+            return X
+        noise = self.model.draw_noise(rng, len(X)) if rng is not None \
+            else np.ones((len(X), self.noise_size))
+        return np.hstack([X, noise.astype(X.dtype, copy=False)])
 
     def end_fit(self) -> None:
         """Write ``.data``, and the last batch's gradient into ``.grad`` (as a scalar fit)."""
@@ -77,25 +95,33 @@ class CompiledRunner:
             p.data, p.grad = x, g
 
     def _order_for(self, opt: Any) -> np.ndarray:
-        """``order[i]``: the index in ``opt.params`` of the parameter at ``theta[i]``."""
+        """``order[i]``: the index in ``opt.params`` of the ``i``-th trainable parameter of
+        ``theta`` (the optimizer holds the trainable ones; frozen ones stay as they are)."""
         if opt is not self._opt or opt.params is not self._opt_params:
             index = {id(p): j for j, p in enumerate(opt.params)}
-            missing = [p for p in self.program.params if id(p) not in index]
-            if missing or len(index) != len(self.program.params):
+            at = [i for i, p in enumerate(self.program.params) if id(p) in index]
+            if len(at) != len(index):
                 raise ConfigError("fit: the optimizer is bound to other parameters than the "
                                   "model's; compile the model again with this optimizer")
-            self._order = np.fromiter((index[id(p)] for p in self.program.params), np.intp,
-                                      len(self.program.params))
+            params = self.program.params
+            self._order = np.fromiter((index[id(params[i])] for i in at), np.intp, len(at))
+            self._subset = None if len(at) == len(params) else np.array(at, dtype=np.intp)
             self._opt, self._opt_params = opt, opt.params
         return self._order  # type: ignore[return-value]
 
     def train_batch(self, opt: Any, X: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
         """One step on the batch's mean loss (Keras'); returns that mean and the outputs."""
         program = self.program
-        outs, losses = program.forward(X, Y)
+        outs, losses = program.forward(self._with_noise(X, self.noise), Y)
         outs = np.array(outs, dtype=np.float64)  # before backward reuses the block
         self.grad = program.backward(1.0 / len(X))
-        opt.update(program.theta, self.grad, self._order_for(opt))
+        order = self._order_for(opt)
+        if self._subset is None:
+            opt.update(program.theta, self.grad, order)
+        else:
+            theta = program.theta[self._subset]
+            opt.update(theta, self.grad[self._subset], order)
+            program.theta[self._subset] = theta
         return float(np.sum(losses, dtype=np.float64)) * (1.0 / len(X)), outs
 
     def score(self, X: np.ndarray, Y: np.ndarray, chunk: int,
@@ -103,7 +129,7 @@ class CompiledRunner:
         """Per-sample losses and outputs, ``chunk`` samples at a time."""
         losses, outs = np.empty(len(X)), np.empty((len(X), self.program.n_outputs))
         for i in range(0, len(X), chunk):
-            o, loss = self.program.forward(X[i:i + chunk], Y[i:i + chunk])
+            o, loss = self.program.forward(self._with_noise(X[i:i + chunk], None), Y[i:i + chunk])
             outs[i:i + chunk], losses[i:i + chunk] = o, loss
         return losses, outs
 
@@ -111,7 +137,7 @@ class CompiledRunner:
         """Outputs only (the loss steps do not run), ``chunk`` samples at a time."""
         outs = np.empty((len(X), self.program.n_outputs))
         for i in range(0, len(X), chunk):
-            outs[i:i + chunk] = self.program.forward(X[i:i + chunk])[0]
+            outs[i:i + chunk] = self.program.forward(self._with_noise(X[i:i + chunk], None))[0]
         return outs
 
 
@@ -130,9 +156,9 @@ def runner_for(model: Any, X: np.ndarray, Y: np.ndarray | None, where: str) -> C
                                              params):
         cached.program.threads = threads  # None: chosen again for this call
         return cached
-    units = model.layers[-1].units
     if Y is None:
-        Y = np.zeros((len(X), units if model.loss is not None else 0))
-    runner = CompiledRunner(key, params, sample_fn(model), X, Y, model.dtype, where, threads)
+        Y = np.zeros((len(X), model.output_size if model.loss is not None else 0))
+    runner = CompiledRunner(key, params, sample_fn(model), X, Y, model.dtype, where, threads,
+                            model)
     model.__dict__["_runner"] = runner
     return runner

@@ -27,7 +27,8 @@ from .objectives import loss_kind
 __all__ = ["DataChecks", "as_table", "check_flag", "check_int", "check_rows", "check_targets",
            "check_verbose", "split_validation"]
 
-_ROW_SUM_TOLERANCE = 1e-5  # one-hot or probability rows, as float32 arithmetic gives them
+_ROW_SUM_TOLERANCE = 1e-5
+  # one-hot or probability rows, as float32 arithmetic gives them
 
 
 def as_table(X: Any, where: str, name: str = "X") -> np.ndarray:
@@ -172,25 +173,33 @@ class DataChecks:
     dtype: np.dtype
     built: bool
     build: Any
+    input_shape: tuple[Any, ...]
+    output_size: int
 
     def _inputs(self, X: Any, where: str, dtype: Any = np.float64) -> np.ndarray:
+        """``X`` checked against the model's input shape, one flat row per sample."""
         arr = as_table(X, where)
         check_rows(arr, where, "X", dtype)
-        if arr.ndim != 2:
-            hint = (" (wrap a single sample in a list: [x])" if arr.ndim == 1 else
-                    " (flatten each sample: X.reshape(len(X), -1))" if arr.ndim > 2 else "")
-            raise ConfigError(f"{where}: X must be 2-D (samples, features), got shape "
-                              f"{arr.shape}{hint}")
+        if arr.ndim < 2:
+            hint = " (wrap a single sample in a list: [x])" if arr.ndim == 1 else ""
+            raise ConfigError(f"{where}: X must be 2-D (samples, features) or more (samples, "
+                              f"*shape), got shape {arr.shape}{hint}")
         if not self.built:
-            self.build(arr.shape[1])
-        width = self.layers[0].input_dim
-        if arr.shape[1] != width:
-            raise ConfigError(f"{where}: X has {arr.shape[1]} features per sample, the model "
-                              f"expects {width} (input_shape=({width},))")
-        return np.ascontiguousarray(arr)
+            self.build((None, *arr.shape[1:]))
+        want = self.input_shape[1:]
+        if arr.shape[1:] != want:
+            first = self.layers[0].describe()
+            if arr.ndim == 2 and len(want) == 1:
+                raise ConfigError(f"{where}: X has {arr.shape[1]} features per sample, the "
+                                  f"model expects {want[0]} (input_shape={want}, {first})")
+            hint = (" (flatten each sample: X.reshape(len(X), -1), or start the model with "
+                    "Flatten())" if len(want) == 1 else "")
+            raise ConfigError(f"{where}: X has samples of shape {arr.shape[1:]}, the model "
+                              f"expects {want} (input_shape={want}, {first}){hint}")
+        return np.ascontiguousarray(arr.reshape(len(arr), -1))
 
     def _targets(self, y: Any, n: int, where: str, dtype: Any = np.float64) -> np.ndarray:
-        return check_targets(self._kind(where), self.layers[-1].units, y, n, where, dtype)
+        return check_targets(self._kind(where), self.output_size, y, n, where, dtype)
 
     def _data(self, x: Any, y: Any, compiled: bool, where: str) -> tuple[np.ndarray, np.ndarray]:
         dtype = self.dtype if compiled else np.float64

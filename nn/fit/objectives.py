@@ -89,14 +89,19 @@ def sample_loss(kind: str, activation: str, logits: list[Value],
 def sample_fn(model: Any) -> Callable[[list[Value], list[Value]], tuple[list[Value], Value]]:
     """``fn(xs, ys) -> (outputs, loss)``: a model's sample, what both engines run.
 
+    ``xs`` holds the sample's inputs, then -- in training -- the random numbers its layers
+    draw (``model.noise_size`` of them, e.g. dropout masks): they are inputs of the
+    computation like the data, so a compiled program holds no random number of its own.
     Before ``compile`` gives a loss, the loss is the first output (prediction only).
     """
     kind = loss_kind(model.loss) if model.loss is not None else None
-    activation = model.layers[-1].activation
+    activation = model.output_activation
+    width = model.input_dim
     logits_given = from_logits(model.loss)
 
     def fn(xs: list[Value], ys: list[Value]) -> tuple[list[Value], Value]:
-        logits = model._logits(xs)
+        noise = xs[width:] if len(xs) > width else None
+        logits = model.call_logits(xs[:width], noise is not None, noise)
         if kind is None:
             outs = activate(logits, activation)
             return outs, outs[0]

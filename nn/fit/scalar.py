@@ -26,17 +26,23 @@ class ScalarRunner:
     def __init__(self, model: Any) -> None:
         self.model = model
         self.fn = sample_fn(model)
-        self.units = model.layers[-1].units
+        self.units = model.output_size
+        self.noise: np.random.Generator | None = None  # draws the masks of training batches
+        self.params = model.parameters()
 
-    def begin(self) -> None:
-        """Nothing to prepare: the parameters are the Values themselves."""
+    def begin(self, noise: np.random.Generator | None = None) -> None:
+        """Nothing to read: the parameters are the Values themselves; ``noise`` (fit's
+        generator) draws the random inputs of training batches."""
+        if noise is not None:
+            self.noise = noise
 
     def end_fit(self) -> None:
         """Nothing to write back."""
 
     def sample(self, x: list[float], t: list[float],
                labels: bool = False) -> tuple[Value, list[Value]]:
-        """One sample's loss graph and output Values; inputs and targets are leaves."""
+        """One sample's loss graph and output Values; inputs and targets are leaves (a
+        training sample's ``x`` ends with its random numbers, e.g. dropout masks)."""
         if labels:
             xs = [Value(v, f"x{i}") for i, v in enumerate(x)]
             ys = [Value(v, f"y{j}") for j, v in enumerate(t)]
@@ -46,7 +52,10 @@ class ScalarRunner:
         return loss, outs
 
     def batch_loss(self, X: np.ndarray, Y: np.ndarray) -> tuple[Value, np.ndarray]:
-        """Mean loss of a batch (one graph per sample, summed) and the outputs' numbers."""
+        """Mean loss of a batch (one graph per sample, summed) and the outputs' numbers;
+        in training, each sample's random numbers are drawn as the compiled engine does."""
+        if self.noise is not None and self.model.noise_size:
+            X = np.hstack([X, self.model.draw_noise(self.noise, len(X))])
         losses, outs = [], np.empty((len(X), self.units))
         for i, (x, t) in enumerate(zip(X.tolist(), Y.tolist())):
             loss, out = self.sample(x, t)
@@ -56,7 +65,8 @@ class ScalarRunner:
 
     def train_batch(self, opt: Any, X: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
         """One step on the batch's mean loss; returns that mean and the outputs."""
-        opt.zero_grad()
+        for p in self.params:  # frozen ones too: their .grad is this batch's, as compiled
+            p.grad = 0.0
         loss, outs = self.batch_loss(X, Y)
         loss.backward()
         opt.step()

@@ -20,6 +20,7 @@ import contextlib
 import random
 import sys
 import time
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,6 +44,8 @@ class Trainer(DataChecks):
     """``fit``, ``evaluate``, ``predict`` and ``trace_sample`` for ``Sequential``."""
 
     _metric_fns: dict[str, Any]  # metrics computed by a function (compile), by name
+    noise_size: int  # random numbers per sample in training (the model's layers say)
+    _check_optimizer: Any  # the model's check that compile bound the optimizer
 
     @property
     def program(self) -> Any:
@@ -52,15 +55,17 @@ class Trainer(DataChecks):
 
     # -- the engines --------------------------------------------------------------------
 
-    def _engine(self, compiled: bool, X: np.ndarray, Y: np.ndarray | None, where: str) -> Runner:
-        """The compiled runner (cached, parameters read in) or a scalar one."""
+    def _engine(self, compiled: bool, X: np.ndarray, Y: np.ndarray | None, where: str,
+                noise: np.random.Generator | None = None) -> Runner:
+        """The compiled runner (cached, parameters read in) or a scalar one; ``noise``
+        draws the random inputs (dropout masks) of training batches."""
         try:
             runner = runner_for(self, X, Y, where) if compiled else ScalarRunner(self)
         except CompileError:
             if Y is not None and self.dtype != np.float64:
                 explain_overflow(self, X, Y, where)
             raise
-        runner.begin()
+        runner.begin(noise)
         return runner
 
     def trace_sample(self, x: Any, y: Any) -> Value:
@@ -98,7 +103,7 @@ class Trainer(DataChecks):
             verbose: int | str = 1, callbacks: Any = None, validation_split: float = 0.0,
             validation_data: tuple[Any, Any] | None = None, shuffle: bool = True,
             initial_epoch: int = 0, seed: int | None = None, compiled: bool = True,
-            live: Any = False) -> History:
+            live: Any = False, **old: Any) -> History:
         """Train for ``epochs`` passes over ``(x, y)`` in shuffled mini-batches (Keras' order
         and defaults: ``batch_size=None`` is 32).
 
@@ -108,11 +113,14 @@ class Trainer(DataChecks):
         gradient of the last batch's mean loss. A step that makes the loss or a parameter
         NaN/inf stops training with ``NonFiniteError`` (its ``history``: the finished
         epochs), the model as before that step.
-        Hooks registered on parameters run only on the scalar path.
+        Hooks registered on parameters run only on the scalar path. Layers that draw random
+        numbers in training (``Dropout``) get them from a generator seeded from ``seed``
+        (else the model's), the same on both paths.
         ``live=True`` shows the training live (a notebook widget, else a browser tab; see
         :mod:`autograd.lab.live`) and keeps the run for ``history.save_html(path)``.
         """
         y_given = y
+        epochs = _old_epochs(old, epochs)
         compiled = check_flag(compiled, "compiled", "fit")
         shuffle = check_flag(shuffle, "shuffle", "fit")
         X, Y = self._data(x, y, compiled, "fit")
@@ -126,8 +134,7 @@ class Trainer(DataChecks):
         epochs = check_int(epochs, "epochs", "fit", 0)
         initial_epoch = check_int(initial_epoch, "initial_epoch", "fit", 0)
         verbose = check_verbose(verbose, "fit")
-        if self.optimizer is None:
-            raise ConfigError("fit: call compile(optimizer, loss, metrics) first")
+        self._check_optimizer("fit")
         history, progress = History(), ProgressLogger(verbose)
         watch = []
         if live:
@@ -142,7 +149,8 @@ class Trainer(DataChecks):
         if epochs <= initial_epoch:
             return history
         rng = random.Random(seed) if seed is not None else self._rng
-        runner = self._engine(compiled, X, Y, "fit")
+        noise = np.random.default_rng(rng.getrandbits(64)) if self.noise_size else None
+        runner = self._engine(compiled, X, Y, "fit", noise)
         logs: dict[str, float] = {}
         finished = False
         try:
@@ -238,6 +246,18 @@ class Trainer(DataChecks):
         X = self._inputs(x, "predict", self.dtype if compiled else np.float64)
         chunk = 32 if batch_size is None else check_int(batch_size, "batch_size", "predict", 1)
         return self._engine(compiled, X, None, "predict").predict(X, chunk, _bar(verbose))
+
+
+def _old_epochs(old: dict[str, Any], epochs: int) -> int:
+    """Keras 1's ``nb_epoch=`` as ``epochs=``, with a DeprecationWarning; other unknown
+    arguments are refused by name."""
+    if "nb_epoch" in old:
+        warnings.warn("fit(nb_epoch=) is Keras 1's name: use fit(epochs=)", DeprecationWarning,
+                      stacklevel=3)
+        epochs = old.pop("nb_epoch")
+    if old:
+        raise ConfigError(f"fit: unknown argument(s) {', '.join(sorted(old))}")
+    return epochs
 
 
 def _bar(verbose: int) -> int:

@@ -22,7 +22,7 @@ from autograd.errors import ConfigError
 from .. import optim
 from ..optim import check_number
 
-__all__ = ["SGD", "Adam", "AdamW", "RMSprop"]
+__all__ = ["OPTIMIZERS", "SGD", "Adam", "AdamW", "RMSprop", "optimizer_classes"]
 
 # Keras settings that would change the arithmetic in ways these optimizers do not do
 _UNSUPPORTED = ("clipnorm", "clipvalue", "global_clipnorm", "use_ema", "loss_scale_factor",
@@ -153,3 +153,16 @@ class AdamW(_Keras, optim.AdamW):
                                    "beta_2": beta_2, "epsilon": epsilon}, kwargs)
         super().__init__(None, lr=lr, betas=(beta_1, beta_2), eps=epsilon,
                          weight_decay=weight_decay)
+
+
+# The one table of optimizer names: what ``compile(optimizer="adam")`` makes.
+OPTIMIZERS: dict[str, type[optim.Optimizer]] = {"sgd": optim.SGD, "adam": optim.Adam,
+                                                "rmsprop": optim.RMSprop, "adamw": optim.AdamW}
+
+
+def optimizer_classes() -> dict[str, type[optim.Optimizer]]:
+    """The classes a model file may name, by ``get_config()``'s ``class``: ``nn.optim``'s
+    by their names, Keras' spelling of them as ``keras.<Name>``."""
+    table: dict[str, type[optim.Optimizer]] = {c.__name__: c for c in OPTIMIZERS.values()}
+    table.update({f"keras.{c.__name__}": c for c in (SGD, RMSprop, Adam, AdamW)})
+    return table
