@@ -96,8 +96,8 @@ def sample_fn(model: Any) -> Callable[[list[Value], list[Value]], tuple[list[Val
     """
     kind = loss_kind(model.loss) if model.loss is not None else None
     activation = model.output_activation
-    width = model.input_dim
     logits_given = from_logits(model.loss)
+    width = model.input_dim
 
     def fn(xs: list[Value], ys: list[Value]) -> tuple[list[Value], Value]:
         noise = xs[width:] if len(xs) > width else None

@@ -43,9 +43,9 @@ __all__ = ["History", "Trainer"]
 class Trainer(DataChecks):
     """``fit``, ``evaluate``, ``predict`` and ``trace_sample`` for ``Sequential``."""
 
-    _metric_fns: dict[str, Any]  # metrics computed by a function (compile), by name
     noise_size: int  # random numbers per sample in training (the model's layers say)
     _check_optimizer: Any  # the model's check that compile bound the optimizer
+    _metric_fns: dict[str, Any]  # metrics computed by a function (compile), by name
 
     @property
     def program(self) -> Any:

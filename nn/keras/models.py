@@ -272,18 +272,19 @@ class Sequential(Weights, Trainer, Layer):
                     noise: Sequence[Any] | None = None) -> list[Value]:
         return self._run(inputs, training, noise, logits=True)
 
-    def __call__(self, x: Any, training: bool = False) -> Any:
-        """A batch (an array or Tensor with one axis more than a sample, as Keras calls a
-        model): the outputs as a :class:`~nn.tensor.Tensor`, ``predict``'s numbers. One
-        sample (a list, or an array of a sample's shape): its output Values, a graph."""
-        if isinstance(x, (np.ndarray, Tensor)) and np.ndim(x) >= 2 and \
-                (not self.built or np.ndim(x) == len(self.input_shape)):
+    def __call__(self, x: Any, training: bool | None = None) -> Any:
+        """A batch (an array or a Tensor of samples, as Keras calls a model): the outputs as
+        a :class:`~nn.tensor.Tensor` (``.numpy()`` gives ``predict``'s array). One sample
+        (a list, or an array of the input shape): its output Values, a graph to step
+        through or draw."""
+        rank = len(self.input_shape) if self.built else 2
+        if isinstance(x, (np.ndarray, Tensor)) and np.ndim(x) >= 2 and np.ndim(x) == rank:
             if training:
                 raise ConfigError("model(x, training=True) on a batch: training-only layers "
                                   "(Dropout) act inside fit; call model(x) for outputs")
             return Tensor(self.predict(as_array(x), batch_size=max(len(x), 1)))
         return self.call(as_inputs(np.ravel(x) if isinstance(x, np.ndarray) else x,
-                                   self._width("predict"), "Sequential"), training)
+                                   self._width("predict"), "Sequential"), bool(training))
 
     def _logits(self, xs: list[Value]) -> list[Value]:
         """The last layer's pre-activations (losses fuse softmax/sigmoid into them)."""
