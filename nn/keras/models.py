@@ -373,7 +373,7 @@ class Sequential(Weights, Trainer, Layer):
         if optimizer.params and self.built and optimizer.params != self.trainable_weights:
             raise ConfigError("compile: the optimizer was made for other parameters; "
                               "create it with model.parameters() or with params=None")
-        self.loss = keras_losses.get(loss, "compile")
+        self.loss = keras_losses.resolve(loss, "compile")
         # as logged: "acc" is "accuracy"; functions of the user's own under their names
         self.metrics, self._metric_fns = keras_metrics.resolve(metrics, "compile")
         if np.dtype(dtype) not in (np.float64, np.float32):
