@@ -385,6 +385,11 @@ class Sequential(Weights, Trainer, Layer):
         if self.built and not optimizer.params:
             self._bind()
 
+    @property
+    def metrics_names(self) -> list[str]:
+        """The names of ``evaluate``'s numbers, in order: "loss", then each metric's."""
+        return ["loss", *self.metrics]
+
     # -- configuration -------------------------------------------------------------------
 
     def config(self) -> dict[str, Any]:

@@ -89,8 +89,10 @@ def test_binary_classification_mlp_on_a_csv_file(tmp_path):
     model.add(Dense(1, activation="sigmoid"))
     model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
     model.fit(X_train, y_train, epochs=40, batch_size=10, verbose=0)
-    _, accuracy = model.evaluate(X_train, y_train)
-    print("Accuracy: %.2f" % (accuracy * 100))
+    scores = model.evaluate(X_train, y_train)
+    print("%s: %.2f%%" % (model.metrics_names[1], scores[1] * 100))  # noqa: UP031
+    assert model.metrics_names == ["loss", "accuracy"]
+    _, accuracy = scores
     assert accuracy > 0.97
     _, test_accuracy = model.evaluate(X_test, y_test)
     assert test_accuracy > 0.93
