@@ -57,6 +57,7 @@ class CompiledRunner:
         self._opt_params: list[Value] | None = None
         self._order: np.ndarray | None = None
         self.grad: np.ndarray | None = None  # the last training step's gradient
+        self._grad_buffer = np.empty_like(self.program.theta)  # written by every step
 
     def matches(self, key: tuple, params: list[Value]) -> bool:
         """True if this program was compiled for ``key`` and exactly these parameters."""
@@ -93,8 +94,8 @@ class CompiledRunner:
         """One step on the batch's mean loss (Keras'); returns that mean and the outputs."""
         program = self.program
         outs, losses = program.forward(X, Y)
-        outs = np.array(outs, dtype=np.float64)  # before backward reuses the block
-        self.grad = program.backward(1.0 / len(X))
+        outs = np.asarray(outs, dtype=np.float64)  # a copy already: backward keeps the block
+        self.grad = program.backward(1.0 / len(X), out=self._grad_buffer)
         opt.update(program.theta, self.grad, self._order_for(opt))
         return float(np.sum(losses, dtype=np.float64)) * (1.0 / len(X)), outs
 
