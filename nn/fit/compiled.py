@@ -96,7 +96,8 @@ class CompiledRunner:
         outs, losses = program.forward(X, Y)
         outs = np.asarray(outs, dtype=np.float64)  # a copy already: backward keeps the block
         self.grad = program.backward(1.0 / len(X), out=self._grad_buffer)
-        opt.update(program.theta, self.grad, self._order_for(opt))
+        opt.update(program.theta, self.grad, self._order_for(opt),
+                   threads=program.threads or 1)  # the elementwise update shares them too
         return float(np.sum(losses, dtype=np.float64)) * (1.0 / len(X)), outs
 
     def score(self, X: np.ndarray, Y: np.ndarray, chunk: int,
