@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from conftest import require_binary
+from binaries import require_binary
 
 
 def notebook(path: Path, cells: Sequence[str]) -> Path:

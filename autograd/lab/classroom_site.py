@@ -2,12 +2,13 @@
 
 ``save_site(expr, folder, x=2, w=-3)`` (``autograd lab EXPR VARS --site DIR``) writes
 ``index.html`` (the lab's page: the viewer with every frame precomputed, so stepping and
-predict mode work at once), ``autograd.zip`` (this package's pure-Python source) and
-``pyodide/`` (CPython compiled to WebAssembly: the five files of npm's ``pyodide`` package
-that run it, no other package). The page starts Pyodide from the folder, imports the engine
-from the zip and recomputes in the browser whenever a slider moves, a gradient step or a
-check is asked (:mod:`.site_runtime`), on the layout Graphviz made here. Nothing is fetched
-from outside the folder: any static host serves it (GitHub Pages, ``python -m http.server``).
+predict mode work at once), ``autograd.zip`` (this package's pure-Python source),
+``site_worker.js`` and ``pyodide/`` (CPython compiled to WebAssembly: the five files of npm's
+``pyodide`` package that run it, no other package). The page starts Pyodide in a Web Worker,
+imports the engine from the zip and recomputes in the browser whenever a slider moves, a
+gradient step or a check is asked (:mod:`.site_runtime`), on the layout Graphviz made here.
+Nothing is fetched from outside the folder: any static host serves it (GitHub Pages,
+``python -m http.server``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from ..errors import MissingDependency, OptionError
 from ..files import write_atomic
-from .page import page
+from .page import asset, page
 from .scene import controls, initial_model
 from .state import LabState
 
@@ -81,8 +82,10 @@ def save_site(expr: str, folder: str | os.PathLike[str], /, *, quiz: bool = Fals
     for name in PYODIDE_FILES:
         shutil.copyfile(source / name, root / "pyodide" / name)
     write_atomic(root / "autograd.zip", _package_zip())
+    write_atomic(root / "site_worker.js", asset("site_worker.js"))
     spec = {"expr": parsed.text, "values": state.values(), "lr": state.lr,
             "layout": state.layout.to_json(svg=False)}
     data = {"model": initial_model(state.scene(svg=True), quiz, controls(hide)),
-            "site": {"pyodide": "pyodide/", "package": "autograd.zip", "spec": spec}}
+            "site": {"pyodide": "pyodide/", "package": "autograd.zip", "worker": "site_worker.js",
+                     "spec": spec}}
     return write_atomic(root / "index.html", page(state.title, data).encode("utf-8"))

@@ -29,7 +29,7 @@ from ..tensor import Tensor, as_array
 __all__ = ["BinaryCrossentropy", "CategoricalCrossentropy", "Loss", "MAE", "MSE",
            "MeanAbsoluteError", "MeanSquaredError", "SparseCategoricalCrossentropy",
            "binary_crossentropy", "categorical_crossentropy", "deserialize", "get", "mae",
-           "mean_absolute_error", "mean_squared_error", "mse", "serialize",
+           "mean_absolute_error", "mean_squared_error", "mse", "resolve", "serialize",
            "sparse_categorical_crossentropy"]
 
 _EPS = 1e-7  # Keras' epsilon: probabilities are clipped to [eps, 1 - eps]
@@ -242,9 +242,26 @@ _CLASSES: dict[str, type[Loss]] = {cls.__name__: cls for cls in (
 _FUNCTIONS = {f.__name__: f for f in (mean_squared_error, mean_absolute_error,
                                       binary_crossentropy, categorical_crossentropy,
                                       sparse_categorical_crossentropy)}
+_NAMES = {**_FUNCTIONS, "mse": mse, "mae": mae, "MSE": mse, "MAE": mae}
 
 
-def get(identifier: Any, where: str = "compile") -> str | Loss:
+def get(identifier: Any) -> Any:
+    """Keras' ``losses.get``: a name gives its function, a config its Loss; a Loss or a
+    function is returned as it is."""
+    if isinstance(identifier, str):
+        if identifier not in _NAMES:
+            raise ConfigError(f"losses.get: unknown loss {identifier!r}; valid: "
+                              f"{', '.join(_NAMES)}")
+        return _NAMES[identifier]
+    if isinstance(identifier, dict):
+        return deserialize(identifier, "losses.get")
+    if isinstance(identifier, Loss) or callable(identifier):
+        return identifier
+    raise ConfigError(f"losses.get: expected a name, a config, a Loss or a function, got "
+                      f"{identifier!r}")
+
+
+def resolve(identifier: Any, where: str = "compile") -> str | Loss:
     """What ``compile(loss=...)`` keeps: a Keras loss name, or a Loss instance.
 
     Takes a name ("mse", "sparse_categorical_crossentropy"...), one of this module's

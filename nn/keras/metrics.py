@@ -31,7 +31,7 @@ __all__ = ["Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "Mean",
            "MeanAbsoluteError", "MeanMetricWrapper", "MeanSquaredError", "Metric", "Precision",
            "Recall", "SparseCategoricalAccuracy", "SparseTopKCategoricalAccuracy",
            "TopKCategoricalAccuracy", "accuracy", "binary_accuracy", "categorical_accuracy",
-           "get", "mae", "mean_absolute_error", "mean_squared_error", "mse", "resolve",
+           "entry", "get", "mae", "mean_absolute_error", "mean_squared_error", "mse", "resolve",
            "sparse_categorical_accuracy", "sparse_top_k_categorical_accuracy",
            "top_k_categorical_accuracy"]
 
@@ -229,7 +229,23 @@ class Recall(_Counts):
         return Tensor(self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0)
 
 
-def get(identifier: Any, where: str = "compile") -> tuple[str, MetricFn | None]:
+def get(identifier: Any) -> Any:
+    """Keras' ``metrics.get``: a name gives its function; a Metric or a function is
+    returned as it is."""
+    if isinstance(identifier, str):
+        table = {"accuracy": accuracy, "acc": accuracy, "mse": mse, "mae": mae,
+                 "mean_squared_error": mse, "mean_absolute_error": mae, **_FUNCTIONS}
+        if identifier not in table:
+            raise ConfigError(f"metrics.get: unknown metric {identifier!r}; valid: "
+                              f"{', '.join(table)}")
+        return table[identifier]
+    if isinstance(identifier, Metric) or callable(identifier):
+        return identifier
+    raise ConfigError(f"metrics.get: expected a name, a Metric or a function, got "
+                      f"{identifier!r}")
+
+
+def entry(identifier: Any, where: str = "compile") -> tuple[str, MetricFn | None]:
     """``(name, per-sample function)`` for one entry of ``metrics=[...]``; the function is
     None for the names training computes itself from the loss ("accuracy", "mae"...)."""
     if isinstance(identifier, str):
@@ -271,7 +287,7 @@ def resolve(metrics: Sequence[Any] | None, where: str) -> tuple[list[str], dict[
     names: list[str] = []
     fns: dict[str, MetricFn] = {}
     for item in metrics or []:
-        name, fn = get(item, where)
+        name, fn = entry(item, where)
         if name not in names:
             names.append(name)
         if fn is not None:

@@ -279,6 +279,9 @@ class Sequential(Weights, Trainer, Layer):
         through or draw."""
         rank = len(self.input_shape) if self.built else 2
         if isinstance(x, (np.ndarray, Tensor)) and np.ndim(x) >= 2 and np.ndim(x) == rank:
+            if training:
+                raise ConfigError("model(x, training=True) on a batch: training-only layers "
+                                  "(Dropout) act inside fit; call model(x) for outputs")
             return Tensor(self.predict(as_array(x), batch_size=max(len(x), 1)))
         return self.call(as_inputs(np.ravel(x) if isinstance(x, np.ndarray) else x,
                                    self._width("predict"), "Sequential"), bool(training))
@@ -374,7 +377,7 @@ class Sequential(Weights, Trainer, Layer):
         if optimizer.params and self.built and optimizer.params != self.trainable_weights:
             raise ConfigError("compile: the optimizer was made for other parameters; "
                               "create it with model.parameters() or with params=None")
-        self.loss = keras_losses.get(loss, "compile")
+        self.loss = keras_losses.resolve(loss, "compile")
         # as logged: "acc" is "accuracy"; functions of the user's own under their names
         self.metrics, self._metric_fns = keras_metrics.resolve(metrics, "compile")
         if np.dtype(dtype) not in (np.float64, np.float32):
@@ -385,6 +388,11 @@ class Sequential(Weights, Trainer, Layer):
         self._bound = optimizer.params if optimizer.params else None
         if self.built and not optimizer.params:
             self._bind()
+
+    @property
+    def metrics_names(self) -> list[str]:
+        """The names of ``evaluate``'s numbers, in order: "loss", then each metric's."""
+        return ["loss", *self.metrics]
 
     # -- configuration -------------------------------------------------------------------
 

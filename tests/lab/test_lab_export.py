@@ -62,6 +62,7 @@ def test_an_exported_notebook_shows_and_steps_the_lab(tmp_path, dot_binary,
         last = len(w.scene["frames"]) - 1
         assert counter.inner_text() == f"0 / {last}"
         assert lab.locator(".ag-graph g.node").count() > 0
+        assert lab.locator(".ag-sharebtn").count() == 0  # a snapshot has no address to share
         lab.locator(".ag-next").click()
         assert counter.inner_text() == f"1 / {last}"
         lab.locator(".ag-last").click()

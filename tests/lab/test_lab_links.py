@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from binaries import require_binary
 from browser import chromium_page, field_text, screenshot, wait_until
-from conftest import require_binary
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -63,6 +63,7 @@ def test_a_lesson_link_with_hidden_controls_reopens_the_same_state(dot_binary,
         for group in ("inputs", "inspector", "zoom"):
             page.check(f'.ag-share input[data-control="{group}"]')
         link = page.input_value(".ag-sharelink")
+        assert "--site DIR" in page.locator(".ag-share .ag-hint").inner_text()  # served here only
         assert link.startswith(server.url + "#") and "frame=9" in link
         assert "x1=1&" in link and "hide=inputs,inspector,zoom" in link
         assert page.evaluate("location.hash").startswith("#expr=")  # the URL follows the page
@@ -145,3 +146,15 @@ def test_links_round_trip(link_page, values, frame, predict, hide) -> None:
     assert {k: float(v) for k, v in back["values"].items()} == values  # ints come back as int
     assert back["frame"] == frame and back["expr"] == state["expr"]
     assert back.get("predict", False) == predict and back.get("hide", []) == hide
+
+
+def test_a_notebook_lab_hides_controls_by_name(dot_binary) -> None:
+    pytest.importorskip("anywidget")
+    import autograd
+
+    w = autograd.lab("y = x*x", x=2, hide="inputs, legend")
+    assert w.hide == ["inputs", "legend"]
+    assert "&quot;hide&quot;:[&quot;inputs&quot;,&quot;legend&quot;]" in \
+        w._repr_mimebundle_()[0]["text/html"]  # the snapshot hides them too
+    with pytest.raises(ValueError, match="unknown control group 'sliders'"):
+        autograd.lab("y = x*x", x=2, hide=["sliders"])

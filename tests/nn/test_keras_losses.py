@@ -219,3 +219,37 @@ def test_the_graph_loss_equals_the_array_loss(b):
         from_logits=True))
     got = model.evaluate(z, ids, batch_size=len(z))
     assert np.isclose(got, xent_reference(z, ids).mean(), rtol=1e-9, atol=1e-12)
+
+
+def test_get_behaves_as_keras():
+    assert losses.get("mse") is losses.mean_squared_error
+    assert losses.get("sparse_categorical_crossentropy") is \
+        losses.sparse_categorical_crossentropy
+    obj = losses.BinaryCrossentropy(from_logits=True)
+    assert losses.get(obj) is obj
+    again = losses.get(losses.serialize(obj))
+    assert isinstance(again, losses.BinaryCrossentropy) and again.from_logits
+    with pytest.raises(ConfigError, match="unknown loss 'nope'"):
+        losses.get("nope")
+    assert keras.metrics.get("accuracy") is keras.metrics.accuracy
+    assert keras.metrics.get("sparse_categorical_accuracy") is \
+        keras.metrics.sparse_categorical_accuracy
+
+
+def test_from_logits_with_dropout_is_the_same_on_both_engines():
+    rng = np.random.default_rng(5)
+    x, y = rng.normal(size=(24, 6)), rng.integers(0, 3, 24)
+
+    def train(compiled):
+        model = keras.Sequential([keras.layers.Dense(8, activation="relu", input_shape=(6,)),
+                                  keras.layers.Dropout(0.3),
+                                  keras.layers.Dense(3)], seed=4)
+        model.compile(optimizer="adam", metrics=["accuracy"],
+                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        history = model.fit(x, y, epochs=2, batch_size=8, verbose=0, seed=9, compiled=compiled)
+        return history.history, model.get_weights()
+
+    (h1, w1), (h2, w2) = train(True), train(False)
+    assert h1["loss"] == pytest.approx(h2["loss"], rel=1e-9)
+    for a, b in zip(w1, w2):
+        assert np.allclose(a, b, rtol=1e-9, atol=1e-12)

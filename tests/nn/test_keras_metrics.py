@@ -69,7 +69,8 @@ def binary_problem():
     return x, (x[:, 0] - x[:, 1] > 0).astype(float)
 
 
-def test_metric_functions_of_ones_own_are_logged_under_their_names():
+@pytest.mark.parametrize("compiled", [True, False])
+def test_metric_functions_of_ones_own_are_logged_under_their_names(compiled):
     def recall_m(y_true, y_pred):
         tp = K.sum(K.round(K.clip(y_true * y_pred, 0, 1)))
         return tp / (K.sum(K.round(K.clip(y_true, 0, 1))) + K.epsilon())
@@ -84,13 +85,14 @@ def test_metric_functions_of_ones_own_are_logged_under_their_names():
                   loss="binary_crossentropy",
                   metrics=["accuracy", recall_m, mean_pred, metrics.BinaryAccuracy(),
                            "binary_accuracy"])
-    history = model.fit(x, y, epochs=3, batch_size=64, validation_split=0.25, verbose=0)
+    history = model.fit(x, y, epochs=3, batch_size=64, validation_split=0.25, verbose=0,
+                        compiled=compiled)
     assert list(history.history) == ["loss", "accuracy", "recall_m", "mean_pred",
                                      "binary_accuracy", "val_loss", "val_accuracy",
                                      "val_recall_m", "val_mean_pred", "val_binary_accuracy"]
     # one batch per epoch: the logged value is the function of the batch's outputs
-    scores = model.evaluate(x, y, batch_size=len(x), return_dict=True)
-    p = model.predict(x)
+    scores = model.evaluate(x, y, batch_size=len(x), return_dict=True, compiled=compiled)
+    p = model.predict(x, compiled=compiled)
     tp = np.round(np.clip(y * p[:, 0], 0, 1)).sum()
     assert scores["recall_m"] == pytest.approx(tp / (np.round(y).sum() + 1e-7))
     assert scores["mean_pred"] == pytest.approx(p.mean())

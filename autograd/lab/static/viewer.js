@@ -51,7 +51,7 @@ function render({model, el}) {
   ui.stepper = h("span", {cls: "ag-stepper"}, [ui.first, ui.prev, ui.play, ui.next, ui.last,
     ui.slider, ui.phase, ui.counter, toggle]);
   root.appendChild(h("div", {cls: "ag-top"}, [ui.name, ui.stepper, ui.zoomOut, ui.fit,
-    ui.readable, ui.zoomIn, onPage ? ui.share : null]));
+    ui.readable, ui.zoomIn, onPage && linkable() ? ui.share : null]));
   ui.sharePanel.hidden = true;
   root.appendChild(ui.sharePanel);
   root.appendChild(h("div", {cls: "ag-main"}, [ui.graph, h("div", {cls: "ag-side"}, [

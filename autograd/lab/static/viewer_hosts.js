@@ -78,15 +78,17 @@ function serverModel(keys, token) {
   return model;
 }
 
-/* The classroom site's model: Python runs in the page (Pyodide, from the site's folder) on
-   the engine's source (the site's zip); actions and input values go to it as JSON, and its
-   scenes come back the same way. Until Python is ready, the precomputed frames step and
-   predict mode works; what the learner changed meanwhile is sent once it is. */
+/* The classroom site's model: Python runs beside the page (Pyodide in a Web Worker, from
+   the site's folder: site_worker.js) on the engine's source (the site's zip); actions and
+   input values go to it as JSON, one at a time (moves made meanwhile merge), and its scenes
+   come back the same way. Until Python is ready, the precomputed frames step and predict
+   mode works; what the learner changed meanwhile is sent once it is. */
 function siteModel(keys, site) {
   const model = pageModel(keys);
-  let synced = Object.assign({}, keys.values), waiting = [], act = null;
+  let synced = Object.assign({}, keys.values), waiting = [], busy = true, worker = null;
   model.engine = "starting";
 
+  function say(text) { model.set("scene", Object.assign({}, keys.scene, {message: text})); }
   function take(text) {
     const scene = JSON.parse(text);
     synced = {};
@@ -94,10 +96,18 @@ function siteModel(keys, site) {
     keys.values = Object.assign({}, synced);
     model.set("scene", scene);
   }
-  function say(text) { model.set("scene", Object.assign({}, keys.scene, {message: text})); }
+  function next() {
+    busy = waiting.length > 0 && model.engine === "ready";
+    if (busy) { worker.postMessage({type: "act", body: JSON.stringify(waiting.shift())}); }
+  }
   function post(body) {
-    if (!act) { waiting.push(body); return; }
-    take(act(JSON.stringify(body)));
+    const last = waiting[waiting.length - 1];
+    if (last && last.action === "set_leaves" && body.action === "set_leaves") {
+      Object.assign(last.args.values, body.args.values);  // a slider dragged: the latest values
+    } else {
+      waiting.push(body);
+    }
+    if (!busy) { next(); }
   }
   model.send = (msg) => { if (msg && typeof msg.action === "string") { post(msg); } };
   model.save_changes = () => {
@@ -111,29 +121,38 @@ function siteModel(keys, site) {
     }
   };
 
-  const base = new URL(site.pyodide, document.baseURI).href, started = performance.now();
-  say("starting Python in this page (Pyodide) ...");
-  import(base + "pyodide.mjs")
-    .then((m) => m.loadPyodide({indexURL: base, packages: []}))
-    .then((py) => fetch(new URL(site.package, document.baseURI).href)
-      .then((r) => { if (!r.ok) { throw new Error(site.package + ": HTTP " + r.status); } return r.arrayBuffer(); })
-      .then((zip) => {
-        py.unpackArchive(zip, "zip", {extractDir: "/home/pyodide/lab"});
-        py.runPython("import sys; sys.path.insert(0, '/home/pyodide/lab')");
-        const start = py.pyimport("autograd.lab.site_runtime").start;
-        act = start(JSON.stringify(site.spec));
-        model.engine = "ready";
-        model.startup = performance.now() - started;
-        say("live: the engine runs in this page (Python in WebAssembly, started in " +
-            (model.startup / 1000).toFixed(1) + " s)");
-        waiting.splice(0).forEach(post);
-      }))
-    .catch((err) => {
-      model.engine = "failed";
-      say("refused: Python could not start in this page (" + (err.message || err) + "); " +
-          "stepping and predict mode still work. Serve the folder over http(s), e.g. " +
-          "python -m http.server, rather than opening the file");
-    });
+  function failed(why) {
+    model.engine = "failed";
+    say("refused: Python could not start beside this page (" + why + "); stepping and " +
+        "predict mode still work. Serve the folder over http(s) (e.g. python -m http.server) " +
+        "rather than opening the file");
+  }
+  const url = (path) => new URL(path, document.baseURI).href;
+  say("starting Python beside this page (Pyodide) ...");
+  try {
+    worker = new Worker(url(site.worker), {type: "module"});
+  } catch (err) {
+    failed(err.message || String(err));
+    return model;
+  }
+  worker.onerror = (e) => { if (model.engine === "starting") { failed(e.message || "the worker did not load"); } };
+  worker.onmessage = (event) => {
+    const m = event.data || {};
+    if (m.type === "ready") {
+      model.engine = "ready";
+      model.startup = m.startup;
+      say("live: the engine runs in this browser (Python in WebAssembly, started in " +
+          (m.startup / 1000).toFixed(1) + " s)");
+      next();
+    } else if (m.type === "failed") {
+      failed(m.error);
+    } else if (m.type === "scene") {
+      take(m.text);
+      next();
+    }
+  };
+  worker.postMessage({type: "start", pyodide: url(site.pyodide), package: url(site.package),
+                      spec: JSON.stringify(site.spec)});
   return model;
 }
 

@@ -83,6 +83,9 @@ function applyLink(keys, link) {
   return out;
 }
 
+/** Whether this page has an address to share (not a notebook's snapshot frame, about:srcdoc). */
+function linkable() { return /^(https?|file):$/.test(window.location.protocol); }
+
 /** The Share panel: pick the controls to hide, get the link, copy it. */
 function SharePanel(el, model) {
   const boxes = {};
@@ -99,6 +102,10 @@ function SharePanel(el, model) {
     "(inputs, frame, predict mode). Hide for the class:"}));
   el.appendChild(h("div", {cls: "ag-sharepicks"}, picks));
   el.appendChild(h("div", {cls: "ag-row"}, [field, copy, status]));
+  if (/[?&]token=/.test(window.location.search)) {  // the local server's page
+    el.appendChild(h("div", {cls: "ag-hint", text: "This page is served by your computer: the " +
+      "link opens it here while the lab runs. For a class, write a site: autograd lab ... --site DIR."}));
+  }
 
   function link() {
     const hide = CONTROLS.filter((n) => boxes[n].checked);
