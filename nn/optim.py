@@ -28,9 +28,12 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
+from autograd.compiled.threads import run_split
 from autograd.errors import ConfigError, InputTypeError
 
 __all__ = ["SGD", "Adam", "AdamW", "Optimizer", "RMSprop"]
+
+SPLIT_MIN = 1 << 16  # parameters: below this an update is too short to share out
 
 
 def check_number(where: str, name: str, value: Any, low: float = 0.0, high: float = math.inf,
@@ -181,20 +184,48 @@ class Optimizer:
             p.data = v
 
     def update(self, theta: np.ndarray, grad: np.ndarray,
-               order: np.ndarray | None = None) -> None:
+               order: np.ndarray | None = None, threads: int = 1) -> None:
         """The same step on flat arrays, in place: ``theta[i]`` is ``params[order[i]]``.
 
         For compiled training (``BatchProgram.theta`` and its gradient); no ``Value`` is
-        read or written. ``order=None`` means the order of ``params``.
+        read or written. ``order=None`` means the order of ``params``. ``threads > 1``
+        splits a large update into that many slices updated at once (numpy lets go of
+        the GIL inside each array operation); the numbers are the same.
         """
         if len(theta) != len(self.params) or len(grad) != len(theta):
             raise ConfigError(f"{type(self).__name__}.update: {len(theta)} parameters and "
                               f"{len(grad)} gradients for {len(self.params)} bound parameters")
         self._align(order, theta.dtype)
-        self._update(theta, grad)
+        self._split = threads  # read by _update, whatever a subclass wraps around it
+        try:
+            self._update(theta, grad)
+        finally:
+            self._split = 1
 
     def _update(self, x: np.ndarray, g: np.ndarray) -> None:
         """Update ``x`` in place from the gradient ``g`` (one rule for both paths)."""
+        k = self._scalars()
+        state = [self._zeros(name, x) for name in self._needs()]
+        tmp = self._tmp(x)
+        threads = self.__dict__.get("_split", 1)
+        if threads <= 1 or x.size < SPLIT_MIN:
+            self._rule(x, g, state, tmp, k)
+            return
+        run_split(lambda s: self._rule(x[s], g[s], [a[s] for a in state], tmp[s], k),
+                  x.size, threads)
+
+    def _needs(self) -> tuple[str, ...]:
+        """The state arrays this configuration updates (each made zeros on first use)."""
+        return self._state
+
+    def _scalars(self) -> Any:
+        """The numbers one step's rule shares across its slices (Adam: the step count's)."""
+        return None
+
+    def _rule(self, x: np.ndarray, g: np.ndarray, state: list[np.ndarray], tmp: np.ndarray,
+              k: Any) -> None:
+        """The update rule on ``x`` in place: on whole arrays or on any slice of them, with
+        the matching slices of ``state`` (in ``_needs()`` order) and of a scratch array."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -215,17 +246,18 @@ class SGD(Optimizer):
             raise ConfigError("SGD: nesterov=True needs a momentum > 0")
         self.nesterov = bool(nesterov)
 
-    def _update(self, x: np.ndarray, g: np.ndarray) -> None:
+    def _needs(self) -> tuple[str, ...]:
+        return ("_buf",) if self.momentum else ()
+
+    def _rule(self, x: np.ndarray, g: np.ndarray, state: list[np.ndarray], tmp: np.ndarray,
+              k: Any) -> None:
         d = g + self.weight_decay * x if self.weight_decay else g
         if self.momentum:
-            if self._buf is None:
-                buf = self._buf = d.copy()
-            else:
-                buf = self._buf
-                buf *= self.momentum
-                buf += d
+            (buf,) = state  # zeros at first: momentum * 0 + d is PyTorch's first buf = d
+            buf *= self.momentum
+            buf += d
             d = d + self.momentum * buf if self.nesterov else buf
-        tmp = np.multiply(d, self.lr, out=self._tmp(x))
+        np.multiply(d, self.lr, out=tmp)
         x -= tmp
 
 
@@ -243,10 +275,14 @@ class RMSprop(Optimizer):
         self.momentum = check_number("RMSprop", "momentum", momentum)
         self.weight_decay = check_number("RMSprop", "weight_decay", weight_decay)
 
-    def _update(self, x: np.ndarray, g: np.ndarray) -> None:
+    def _needs(self) -> tuple[str, ...]:
+        return ("_v", "_buf") if self.momentum else ("_v",)
+
+    def _rule(self, x: np.ndarray, g: np.ndarray, state: list[np.ndarray], tmp: np.ndarray,
+              k: Any) -> None:
         if self.weight_decay:
             g = g + self.weight_decay * x
-        v, tmp = self._zeros("_v", x), self._tmp(x)
+        v = state[0]
         v *= self.alpha
         np.multiply(g, 1.0 - self.alpha, out=tmp)
         tmp *= g
@@ -255,7 +291,7 @@ class RMSprop(Optimizer):
         tmp += self.eps
         np.divide(g, tmp, out=tmp)  # the step g / (sqrt(v) + eps)
         if self.momentum:
-            buf = self._zeros("_buf", x)
+            buf = state[1]
             buf *= self.momentum
             buf += tmp
             tmp[...] = buf
@@ -284,16 +320,26 @@ class Adam(Optimizer):
         super()._reset()
         self.t = 0  # steps taken, for the bias correction
 
-    def _update(self, x: np.ndarray, g: np.ndarray) -> None:
-        if self.weight_decay:
-            g = g + self.weight_decay * x
-        self._adam(x, g)
+    def _needs(self) -> tuple[str, ...]:
+        return ("_m", "_v")
 
-    def _adam(self, x: np.ndarray, g: np.ndarray) -> None:
-        """The moment estimates and the bias-corrected step from ``g``, applied to ``x``."""
+    def _scalars(self) -> tuple[float, float]:
+        """One more step: its step size and the square root of ``v``'s bias correction."""
         b1, b2 = self.betas
         self.t += 1
-        m, v, tmp = self._zeros("_m", x), self._zeros("_v", x), self._tmp(x)
+        return self.lr / (1.0 - b1**self.t), math.sqrt(1.0 - b2**self.t)
+
+    def _rule(self, x: np.ndarray, g: np.ndarray, state: list[np.ndarray], tmp: np.ndarray,
+              k: Any) -> None:
+        if self.weight_decay:
+            g = g + self.weight_decay * x
+        self._adam(x, g, state, tmp, k)
+
+    def _adam(self, x: np.ndarray, g: np.ndarray, state: list[np.ndarray], tmp: np.ndarray,
+              k: tuple[float, float]) -> None:
+        """The moment estimates and the bias-corrected step from ``g``, applied to ``x``."""
+        b1, b2 = self.betas
+        (m, v), (step_size, correction) = state, k
         m *= b1
         np.multiply(g, 1.0 - b1, out=tmp)
         m += tmp
@@ -301,9 +347,8 @@ class Adam(Optimizer):
         np.multiply(g, 1.0 - b2, out=tmp)
         tmp *= g
         v += tmp
-        step_size = self.lr / (1.0 - b1**self.t)
         np.sqrt(v, out=tmp)
-        tmp /= math.sqrt(1.0 - b2**self.t)
+        tmp /= correction
         tmp += self.eps
         np.divide(m, tmp, out=tmp)  # m_hat / (sqrt(v_hat) + eps), up to step_size
         tmp *= step_size
@@ -322,7 +367,8 @@ class AdamW(Adam):
                  weight_decay: float = 0.004) -> None:
         super().__init__(params, lr, betas, eps, weight_decay)
 
-    def _update(self, x: np.ndarray, g: np.ndarray) -> None:
+    def _rule(self, x: np.ndarray, g: np.ndarray, state: list[np.ndarray], tmp: np.ndarray,
+              k: Any) -> None:
         if self.weight_decay:
             x *= 1.0 - self.lr * self.weight_decay
-        self._adam(x, g)
+        self._adam(x, g, state, tmp, k)

@@ -63,6 +63,7 @@ class CompiledRunner:
         self._order: np.ndarray | None = None
         self._subset: np.ndarray | None = None  # theta's trainable entries (None: all)
         self.grad: np.ndarray | None = None  # the last training step's gradient
+        self._grad_buffer = np.empty_like(self.program.theta)  # written by every step
 
     def matches(self, key: tuple, params: list[Value]) -> bool:
         """True if this program was compiled for ``key`` and exactly these parameters."""
@@ -113,14 +114,15 @@ class CompiledRunner:
         """One step on the batch's mean loss (Keras'); returns that mean and the outputs."""
         program = self.program
         outs, losses = program.forward(self._with_noise(X, self.noise), Y)
-        outs = np.array(outs, dtype=np.float64)  # before backward reuses the block
-        self.grad = program.backward(1.0 / len(X))
+        outs = np.asarray(outs, dtype=np.float64)  # a copy already: backward keeps the block
+        self.grad = program.backward(1.0 / len(X), out=self._grad_buffer)
         order = self._order_for(opt)
+        threads = program.threads or 1  # the elementwise update shares them too
         if self._subset is None:
-            opt.update(program.theta, self.grad, order)
+            opt.update(program.theta, self.grad, order, threads=threads)
         else:
             theta = program.theta[self._subset]
-            opt.update(theta, self.grad[self._subset], order)
+            opt.update(theta, self.grad[self._subset], order, threads=threads)
             program.theta[self._subset] = theta
         return float(np.sum(losses, dtype=np.float64)) * (1.0 / len(X)), outs
 

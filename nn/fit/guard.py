@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from autograd import topo_order
+from autograd.compiled.threads import blas_threads
 from autograd.compiled.verify import pick_samples
 from autograd.errors import ConfigError, NonFiniteError
 
@@ -27,7 +28,7 @@ class StepGuard:
 
     def __init__(self, runner: Any, model: Any) -> None:
         self.model, self.optimizer = model, model.optimizer
-        program = getattr(runner, "program", None)
+        program = self._program = getattr(runner, "program", None)
         self._theta: np.ndarray | None = None if program is None else program.theta
         self.params = model.parameters() if program is None else program.params
         self._saved: np.ndarray | None = None
@@ -51,8 +52,9 @@ class StepGuard:
     def after(self, loss: float, epoch: str, batch: str, inputs: np.ndarray) -> None:
         """Raise (after restoring) if the step made the loss or a parameter non-finite."""
         values = self._values()
-        with np.errstate(all="ignore"):
-            total = float(np.sum(values))  # NaN/inf propagate; a finite sum: all finite
+        threads = None if self._program is None else self._program.threads
+        with np.errstate(all="ignore"), blas_threads(threads):  # the step's own BLAS threads
+            total = float(np.dot(values, values))  # NaN/inf propagate: finite, all finite
         if math.isfinite(loss) and (math.isfinite(total) or np.isfinite(values).all()):
             return
         bad = np.flatnonzero(~np.isfinite(values))

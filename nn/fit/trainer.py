@@ -205,12 +205,13 @@ class Trainer(DataChecks):
         for b, batch in enumerate(batches):
             with self._weights_in_values(runner, sync_begin):
                 hooks.call("on_train_batch_begin", b, {})
+            xb, yb = X[batch], Y[batch]  # gathered once for the step, guard and metrics
             guard.before()
             with np.errstate(all="ignore"):  # a non-finite step is reported by the guard
-                loss, outs = runner.train_batch(self.optimizer, X[batch], Y[batch])
-            guard.after(loss, f"{epoch + 1}/{epochs}", f"{b + 1}/{len(batches)}", X[batch])
+                loss, outs = runner.train_batch(self.optimizer, xb, yb)
+            guard.after(loss, f"{epoch + 1}/{epochs}", f"{b + 1}/{len(batches)}", xb)
             total, seen = total + loss * len(batch), seen + len(batch)
-            for key, value in metric_sums(self.metrics, kind, outs, Y[batch],
+            for key, value in metric_sums(self.metrics, kind, outs, yb,
                                           self._metric_fns).items():
                 sums[key] += value
             logs = {"loss": total / seen, **{k: v / seen for k, v in sums.items()}}
