@@ -317,6 +317,8 @@ class Sequential(Weights, Trainer, Layer):
             raise ConfigError("compile: the optimizer was made for other parameters; "
                               "create it with model.parameters() or with params=None")
         self.loss = keras_losses.resolve(loss, "compile")
+        if self.layers:
+            keras_losses.check_logits(self.loss, self.output_activation)
         # as logged: "acc" is "accuracy"; functions of the user's own under their names
         self.metrics, self._metric_fns = keras_metrics.resolve(metrics, "compile")
         if np.dtype(dtype) not in (np.float64, np.float32):

@@ -291,6 +291,8 @@ def test_gradients_through_every_layer_kind_match_finite_differences(seed):
     rng = np.random.default_rng(seed)
     x = rng.normal(size=4).tolist()
     mask = model.draw_noise(rng, 1)[0].tolist()  # a training sample's dropout mask
+    if not any(mask):  # all dropped: the nested ReLU would sit on its kink (input 0, bias 0)
+        mask[0] = 2.0  # kept, scaled by 1 / (1 - rate)
     target = np.eye(3)[seed % 3].tolist()
     params = model.parameters()
     for p in params:  # off ReLU's kink: zero biases on dropped inputs would sit on it
