@@ -7,16 +7,13 @@ are honoured; the folder stays within 20 MB."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from binaries import require_binary
 from browser import chromium_page, screenshot, wait_until
-from jupyter import free_port
+from child_server import child_server, free_port
 from portable.pyodide_env import pyodide_dir
 
 from autograd.lab import lab_state
@@ -62,24 +59,10 @@ def site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def served(site) -> str:
     port = free_port()
-    child = subprocess.Popen([sys.executable, "-m", "http.server", "-b", "127.0.0.1", "-d",
-                              str(site), str(port)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/"
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                opener.open(base, timeout=5).read()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "http.server did not start"
-                time.sleep(0.2)
+    with child_server([sys.executable, "-m", "http.server", "-b", "127.0.0.1", "-d", str(site),
+                       str(port)], base, "http.server", timeout=30):
         yield base
-    finally:
-        child.terminate()
-        child.wait(10)
 
 
 def only_the_folder(page, base: str) -> list[str]:
