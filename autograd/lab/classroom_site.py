@@ -78,6 +78,10 @@ def save_site(expr: str, folder: str | os.PathLike[str], /, *, quiz: bool = Fals
     root = Path(folder)
     if root.exists() and not root.is_dir():
         raise OptionError(f"--site: {os.fspath(folder)!r} is a file; give a folder")
+    if (root / "index.html").exists() and not (root / "site_worker.js").is_file():
+        raise OptionError(f"--site: {os.fspath(folder)!r} already has an index.html that is "
+                          "not a lab site; give a new folder (a site written before is "
+                          "rewritten)")
     (root / "pyodide").mkdir(parents=True, exist_ok=True)
     for name in PYODIDE_FILES:
         shutil.copyfile(source / name, root / "pyodide" / name)

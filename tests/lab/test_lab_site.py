@@ -170,6 +170,14 @@ def test_the_command_writes_the_site_and_says_how_to_serve_it(tmp_path, dot_bina
     html = (tmp_path / "s" / "index.html").read_text(encoding="utf-8")
     assert '"quiz":true' in html and '"hide":["inputs"]' in html
     assert '"expr":"o = tanh(x*w + b)"' in html
+    assert main([*args, "--pyodide", str(pyodide_dir())]) == 0  # a site is rewritten
+    capsys.readouterr()
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "index.html").write_text("the teacher's own page")
+    assert main([*args[:-4], str(tmp_path / "pages"), "--pyodide", str(pyodide_dir())]) == 2
+    assert "already has an index.html that is not a lab site" in capsys.readouterr().err
+    assert (tmp_path / "pages" / "index.html").read_text() == "the teacher's own page"
+    assert sorted(p.name for p in (tmp_path / "pages").iterdir()) == ["index.html"]
 
 
 def test_opened_as_a_file_the_site_steps_and_says_to_serve_it(site, chromium_binary) -> None:
