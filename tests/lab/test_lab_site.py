@@ -153,6 +153,13 @@ def test_without_pyodide_the_site_says_how_to_get_it(tmp_path, monkeypatch) -> N
     with pytest.raises(Exception, match="npm install --prefix DIR pyodide") as err:
         find_pyodide(tmp_path / "nowhere")
     assert type(err.value).__name__ == "MissingDependency"
+    from autograd.lab import classroom_site
+
+    monkeypatch.delenv("PYODIDE_DIR")
+    monkeypatch.setattr(classroom_site, "_CHECKOUT_CACHE", None)  # as installed from a wheel
+    with pytest.raises(Exception, match=r"not found \(no --pyodide given and PYODIDE_DIR is not "
+                                        r"set\); install it once with npm"):
+        find_pyodide()
     assert initial_model({"leaves": []}, hide="share")["hide"] == ["share"]
 
 
