@@ -18,6 +18,8 @@ Each class also derives from the built-in exception a Python user would expect, 
     ├── ModelFileError      (ValueError)         a model file that is corrupt or does not fit
     │   └── ModelFileNotFound (FileNotFoundError) loading a model file that does not exist
     ├── ConfigError         (ValueError)         nn: unknown name, bad setting, wrong data shape
+    │   └── DatasetError                         a data file corrupt, oversized, bad labels
+    │       └── DatasetNotFound (FileNotFoundError) a data set's file is not where it is looked for
     ├── MissingDependency   (ImportError)        an optional extra (scikit-learn...) not installed
     ├── NonFiniteError      (FloatingPointError) fit: a step turned the loss or a weight NaN/inf
     ├── OptionError         (ValueError)         viz: bad rankdir/color_by/collapse, file extension
@@ -47,6 +49,8 @@ __all__ = [
     "ModelFileNotFound",
     "OpDefinitionError",
     "ConfigError",
+    "DatasetError",
+    "DatasetNotFound",
     "MissingDependency",
     "NonFiniteError",
     "OptionError",
@@ -130,6 +134,15 @@ class ModelFileNotFound(ModelFileError, FileNotFoundError):
 class ConfigError(AutogradError, ValueError):
     """A bad setting or input shape: unknown name, out-of-range hyperparameter, mismatched
     lengths (``dot`` of 3 weights and 2 inputs)."""
+
+
+class DatasetError(ConfigError):
+    """A data file that is corrupt, truncated, larger than its header says (or than the
+    limit), or whose labels are not the class ids they must be."""
+
+
+class DatasetNotFound(DatasetError, FileNotFoundError):
+    """A data set's file that is not where it is looked for; the message says where to put it."""
 
 
 class MissingDependency(AutogradError, ImportError):

@@ -116,6 +116,7 @@ def main(argv: list[str] | None = None) -> None:
     from benchmarks import compiled  # the second table: compiled execution vs scalar, torch
 
     compiled.main(args.quick)
+    __import__("benchmarks.dropout").dropout.main(args.quick)  # Dropout's cost in fit
 
 
 if __name__ == "__main__":

@@ -16,23 +16,25 @@ model's graph can be stepped through, drawn and gradient-checked like any expres
 
 from __future__ import annotations
 
-from . import datasets, keras, losses, optim
+from . import datasets, fit, keras, losses, nn, optim, random, version
 from .datasets import digits, mnist, moons, read_idx, xor
+from .fit import History
 from .keras import Dense, Sequential
 from .layers import MLP, Layer, Neuron
 from .losses import binary_cross_entropy, cross_entropy, hinge, mse, softmax
 from .module import Module
 from .optim import SGD, Adam, AdamW, Optimizer, RMSprop
-from .training import History
+from .tensor import Tensor
+from .version import __version__ as __version__
 
 __all__ = [
     # modules
     "datasets", "losses", "optim",
-    "keras",
+    "fit", "keras", "nn", "random", "version",
     # networks
     "Module", "Neuron", "Layer", "MLP",
     # Keras-style front
-    "Sequential", "Dense", "History",
+    "Sequential", "Dense", "History", "Tensor",
     # losses
     "mse", "binary_cross_entropy", "hinge", "cross_entropy", "softmax",
     # optimizers

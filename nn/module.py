@@ -108,6 +108,11 @@ class Module:
         """Class name and config, as stored in a model file and checked on load."""
         return json.loads(json.dumps({"class": type(self).__name__, "config": self.config()}))
 
+    def file_config(self, arch: Mapping[str, Any]) -> Any:
+        """The config a model file's architecture holds, in today's layout (a subclass
+        reads the layouts of older files here)."""
+        return arch.get("config")
+
     def state_dict(self) -> dict[str, float]:
         """Parameter path -> value, in parameter order."""
         return {name: p.data for name, p in self.named_parameters()}
@@ -171,7 +176,7 @@ class Module:
             raise ModelFileError(
                 f"model file {os.fspath(path)!r} holds a {short(theirs.get('class'))}, "
                 f"this model is a {mine['class']!r}")
-        if theirs.get("config") != mine["config"]:
+        if self.file_config(theirs) != mine["config"]:
             raise ModelFileError(
                 f"model file {os.fspath(path)!r} is another architecture: "
                 f"file {_describe(theirs)}, model {_describe(mine)}")

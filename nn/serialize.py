@@ -14,6 +14,7 @@ every refusal is a ``ModelFileError`` naming the file.
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 import os
@@ -24,12 +25,13 @@ from typing import Any
 from autograd.errors import ModelFileError, ModelFileNotFound
 from autograd.files import write_atomic
 
-__all__ = ["DEFAULT_MAX_BYTES", "FORMAT", "VERSION", "file_limit", "finite_state",
-           "model_json", "read_model_file", "save_model_file", "write_atomic"]
+__all__ = ["DEFAULT_MAX_BYTES", "FORMAT", "HEAD_BYTES", "VERSION", "file_limit", "finite_state",
+           "model_json", "read_model_file", "read_model_head", "save_model_file", "write_atomic"]
 
 FORMAT = "scalar-autograd.model"
 VERSION = 1
 DEFAULT_MAX_BYTES = 256 * 2**20  # when the caller does not know the architecture
+HEAD_BYTES = 2**20  # where a loader looks for the architecture before reading further
 _MAX_DIGITS = 400  # an integer past ~309 digits is beyond any float
 _MAX_NESTING = 32  # of the architecture; a real one is a few levels deep
 _O_READ = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -84,19 +86,23 @@ def file_limit(architecture: Mapping[str, Any], names: Iterable[str]) -> int:
     return 4 * need + 65536
 
 
-def _read_bytes(name: str, path: str | os.PathLike[str], max_bytes: int) -> bytes:
-    """The file's bytes, if it is a regular file of at most ``max_bytes``; never blocks."""
+def _read_bytes(name: str, path: str | os.PathLike[str], max_bytes: int,
+                whole: bool = True) -> tuple[bytes, int]:
+    """The file's first ``max_bytes`` (``whole``: all of it, refused if larger) and its size,
+    if it is a regular file; never blocks."""
     try:
         st = os.stat(path)  # before opening: opening a device or FIFO can block or act
         if stat.S_ISREG(st.st_mode):
             fd = os.open(path, _O_READ)  # O_NONBLOCK: a FIFO swapped in now cannot block
             try:
                 st = os.fstat(fd)
-                if stat.S_ISREG(st.st_mode) and st.st_size <= max_bytes:
+                if stat.S_ISREG(st.st_mode) and (st.st_size <= max_bytes or not whole):
                     with os.fdopen(fd, "rb", closefd=False) as f:
                         data = f.read(max_bytes + 1)
                     if len(data) <= max_bytes:
-                        return data
+                        return data, st.st_size
+                    if not whole:
+                        return data[:max_bytes], max(st.st_size, len(data))
             finally:
                 os.close(fd)
     except FileNotFoundError:
@@ -167,7 +173,12 @@ def read_model_file(path: str | os.PathLike[str],
                     max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
     """Read, parse and check a model file's envelope; ``ModelFileError`` says what is wrong."""
     name = os.fspath(path)
-    doc = _parse(name, _read_bytes(name, path, max_bytes))
+    doc = _parse(name, _read_bytes(name, path, max_bytes)[0])
+    return _check_envelope(name, doc)
+
+
+def _check_envelope(name: str, doc: Any, need_state: bool = True) -> dict[str, Any]:
+    """The parsed file, if its format tag, version and (nesting-checked) parts are right."""
     if not isinstance(doc, dict) or "format" not in doc:
         raise ModelFileError(f"model file {name!r} has no format tag: not a {FORMAT} file")
     if doc["format"] != FORMAT:
@@ -180,13 +191,68 @@ def read_model_file(path: str | os.PathLike[str],
         raise ModelFileError(
             f"model file {name!r} is version {version}, newer than this library reads "
             f"({VERSION}); upgrade scalar-autograd")
-    for key, kind in (("architecture", dict), ("state", dict)):
+    for key, kind in (("architecture", dict), ("state", dict))[:2 if need_state else 1]:
         if not isinstance(doc.get(key), kind):
             raise ModelFileError(f"model file {name!r} has no {key!r} object")
     if _nesting(doc["architecture"]) > _MAX_NESTING:
         raise ModelFileError(f"model file {name!r} has an architecture nested more than "
                              f"{_MAX_NESTING} levels deep: not one this library writes")
     return doc
+
+
+def read_model_head(path: str | os.PathLike[str],
+                    max_bytes: int = HEAD_BYTES) -> tuple[dict[str, Any], int]:
+    """A model file's architecture and its size in bytes, reading at most ``max_bytes``.
+
+    ``save`` writes the architecture before the weights, so a loader can check what the
+    file declares -- and how large the file may be -- before reading the rest.
+    """
+    name = os.fspath(path)
+    data, size = _read_bytes(name, path, max_bytes, whole=False)
+    if len(data) >= size:  # the whole file: read it as any model file
+        doc = _parse(name, data)
+        return _check_envelope(name, doc, need_state=False)["architecture"], size
+    text = codecs.getincrementaldecoder("utf-8-sig")().decode(data, final=False)
+    head = _head_fields(name, text)
+    if "architecture" not in head:
+        raise ModelFileError(f"model file {name!r} has no architecture in its first "
+                             f"{max_bytes:,} bytes (save writes it before the weights)")
+    return _check_envelope(name, head, need_state=False)["architecture"], size
+
+
+def _head_fields(name: str, text: str) -> dict[str, Any]:
+    """The top-level fields of a JSON object up to and including ``architecture``."""
+    decoder = json.JSONDecoder(parse_constant=_constant, parse_float=_float, parse_int=_int,
+                               object_pairs_hook=_object)
+    ws = json.decoder.WHITESPACE.match  # type: ignore[attr-defined]
+    fields: dict[str, Any] = {}
+    try:
+        i = ws(text, 0).end()
+        if text[i:i + 1] != "{":
+            raise ModelFileError(f"model file {name!r} is not a JSON object")
+        i += 1
+        while "architecture" not in fields:
+            i = ws(text, i).end()
+            key, i = decoder.raw_decode(text, i)
+            i = ws(text, i).end()
+            if not isinstance(key, str) or text[i:i + 1] != ":":
+                raise ModelFileError(f"model file {name!r} is not valid JSON near byte {i}")
+            value, i = decoder.raw_decode(text, ws(text, i + 1).end())
+            if key in fields:
+                raise _Refused(f"has the key {short(key)} twice in one object")
+            fields[key] = value
+            i = ws(text, i).end()
+            if text[i:i + 1] != ",":
+                break
+            i += 1
+    except _Refused as e:
+        raise ModelFileError(f"model file {name!r} {e}") from None
+    except (json.JSONDecodeError, RecursionError):
+        if "architecture" not in fields:
+            raise ModelFileError(f"model file {name!r} has no architecture in its first "
+                                 f"{len(text.encode()):,} bytes (save writes it before the "
+                                 "weights), or is not valid JSON") from None
+    return fields
 
 
 def _nesting(obj: Any) -> int:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
+from binaries import require_binary
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -19,18 +19,6 @@ settings.register_profile(  # HYPOTHESIS_PROFILE=stress: 10x the examples, for b
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
                       or ("ci" if os.environ.get("CI") == "true" else "default"))
-
-
-def require_binary(path_or_name: str, why: str) -> str:
-    """The binary's path; skip the test if it is missing, but fail under CI=true."""
-    found = path_or_name if os.path.exists(path_or_name) else shutil.which(path_or_name)
-    if found:
-        return found
-    message = f"{path_or_name} is not installed ({why})"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{message}; CI must install it (.ci/run)")
-    pytest.skip(message)
-    raise AssertionError("unreachable")
 
 
 @pytest.fixture

@@ -25,8 +25,11 @@ ALLOWED = {
     "compiled": {CORE},
     "step": {CORE, "viz"},
     "lab": {CORE, "arrays", "check", "viz", "expr", "step", "compiled"},
-    "cli": {CORE, "arrays", "check", "viz", "expr", "step", "compiled", "lab", "facade"},
-    "facade": {CORE, "arrays", "check", "viz", "expr", "step", "compiled", "lab", "cli"},
+    "exercises": {CORE, "check"},
+    "cli": {CORE, "arrays", "check", "viz", "expr", "step", "compiled", "lab", "exercises",
+            "facade"},
+    "facade": {CORE, "arrays", "check", "viz", "expr", "step", "compiled", "lab", "exercises",
+               "cli"},
     "nn": {CORE, "arrays", "check", "viz", "compiled", "lab", "facade"},
 }
 
@@ -53,11 +56,36 @@ def is_module(dotted: str) -> bool:
     return path.is_dir() or path.with_suffix(".py").is_file()
 
 
+def lazy_table(tree: ast.Module) -> tuple[int, dict[str, str]]:
+    """A package's ``_LAZY`` table (name -> ``".module"`` or ``".module:attribute"``: the
+    imports its PEP 562 ``__getattr__`` makes on first use) and its line; (0, {}) if none."""
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name) and node.targets[0].id == "_LAZY"):
+            return node.lineno, ast.literal_eval(node.value)
+    return 0, {}
+
+
+def lazy_imports_as_statements(tree: ast.Module) -> list[ast.stmt]:
+    """The ``_LAZY`` table written as the import statements it stands for."""
+    line, table = lazy_table(tree)
+    statements: list[ast.stmt] = []
+    for name, where in table.items():
+        module, _, attribute = where.partition(":")
+        dots = len(module) - len(module.lstrip("."))
+        statements.append(ast.ImportFrom(module=module[dots:] or None, level=dots,
+                                         names=[ast.alias(attribute or name)], lineno=line))
+    return statements
+
+
 def imports(source: str, name: str, is_package: bool = False) -> list[tuple[int, str]]:
-    """Every project module the source imports, resolved to an absolute dotted name."""
+    """Every project module the source imports, resolved to an absolute dotted name;
+    a ``_LAZY`` table's entries count as imports."""
     package = name if is_package else name.rpartition(".")[0]
     found = []
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    tree.body += lazy_imports_as_statements(tree)
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -100,6 +128,8 @@ def test_imports_point_down(path: Path) -> None:
     ("autograd.viz.dot", "from ..step.stepper import Stepper\n"),  # sideways, upwards
     ("nn.layers", "from autograd.cli import main\n"),  # nn -> the CLI
     ("autograd.arrays.linalg", "from ..check import gradcheck\n"),  # the bridge -> a reader
+    ("autograd.graph", '_LAZY = {"Stepper": ".step.stepper"}\n'),  # a PEP 562 table
+    ("autograd.errors", '_LAZY = {"parse": ".expr.parser:parse"}\n'),
 ])
 def test_the_rule_catches(name: str, source: str) -> None:
     assert violations(source, name)
@@ -175,6 +205,10 @@ def test_the_circle_finder_finds_a_lazy_circle() -> None:
     assert circles(graph) == [["a", "b", "c"]]
     lazy = runtime_imports("def f():\n    from . import engine\n", "autograd.build")
     assert lazy == {"autograd.engine"}
+    table = '_LAZY = {"Value": ".engine", "walk": ".graph:topo_order"}\n'
+    assert runtime_imports(table, "autograd.build") == {"autograd.engine", "autograd.graph"}
+    assert runtime_imports(table, "autograd", is_package=True) == {"autograd.engine",
+                                                                   "autograd.graph"}
     typing_only = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import engine\n"
     assert runtime_imports(typing_only, "autograd.build") == set()
 

@@ -24,6 +24,8 @@ AUTOGRAD = {
     "compile_batch", "BatchProgram", "register_vectorized", "logsumexp",
     # numpy code on Values, hand-derived backprop
     "np_values", "np_grads", "check_backprop", "BackpropReport", "BackpropError",
+    # the lecture's manual backprop, checked, and exercises after the lecture
+    "check_hand_grads", "HandGradsReport", "exercises",
     # the backprop lab
     "lab",
     # live training view
@@ -33,14 +35,14 @@ AUTOGRAD = {
     "ExpressionError", "GradcheckError", "GraphTooLargeError", "GraphvizNotFound",
     "HookError", "InputTypeError", "MissingDependency", "ModelFileError", "NodeNotFound",
     "OpDefinitionError", "OptionError",
-    "ModelFileNotFound",
+    "ModelFileNotFound", "DatasetError", "DatasetNotFound",
     "NonFiniteError",
 }
 
 NN = {
     "Module", "Neuron", "Layer", "MLP", "Sequential", "Dense", "History",
     "Optimizer", "SGD", "RMSprop", "Adam",
-    "AdamW", "keras",
+    "AdamW", "keras", "fit", "nn", "random", "version", "Tensor",
     "mse", "binary_cross_entropy", "hinge", "cross_entropy", "softmax",
     "losses", "optim", "datasets", "xor", "moons", "digits", "mnist", "read_idx",
 }

@@ -3,6 +3,7 @@
     autograd step "n = x1*w1 + x2*w2 + b; o = tanh(n)" x1=2 x2=0 w1=-3 w2=1 b=6.8814
     autograd graph "tanh(x*w + b)" x=2 w=-3 b=6.88 -o neuron.svg
     autograd check "x**3 / y" x=1.5 y=2
+    autograd exercises -o backprop.ipynb --lang en
     autograd demo moons
 
 Exit status: 0 done, 1 a gradient check failed, 2 bad usage or input (one message on
@@ -21,6 +22,7 @@ from .. import __version__
 from ..errors import AutogradError, ExpressionError, GraphTooLargeError
 from ..expr.parser import format_error
 from ..graph import topo_order
+from ..lazy import as_missing_dependency
 from . import fixes
 from .arguments import read_inputs
 from .demos import cmd_demo
@@ -29,6 +31,8 @@ from .step import HELP as HELP
 from .step import KEYS, cmd_step
 from .step import _window as _window
 from .usage import UsageError as UsageError
+from .workbook import EXAMPLE as EXERCISES_EXAMPLE
+from .workbook import add_exercise_options, cmd_exercises
 
 __all__ = ["build_parser", "main"]
 
@@ -38,6 +42,7 @@ examples:
   autograd step "n = x1*w1 + x2*w2 + b; o = tanh(n)" x1=2 x2=0 w1=-3 w2=1 b=6.8814
   autograd graph "tanh(x*w + b)" x=2 w=-3 b=6.88 -o neuron.svg
   autograd check "x**3 / y" x=1.5 y=2
+  autograd exercises -o backprop.ipynb --lang en
   autograd demo moons
 
 Each COMMAND has --help with an example. Exit status: 0 done, 1 a gradient check
@@ -93,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help, formatter_class=raw,
                            epilog=f"example:\n  autograd {name} {example}")
         p.set_defaults(run=run, sub=p)
-        if name != "demo":
+        if name not in ("demo", "exercises"):
             p.add_argument("expr", metavar="EXPR", nargs="?" if name == "lab" else None,
                            help="expression, e.g. 'o = tanh(x*w + b)' (quote it: one argument)")
             p.add_argument("vars", metavar="NAME=NUMBER", nargs="*", help=vars_help)
@@ -123,10 +128,28 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("lab", cmd_lab, "open the backprop lab in the browser: step, inspect, edit "
                 "inputs, take gradient steps, predict each step (--quiz)", NEURON)
     add_lab_options(p)
+    p = command("exercises", cmd_exercises, "write the backprop exercise notebook (English "
+                "or Chinese), each exercise checked with its diagnosis", EXERCISES_EXAMPLE)
+    add_exercise_options(p)
     p = command("demo", cmd_demo, "run a demo (no NAME: list them)", "moons")
     p.add_argument("name", metavar="NAME", nargs="?", help="the demo to run")
     p.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the demo, after --")
     return parser
+
+
+def os_error_line(err: OSError) -> str:
+    """A file error as one line: the path, what is wrong, and the part of the path that is
+    missing or is a file (rather than Python's ``[Errno 2] ...``)."""
+    if err.filename is None or not err.strerror:
+        return str(err)
+    path = Path(os.fsdecode(err.filename))
+    line = f"{os.fspath(path)!r}: {err.strerror}"
+    if isinstance(err, (FileNotFoundError, NotADirectoryError)):
+        for part in reversed(path.parents):
+            if str(part) != "." and not part.is_dir():
+                what = "a file" if part.exists() else "missing"
+                return f"{line} (the folder {os.fspath(part)!r} is {what})"
+    return line
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -159,7 +182,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(err, BrokenPipeError):  # e.g. `autograd step ... --all | head`
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
             return 0
-        print(f"autograd: error: {err}", file=sys.stderr)
+        line = os_error_line(err) if isinstance(err, OSError) else str(err)
+        print(f"autograd: error: {line}", file=sys.stderr)
+    except ModuleNotFoundError as err:  # numpy or graphviz, where the wheel came alone
+        command = getattr(args, "command", None)
+        missing = as_missing_dependency(err, f"autograd {command}" if command else "autograd")
+        if missing is None:
+            raise
+        print(f"autograd: error: {missing}", file=sys.stderr)
     except KeyboardInterrupt:
         return 130
     return 2

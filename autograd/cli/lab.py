@@ -1,10 +1,12 @@
 """``autograd lab EXPR VARS``: the backprop lab for an expression, served to the browser
-from 127.0.0.1 with a random token in the URL; Ctrl-C stops it."""
+from 127.0.0.1 with a random token in the URL; Ctrl-C stops it. ``--site DIR`` writes the
+classroom site instead: a folder any static host serves, Python running in the page."""
 
 from __future__ import annotations
 
 import argparse
 
+from ..lab.scene import CONTROLS
 from .arguments import read_inputs
 from .demos import cmd_demo
 from .usage import UsageError
@@ -24,6 +26,16 @@ def _lr(text: str) -> float:
         raise argparse.ArgumentTypeError(str(err) if "must be" in str(err) else
                                          f"the learning rate must be a number, got {text!r}"
                                          ) from None
+
+
+def _hide(text: str) -> list[str]:
+    """``--hide``: known groups of controls, else argparse's usage error (exit 2)."""
+    from ..lab.scene import controls
+
+    try:
+        return controls(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _port(text: str) -> int:
@@ -46,8 +58,15 @@ def add_lab_options(p: argparse.ArgumentParser) -> None:
                    "button (default: 0.1; the page can change it)")
     p.add_argument("--quiz", action="store_true", help="predict mode: type each value and "
                    "gradient before the lab shows it (the page can turn it off)")
+    p.add_argument("--hide", type=_hide, default=[], metavar="GROUPS",
+                   help="controls not to show, comma-separated: " + ", ".join(CONTROLS))
     p.add_argument("--rankdir", choices=["LR", "TB", "RL", "BT"], default="LR",
                    help="layout direction")
+    p.add_argument("--site", metavar="DIR", help="write the classroom site to DIR instead of "
+                   "serving: a folder any static web host serves, the engine running in the "
+                   "page (Pyodide); nothing to install for the class")
+    p.add_argument("--pyodide", metavar="DIR", help="with --site: npm's pyodide package folder "
+                   "(default: $PYODIDE_DIR, or this checkout's .cache from `make pyodide`)")
     p.add_argument("--train", metavar="DEMO", choices=LIVE_DEMOS,
                    help=f"watch a demo network learn, live ({', '.join(LIVE_DEMOS)})")
 
@@ -62,14 +81,31 @@ def cmd_lab(args: argparse.Namespace) -> int:
         raise UsageError("lab: give an expression and its inputs (EXPR NAME=NUMBER ...), "
                          "or --train DEMO to watch a network learn")
 
+    if args.site:
+        return _site(args)
     expr, root, _ = read_inputs(args.expr, args.vars)
-    state = LabState(root, title=expr.text, rankdir=args.rankdir, lr=args.lr)
-    server = LabServer(state, port=args.port, quiz=args.quiz)
+    state = LabState(root, title=expr.text, rankdir=args.rankdir, lr=args.lr, expr=expr.text)
+    server = LabServer(state, port=args.port, quiz=args.quiz, hide=args.hide)
     try:
         server.run(open_browser=False if args.no_browser else None)
     except KeyboardInterrupt:  # Ctrl-C: the server has already shut down
         pass
     print("autograd lab: stopped", flush=True)
+    return 0
+
+
+def _site(args: argparse.Namespace) -> int:
+    """``--site DIR``: write the folder, say its size and how to serve it."""
+    from ..lab.classroom_site import save_site
+
+    expr, _, values = read_inputs(args.expr, args.vars)
+    index = save_site(expr.text, args.site, quiz=args.quiz, hide=args.hide, rankdir=args.rankdir,
+                      lr=args.lr, pyodide=args.pyodide, **values)
+    size = sum(f.stat().st_size for f in index.parent.rglob("*") if f.is_file())
+    print(f"autograd lab: wrote the classroom site to {index.parent} ({size / 1e6:.1f} MB)\n"
+          f"  serve the folder from any static host, e.g.: python -m http.server -d "
+          f"{index.parent}\n  (opened as a file, it steps but its inputs stay still: browsers "
+          "run Python only from a web server)", flush=True)
     return 0
 
 

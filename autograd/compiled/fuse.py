@@ -82,8 +82,8 @@ def fuse_bias_adds(steps: list[Any], param_cols: slice, param_idx: np.ndarray,
         theta_idx = param_idx[bias_cols - param_cols.start]
         if weights.intersection(theta_idx.tolist()):
             continue
-        b, unique = selector(theta_idx, range(0, int(theta_idx.max()) + 1))
-        m.bias = (step.out, b, bool(unique))
+        b, mode = selector(theta_idx, range(0, int(theta_idx.max()) + 1))
+        m.bias = (step.out, b, mode == "add")
         m.nodes = m.nodes + step.nodes
         fused.add(i)
     kept = [s for i, s in enumerate(steps) if i not in fused]

@@ -18,6 +18,7 @@ from ..engine import Value
 from ..errors import CompileError
 from .lower import Plan
 from .threads import blas_threads, resolve_threads
+from .writes import plan_writes
 
 __all__ = ["BatchProgram"]
 
@@ -53,7 +54,11 @@ class BatchProgram:
         self.n_outputs = len(plan.output_cols)
         self._A: np.ndarray | None = None
         self._G: np.ndarray | None = None
-        self._live = slice(plan.n_inputs + plan.n_targets, plan.const_cols.start)
+        live = range(plan.n_inputs + plan.n_targets, plan.const_cols.start)
+        param_cols = np.arange(plan.n_columns)[plan.param_cols]
+        self._zero, self._seed_set = plan_writes(plan.loss_steps, plan.n_columns, live,
+                                                 plan.loss_col,
+                                                 param_cols)
         unassigned = np.ones(len(self.params), dtype=bool)  # gtheta entries to zero first
         for step in plan.loss_steps:  # steps outside the loss leave their gradient 0
             block = getattr(step, "assigned_gradient", lambda: None)()
@@ -87,8 +92,8 @@ class BatchProgram:
 
     def sync_from_values(self) -> None:
         """Read every parameter's ``.data`` into ``theta`` (after editing the Values)."""
-        self.theta[:] = np.fromiter((p.data for p in self.params), np.float64,
-                                    len(self.params))  # cast to float32 if so compiled
+        self.theta[:] = np.fromiter((p.data for p in self.params), self.dtype,
+                                    len(self.params))  # rounded to float32 if so compiled
 
     def sync_to_values(self) -> None:
         """Write ``theta`` into every parameter's ``.data`` (after training on arrays)."""
@@ -136,26 +141,38 @@ class BatchProgram:
         losses = A[:, plan.loss_col].copy() if Y is not None else None
         return A[:, plan.output_cols], losses
 
-    def backward(self, grad: float | np.ndarray = 1.0, to_values: bool = False) -> np.ndarray:
+    def backward(self, grad: float | np.ndarray = 1.0, to_values: bool = False,
+                 out: np.ndarray | None = None) -> np.ndarray:
         """Gradient of ``sum(grad * losses)`` of the last forward, by every parameter.
 
         ``grad`` scales each sample's loss (``1 / batch`` gives the mean's gradient).
-        Returns a flat array aligned with ``theta``; ``to_values=True`` also adds it
-        into each parameter's ``.grad``, accumulating as ``Value.backward()`` does.
+        Returns a flat array aligned with ``theta`` (``out``, when given: an array like
+        ``theta`` to write it into, reused from step to step); ``to_values=True`` also
+        adds it into each parameter's ``.grad``, accumulating as ``Value.backward()`` does.
         """
         if self._A is None or not self._has_loss:
             raise CompileError("backward() needs a forward(X, Y) with targets first")
         plan, A, G = self.plan, self._A, self._G
         if G is None or G.shape != A.shape:
             G = self._G = np.zeros_like(A)
-        else:  # reused; only columns that receive gradients need zeros again
-            G[:, self._live] = 0.0
+        else:  # reused: only the columns some step adds to need zeros again
+            for run in self._zero:
+                G[:, run] = 0.0
         seed = np.asarray(grad, dtype=np.float64)
         if seed.ndim and seed.shape != (len(A),):
             raise CompileError(f"backward grad must be a number or shape ({len(A)},), "
                                f"got {seed.shape}")
-        G[:, plan.loss_col] += seed
-        gtheta = np.empty_like(self.theta)
+        if self._seed_set:
+            G[:, plan.loss_col] = seed
+        else:
+            G[:, plan.loss_col] += seed
+        if out is None:
+            gtheta = np.empty_like(self.theta)
+        elif out.shape != self.theta.shape or out.dtype != self.theta.dtype:
+            raise CompileError(f"backward out must be a {self.theta.dtype} array of shape "
+                               f"{self.theta.shape}, got {out.dtype} {out.shape}")
+        else:
+            gtheta = out
         gtheta[self._unassigned] = 0.0  # the rest is written whole by its matmul
         theta = self.theta
         with np.errstate(all="ignore"), blas_threads(self._threads):

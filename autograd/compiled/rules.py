@@ -5,15 +5,17 @@ each built-in row for a whole block of nodes at once, with the same conventions
 (``relu'(0) = 0``, ``abs'(0) = 0``, ``leaky_relu'(0) = slope``, inf/nan instead of
 exceptions). A row of kind ``parts=0`` gets one ``(batch, group)`` array per input; a
 reduction (``sum``, ``logsumexp``: 1 part, ``dot``: 2 parts, weights then inputs) gets one
-``(batch, group, n)`` array per part. Partials may return plain floats for constants.
+``(batch, group, n)`` array per part. Partials may return plain floats for constants and
+boolean masks for 0/1 (relu's).
 Custom ops join with :func:`register_vectorized`.
 
 >>> import numpy as np
 >>> rule = RULES["relu"]
 >>> rule.forward([np.array([[-1.0, 0.0, 2.0]])], None).tolist()
 [[0.0, 0.0, 2.0]]
->>> rule.partials([np.array([[-1.0, 0.0, 2.0]])], None, None)[0].tolist()
-[[0.0, 0.0, 1.0]]
+>>> x = [np.array([[-1.0, 0.0, 2.0]])]
+>>> rule.partials(x, rule.forward(x, None), None)[0].tolist()  # a mask: 1 where out != 0
+[[False, False, True]]
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ class VRule:
 
     ``value`` is the op's bound parameter (pow exponent, leaky_relu slope, sum start);
     ``bad(args, value)`` marks inputs outside the op's domain (where the scalar engine
-    raises), so the compiled program raises the same error.
+    raises), so the compiled program raises the same error. ``into(*args, out=block)``,
+    when given, is the forward of an op with no bound parameter written straight into
+    the program's block (a numpy ufunc: no temporary array).
     """
 
     name: str
@@ -47,6 +51,7 @@ class VRule:
     bad: Callable[[list[Array], Any], Array] | None = None
     parts: int = 0
     builtin: bool = True
+    into: Callable[..., Any] | None = None
 
 
 def _sign(x: Array) -> Array:
@@ -85,35 +90,39 @@ def _powv_partials(args: list[Array], out: Array, _: Any) -> tuple[Array, Array]
 
 
 def _row(name: str, forward: Callable, partials: Callable, bad: Callable | None = None,
-         parts: int = 0) -> VRule:
-    return VRule(name, forward, partials, bad, parts)
+         parts: int = 0, into: Callable | None = None) -> VRule:
+    return VRule(name, forward, partials, bad, parts, into=into)
+
+
+def _relu_into(x: Array, out: Array) -> Array:
+    return np.maximum(x, 0.0, out=out)
 
 
 _ROWS = [
-    _row("add", lambda a, v: a[0] + a[1], lambda a, o, v: (1.0, 1.0)),
-    _row("sub", lambda a, v: a[0] - a[1], lambda a, o, v: (1.0, -1.0)),
-    _row("mul", lambda a, v: a[0] * a[1], lambda a, o, v: (a[1], a[0])),
+    _row("add", lambda a, v: a[0] + a[1], lambda a, o, v: (1.0, 1.0), into=np.add),
+    _row("sub", lambda a, v: a[0] - a[1], lambda a, o, v: (1.0, -1.0), into=np.subtract),
+    _row("mul", lambda a, v: a[0] * a[1], lambda a, o, v: (a[1], a[0]), into=np.multiply),
     _row("div", lambda a, v: a[0] / a[1], lambda a, o, v: (1.0 / a[1], -o / a[1]),
-         bad=lambda a, v: a[1] == 0),
+         bad=lambda a, v: a[1] == 0, into=np.divide),
     _row("powv", lambda a, v: np.power(a[0], a[1]), _powv_partials,
          bad=lambda a, v: _bad_pow(a[0], a[1])),
     _row("pow", lambda a, n: np.power(a[0], n), _powc_partials,
          bad=lambda a, n: _bad_pow(a[0], n)),
-    _row("neg", lambda a, v: -a[0], lambda a, o, v: (-1.0,)),
-    _row("abs", lambda a, v: np.abs(a[0]), lambda a, o, v: (_sign(a[0]),)),
-    _row("exp", lambda a, v: np.exp(a[0]), lambda a, o, v: (o,)),
+    _row("neg", lambda a, v: -a[0], lambda a, o, v: (-1.0,), into=np.negative),
+    _row("abs", lambda a, v: np.abs(a[0]), lambda a, o, v: (_sign(a[0]),), into=np.abs),
+    _row("exp", lambda a, v: np.exp(a[0]), lambda a, o, v: (o,), into=np.exp),
     _row("log", lambda a, v: np.log(a[0]), lambda a, o, v: (1.0 / a[0],),
-         bad=lambda a, v: a[0] <= 0),
-    _row("tanh", lambda a, v: np.tanh(a[0]), lambda a, o, v: (1.0 - o * o,)),
+         bad=lambda a, v: a[0] <= 0, into=np.log),
+    _row("tanh", lambda a, v: np.tanh(a[0]), lambda a, o, v: (1.0 - o * o,), into=np.tanh),
     _row("sigmoid", lambda a, v: _sigmoid(a[0]), lambda a, o, v: (o * (1.0 - o),)),
     _row("relu", lambda a, v: np.maximum(a[0], 0.0),  # nan stays nan, as in the scalar rule
-         lambda a, o, v: ((~(a[0] <= 0)).astype(a[0].dtype),)),  # relu'(nan) = 1
+         lambda a, o, v: (o != 0,), into=_relu_into),  # 1 where x > 0 or nan (relu'(nan) = 1)
     _row("leaky_relu", lambda a, s: np.where(a[0] > 0, a[0], s * a[0]),
          lambda a, o, s: (np.where(a[0] > 0, 1.0, s),)),
     _row("sin", lambda a, v: np.sin(a[0]), lambda a, o, v: (np.cos(a[0]),)),
     _row("cos", lambda a, v: np.cos(a[0]), lambda a, o, v: (-np.sin(a[0]),)),
     _row("sqrt", lambda a, v: np.sqrt(a[0]), lambda a, o, v: (0.5 / o,),
-         bad=lambda a, v: a[0] < 0),
+         bad=lambda a, v: a[0] < 0, into=np.sqrt),
     _row("softplus", lambda a, v: np.maximum(a[0], 0.0) + np.log1p(np.exp(-np.abs(a[0]))),
          lambda a, o, v: (_sigmoid(a[0]),)),
     _row("sum", lambda a, start: a[0].sum(axis=-1) + start, lambda a, o, v: (1.0,), parts=1),

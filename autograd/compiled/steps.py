@@ -26,32 +26,49 @@ from .rules import VRule
 __all__ = ["MapStep", "MatmulStep", "ReduceStep", "pack_parameters", "selector"]
 
 
-def selector(idx: np.ndarray, live: range) -> tuple[Any, bool | None]:
-    """Column selector for ``idx`` (a slice when contiguous) and how to add gradients to it.
+def selector(idx: np.ndarray, live: range) -> tuple[Any, str | None]:
+    """Column selector for ``idx`` (a slice when contiguous) and how gradients reach it.
 
-    The flag is True when the columns are distinct, False when some repeat, None when
-    none of them needs a gradient (inputs, targets, constants: outside ``live``).
+    The mode is ``"add"`` when the columns are distinct, ``"at"`` when some repeat (added
+    with ``np.add.at``), None when none of them needs a gradient (inputs, targets,
+    constants: outside ``live``). :mod:`autograd.compiled.writes` may turn ``"add"`` into
+    ``"set"`` where the step is the columns' only writer (no zeros to add to).
     """
     idx = np.asarray(idx, dtype=np.intp).ravel()
     needed = bool(((idx >= live.start) & (idx < live.stop)).any())
     if idx.size and np.array_equal(idx, np.arange(idx[0], idx[0] + idx.size)):
-        return slice(int(idx[0]), int(idx[0]) + idx.size), (True if needed else None)
-    return idx, (np.unique(idx).size == idx.size if needed else None)
+        return slice(int(idx[0]), int(idx[0]) + idx.size), ("add" if needed else None)
+    distinct = np.unique(idx).size == idx.size
+    return idx, (("add" if distinct else "at") if needed else None)
 
 
-def _scatter(G: np.ndarray, sel: Any, unique: bool | None, contrib: np.ndarray) -> None:
-    if unique is None:
+def _scatter(G: np.ndarray, sel: Any, mode: str | None, contrib: Any) -> None:
+    if mode is None:
         return
-    if unique:
+    if mode == "set":  # the only contribution these columns get
+        G[:, sel] = contrib
+    elif mode == "add":
         G[:, sel] += contrib
     else:  # a column read twice by the group (a + a): accumulate every use
         np.add.at(G, (slice(None), sel), contrib)
 
 
-def _times(gout: np.ndarray, p: Any) -> np.ndarray:
-    if type(p) is float and p in (1.0, -1.0):
-        return gout if p == 1.0 else -gout  # exact, like g * 1.0 in the scalar engine
-    return gout * p
+def _times_into(G: np.ndarray, sel: Any, mode: str | None, gout: np.ndarray, p: Any) -> None:
+    """Add (or set) ``gout * p`` into the columns ``sel``, without a temporary when it can."""
+    if mode is None:
+        return
+    if type(p) is float and p in (1.0, -1.0):  # exact, like g * 1.0 in the scalar engine
+        if mode != "set" or not isinstance(sel, slice):
+            _scatter(G, sel, mode, gout if p == 1.0 else -gout)
+        elif p == 1.0:
+            np.copyto(G[:, sel], gout)
+        else:
+            np.negative(gout, out=G[:, sel])
+        return
+    if mode == "set" and isinstance(sel, slice):
+        np.multiply(gout, p, out=G[:, sel])
+    else:
+        _scatter(G, sel, mode, gout * p)
 
 
 class MapStep:
@@ -64,13 +81,28 @@ class MapStep:
         self.sel = [selector(a, live) for a in args]
         self.check, self.names = check, names
 
+    def grad_targets(self) -> list[tuple[Any, str | None]]:
+        """Where backward writes: one (column selector, mode) per operand."""
+        return self.sel
+
+    def set_mode(self, i: int, mode: str) -> None:
+        """Change how backward writes into operand ``i``'s columns."""
+        self.sel[i] = (self.sel[i][0], mode)
+
+    def grad_read(self) -> slice:
+        """The gradient columns backward reads (its output's)."""
+        return self.out
+
     def forward(self, A: np.ndarray, theta: np.ndarray) -> None:
         args = [A[:, s] for s, _ in self.sel]
         if self.rule.bad is not None:
             mask = self.rule.bad(args, self.value)
             if mask.any():
                 self._domain_error(args, mask)
-        A[:, self.out] = self.rule.forward(args, self.value)
+        if self.rule.into is not None and self.value is None:  # no temporary block
+            self.rule.into(*args, out=A[:, self.out])
+        else:
+            A[:, self.out] = self.rule.forward(args, self.value)
 
     def backward(self, A: np.ndarray, G: np.ndarray, theta: np.ndarray,
                  gtheta: np.ndarray) -> None:
@@ -80,9 +112,8 @@ class MapStep:
         if len(parts) != len(args):
             raise CompileError(f"vectorized rule of {self.rule.name!r} returned {len(parts)} "
                                f"partials for {len(args)} inputs")
-        for (sel, unique), p in zip(self.sel, parts):
-            if unique is not None:
-                _scatter(G, sel, unique, _times(gout, p))
+        for (sel, mode), p in zip(self.sel, parts):
+            _times_into(G, sel, mode, gout, p)
 
     def _domain_error(self, args: list[np.ndarray], mask: np.ndarray) -> None:
         sample, j = (int(i) for i in np.argwhere(mask)[0])
@@ -108,6 +139,18 @@ class ReduceStep:
         self.real = np.flatnonzero(real.ravel())  # positions that are not padding
         self.targets = [selector(p.ravel()[self.real], live) for p in parts]
 
+    def grad_targets(self) -> list[tuple[Any, str | None]]:
+        """Where backward writes: one (column selector, mode) per part."""
+        return self.targets
+
+    def set_mode(self, i: int, mode: str) -> None:
+        """Change how backward writes into part ``i``'s columns."""
+        self.targets[i] = (self.targets[i][0], mode)
+
+    def grad_read(self) -> slice:
+        """The gradient columns backward reads (its output's)."""
+        return self.out
+
     def forward(self, A: np.ndarray, theta: np.ndarray) -> None:
         args = [A[:, p] for p in self.parts]
         A[:, self.out] = self.rule.forward(args, self.value)
@@ -118,11 +161,11 @@ class ReduceStep:
         args = [A[:, p] for p in self.parts]
         partials = self.rule.partials(args, A[:, self.out], self.value)
         batch, shape = len(A), self.parts[0].shape
-        for p, (sel, unique) in zip(partials, self.targets):
-            if unique is None:
+        for p, (sel, mode) in zip(partials, self.targets):
+            if mode is None:
                 continue
             contrib = np.broadcast_to(gout * p, (batch, *shape)).reshape(batch, -1)
-            _scatter(G, sel, unique, contrib[:, self.real])
+            _scatter(G, sel, mode, contrib[:, self.real])
 
 
 class MatmulStep:
@@ -134,6 +177,19 @@ class MatmulStep:
         self.x = selector(xcols, live)
         self.bias: tuple[slice, Any, bool] | None = None  # (output, theta selector, unique)
         self.set_weights(widx)
+
+    def grad_targets(self) -> list[tuple[Any, str | None]]:
+        """Where backward writes into the block: the input columns (parameters go to
+        ``gtheta``)."""
+        return [self.x]
+
+    def set_mode(self, i: int, mode: str) -> None:
+        """Change how backward writes into the input columns."""
+        self.x = (self.x[0], mode)
+
+    def grad_read(self) -> slice:
+        """The gradient columns backward reads: the bias add's when fused, else its own."""
+        return self.out if self.bias is None else self.bias[0]
 
     def set_weights(self, widx: np.ndarray, owner: bool = False) -> None:
         """Where ``W`` lives in ``theta``; ``owner``: no other step shares its parameters."""
@@ -189,8 +245,11 @@ class MatmulStep:
             gtheta[self.widx] += gout.T @ X
         else:
             np.add.at(gtheta, self.widx, gout.T @ X)
-        if self.x[1] is not None:  # not for a first layer: inputs need no gradient
-            _scatter(G, *self.x, gout @ self.weights(theta))
+        sel, mode = self.x
+        if mode == "set" and isinstance(sel, slice):  # the only writer: no temporary
+            np.matmul(gout, self.weights(theta), out=G[:, sel])
+        elif mode is not None:  # not for a first layer: inputs need no gradient
+            _scatter(G, sel, mode, gout @ self.weights(theta))
 
 
 def pack_parameters(steps: list[Any], param_idx: np.ndarray, n_params: int) -> np.ndarray:

@@ -12,6 +12,10 @@ an explicit count raises ``MissingDependency``.
 The setting is process-wide (BLAS has one thread pool): two Python threads running
 programs with different counts at the same time see each other's setting.
 
+Elementwise work outside BLAS (an optimizer's update of every parameter) can spread over
+the same count with :func:`run_split`: numpy lets go of the GIL inside each array
+operation, so slices of one long update run on several cores at once.
+
 >>> resolve_threads(2, "compile_batch")
 2
 >>> resolve_threads(0, "compile_batch")
@@ -23,16 +27,20 @@ autograd.errors.ConfigError: compile_batch: threads must be None (automatic) or 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
 from ..errors import ConfigError, MissingDependency
 
 __all__ = ["auto_threads", "blas_threads", "blas_thread_counts", "resolve_threads",
-           "usable_cores"]
+           "run_split", "usable_cores"]
 
 _controllers: list[Any] | None = None  # threadpoolctl's BLAS controllers, found once
+_pool: ThreadPoolExecutor | None = None  # helpers for run_split, started on first use
+_pool_size = 0
+_ALIGN = 1024  # slice boundaries: whole cache lines, whole SIMD blocks
 
 
 def _blas() -> list[Any] | None:
@@ -113,3 +121,35 @@ def blas_threads(n: int | None) -> Iterator[None]:
     finally:
         for lib, before in changed:
             lib.set_num_threads(before)
+
+
+def run_split(work: Callable[[slice], object], n: int, threads: int) -> None:
+    """Call ``work(part)`` for ``threads`` contiguous slices covering ``range(n)``, at once:
+    the last slice in this thread, the others in helper threads; returns when all are done.
+
+    For numpy work on slices of long arrays (each operation lets go of the GIL). An
+    exception in any slice is raised here, after every slice has finished.
+
+    >>> import numpy as np
+    >>> x = np.arange(5000.0)
+    >>> run_split(lambda s: np.multiply(x[s], 2.0, out=x[s]), x.size, 2)
+    >>> float(x[-1])
+    9998.0
+    """
+    global _pool, _pool_size
+    step = max(1, -(-n // max(1, threads) // _ALIGN) * _ALIGN)  # whole blocks per slice
+    parts = [slice(i, min(i + step, n)) for i in range(0, n, step)]
+    if len(parts) < 2:
+        work(slice(0, n))
+        return
+    if _pool is None or _pool_size < len(parts) - 1:
+        if _pool is not None:
+            _pool.shutdown(wait=False)
+        _pool_size = len(parts) - 1
+        _pool = ThreadPoolExecutor(max_workers=_pool_size, thread_name_prefix="autograd-split")
+    pending = [_pool.submit(work, part) for part in parts[:-1]]
+    try:
+        work(parts[-1])
+    finally:
+        for job in pending:
+            job.result()

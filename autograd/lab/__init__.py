@@ -16,34 +16,56 @@ How it is built, and where a new view plugs in:
 - **The scene** is plain JSON (:class:`~autograd.lab.scene.Scene`, declared once, mirrored in
   JavaScript): ``frames`` (what each step shows, its gradients, and what predict mode asks),
   ``inspector``, ``leaves``, ``panels``... Python computes every number in it.
-- **Three hosts** share the module: the notebook widget (:mod:`autograd.lab.widget`, one
-  class for every source), the local server's page and the static file (each with a small
-  model of its own; :func:`save_lab_html`, and so ``save_backward_animation`` in
-  :mod:`.offline`).
+- **Four hosts** share the module: the notebook widget (:mod:`autograd.lab.widget`, one
+  class for every source; its output also carries the static page for hosts with no
+  kernel), the local server's page, the static file (:func:`save_lab_html`, and so
+  ``save_backward_animation`` in :mod:`.offline`) and the classroom site
+  (:func:`save_site`: Python runs in the page, in Pyodide), each page with a small model of
+  its own. A page keeps its state in its URL's hash: a lesson link.
 - **A source** is anything with ``title``, ``scene(svg=True)`` and ``act(action, args)``;
   :class:`LabState` is the one for a graph, the live training view another.
 - **A panel** is a source's ``panel_NAME()`` method plus ``static/<file>.js``, listed once
   in :mod:`autograd.lab.panels` (the gradient check table is one; the live view's curves,
   boundary and layer bars another).
 
-``import autograd`` loads none of anywidget, starlette or uvicorn; the widget and the
-server import them on first use and say ``pip install scalar-autograd[lab]`` if missing.
+``import autograd`` loads none of the lab but :func:`lab` itself: the rest of this package
+(and graphviz under its layout) loads on first use, anywidget, starlette and uvicorn only
+when the widget or the server starts (saying ``pip install scalar-autograd[lab]`` if missing).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputTypeError
-from .offline import save_backward_animation, save_graph
-from .page import save_lab_html, static_page
-from .state import LabState
+from ..lazy import load
 
 if TYPE_CHECKING:
     from ..engine import Value
+    from .classroom_site import save_site
+    from .offline import save_backward_animation, save_graph
+    from .page import save_lab_html, static_page
+    from .state import LabState
 
 __all__ = ["LabState", "lab", "lab_state", "save_backward_animation", "save_graph", "save_lab_html",
-           "static_page"]
+           "save_site", "static_page"]
+
+_LAZY = {
+    "save_backward_animation": ".offline", "save_graph": ".offline",
+    "save_lab_html": ".page", "static_page": ".page",
+    "LabState": ".state",
+    "save_site": ".classroom_site",
+}
+
+
+def __getattr__(name: str) -> Any:
+    return load(__name__, _LAZY, name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 _OPTIONS = ("title", "rankdir", "collapse", "max_nodes", "lr", "params")
 
@@ -52,11 +74,13 @@ def lab_state(root_or_expr: Value | str, /, **kwargs: Any) -> LabState:
     """The lab's state for a graph (a ``Value``; keywords are options: ``rankdir``,
     ``collapse``, ``lr``, ``params``, ``title``, ``max_nodes``) or for an expression
     (text; keywords are its variables' values)."""
+    from .state import LabState
+
     if isinstance(root_or_expr, str):
         from ..expr import parse
 
         expr = parse(root_or_expr)
-        return LabState(expr.evaluate(kwargs), title=expr.text)
+        return LabState(expr.evaluate(kwargs), title=expr.text, expr=expr.text)
     if not hasattr(root_or_expr, "grad") or not hasattr(root_or_expr, "children"):
         raise InputTypeError(f"lab expects a Value or an expression string, got "
                              f"{root_or_expr!r} ({type(root_or_expr).__name__})")
@@ -67,17 +91,20 @@ def lab_state(root_or_expr: Value | str, /, **kwargs: Any) -> LabState:
     return LabState(root_or_expr, **kwargs)
 
 
-def lab(root_or_expr: Value | str, /, *, quiz: bool = False, **kwargs: Any) -> Any:
+def lab(root_or_expr: Value | str, /, *, quiz: bool = False,
+        hide: Sequence[str] | str = (), **kwargs: Any) -> Any:
     """The backprop lab as a notebook widget, for a graph or an expression.
 
     ``lab(loss)`` shows an existing graph (keywords: ``rankdir``, ``collapse``, ``lr``,
     ``params`` - the inputs a gradient step moves -, ``title``); ``lab("o = tanh(x*w)",
     x=2, w=-3)`` builds the expression with those values. ``quiz=True`` opens in predict
-    mode: the learner types each value and gradient before the lab shows it. From a script,
+    mode: the learner types each value and gradient before the lab shows it; ``hide``
+    names groups of controls not to show (``"inputs"``, ``"predict"``, ``"stepper"``,
+    ``"inspector"``, ``"zoom"``, ``"legend"``, ``"share"``). From a script,
     ``lab(loss).serve(open_browser=True)`` opens it in the browser. Needs ``anywidget``
     (``pip install scalar-autograd[lab]``).
     """
     from .widget import widget_class
 
     cls = widget_class()  # fails early, with the install line, when anywidget is missing
-    return cls(lab_state(root_or_expr, **kwargs), quiz=quiz)
+    return cls(lab_state(root_or_expr, **kwargs), quiz=quiz, hide=hide)

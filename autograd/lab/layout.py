@@ -6,15 +6,15 @@ has the id ``e<k>_<i>`` (input ``i`` of node ``#k``) and the op-to-value edge ``
 The boxes are laid out with the widest numbers they may show (``-0000.0000``), so the
 numbers can change (sliders, gradient steps) without a new layout. With
 ``collapse=True`` each ``nn`` neuron is one box (``draw_dot(collapse="neuron")``'s
-grouping), its id ``u<j>``.
+grouping), its id ``u<j>``. A layout is plain data (:meth:`Layout.to_json`), so a page
+with no Graphviz (the classroom site, in Pyodide) reuses one made here: moving inputs
+never changes the graph's structure. The ``graphviz`` package loads only to lay out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-import graphviz
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from ..errors import GraphTooLargeError
 from ..graph import children_of
@@ -23,6 +23,8 @@ from ..viz.labels import plain, record
 from ..viz.render import find_dot, render
 
 if TYPE_CHECKING:
+    import graphviz
+
     from ..engine import Value
 
 __all__ = ["FONT_SIZE", "GRAPHVIZ_BUDGET", "GRAPHVIZ_SECONDS", "Layout", "lay_out"]
@@ -52,6 +54,21 @@ class Layout:
     names: dict[str, str] = field(default_factory=dict)  # neuron box id -> its path
     rankdir: str = "LR"
     note: str = ""  # what the lab did to lay it out (collapsed it), for the page
+
+    def to_json(self, svg: bool = True) -> dict[str, Any]:
+        """The layout as JSON-ready data (``svg=False``: the maps only)."""
+        data = asdict(self)
+        if not svg:
+            data["svg"] = ""
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Layout:
+        """A layout back from :meth:`to_json` (JSON's text keys made node numbers again)."""
+        return cls(svg=data.get("svg", ""), box={int(k): v for k, v in data["box"].items()},
+                   neurons={k: [int(n) for n in v] for k, v in data["neurons"].items()},
+                   outputs={k: int(v) for k, v in data["outputs"].items()},
+                   names=dict(data["names"]), rankdir=data["rankdir"], note=data["note"])
 
 
 def _name(node: Value, k: int) -> str:
@@ -107,6 +124,8 @@ def _build(order: list[Value], rankdir: str, collapse: bool
            ) -> tuple[graphviz.Digraph, Layout, int, int]:
     """The DOT graph and the layout's maps; its boxes, and its cost to lay out: Graphviz
     nodes + edges (with straight edges, a quarter of that)."""
+    import graphviz
+
     num = {node: k for k, node in enumerate(order)}
     owner = neuron_owners(order) if collapse else {}
     neurons = group_neurons(order, owner)

@@ -14,6 +14,7 @@ import html
 import json
 import os
 import re
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,12 +23,13 @@ from ..viz.render import write_atomic
 from .panels import PANELS
 from .scene import Source, initial_model
 
-__all__ = ["MODULE_PARTS", "asset", "module_source", "page", "save_lab_html", "script_json",
-           "static_page"]
+__all__ = ["MODULE_PARTS", "asset", "framed_page", "module_source", "page", "save_lab_html",
+           "script_json", "static_page"]
 
 _SLOT = re.compile(r"\{\{(TITLE|CSS|MODULE|DATA)\}\}")
+# the panels' files go in just before viewer.js
 MODULE_PARTS = ("viewer_base.js", "viewer_draw.js", "viewer_side.js", "viewer_quiz.js",
-                "viewer.js", "viewer_hosts.js")  # the panels' files follow viewer_quiz.js
+                "viewer_link.js", "viewer.js", "viewer_hosts.js")
 
 
 def asset(name: str) -> str:
@@ -58,14 +60,26 @@ def page(title: str, data: dict[str, Any]) -> str:
     return _SLOT.sub(lambda m: slots[m.group(1)], asset("page.html"))
 
 
-def static_page(source: Source, quiz: bool = False) -> str:
+def static_page(source: Source, quiz: bool = False, hide: Sequence[str] = ()) -> str:
     """The self-contained file: the whole timeline, nothing live (``quiz``: open in predict
-    mode; the answers are checked in the page)."""
+    mode; the answers are checked in the page; ``hide``: controls not shown)."""
     scene = dict(source.scene(svg=True))
     scene["live"] = False
-    return page(source.title, {"model": initial_model(scene, quiz)})
+    return page(source.title, {"model": initial_model(scene, quiz, hide)})
 
 
-def save_lab_html(source: Source, path: str | os.PathLike[str], quiz: bool = False) -> Path:
+def framed_page(source: Source, quiz: bool = False, hide: Sequence[str] = (),
+                height: int = 620) -> str:
+    """The static page as one ``<iframe srcdoc>``: what a notebook output carries beside the
+    live widget, so an exported notebook (HTML, nbviewer) still shows the lab and steps
+    through it with no kernel. Sandboxed: scripts run, the notebook's page is out of reach."""
+    text = static_page(source, quiz, hide).replace("&", "&amp;").replace('"', "&quot;")
+    return (f'<iframe class="ag-snapshot" title="{html.escape(source.title)}" '
+            f'sandbox="allow-scripts" style="width:100%;height:{int(height)}px;border:0" '
+            f'srcdoc="{text}"></iframe>')
+
+
+def save_lab_html(source: Source, path: str | os.PathLike[str], quiz: bool = False,
+                  hide: Sequence[str] = ()) -> Path:
     """Write the static page to ``path`` (atomically)."""
-    return write_atomic(path, static_page(source, quiz).encode("utf-8"))
+    return write_atomic(path, static_page(source, quiz, hide).encode("utf-8"))

@@ -5,13 +5,25 @@ keeps (anywidget's model; the static page's and the server page's small models m
 ``LabModel``); a test reads both and checks they agree. Every number a page shows is in a
 scene; everything a page's state is (the frame shown, predict mode, the score) is a model key,
 so a host that can store keys (a notebook, a URL, marimo) can restore a page exactly.
+A page's URL keeps them in its hash (a lesson link: ``static/viewer_link.js``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Protocol, TypedDict
 
-__all__ = ["Frame", "LabModel", "Scene", "Source", "initial_model", "new_score"]
+from ..errors import OptionError
+
+__all__ = ["CONTROLS", "Frame", "LabModel", "Scene", "Source", "controls", "initial_model",
+           "new_score"]
+
+# The groups of controls a page can hide (``hide``; a lesson link's ``hide=``), each with
+# what it is; ``static/viewer_link.js`` lists the same names.
+CONTROLS = {"inputs": "the inputs' sliders, learning rate, gradient step and check",
+            "predict": "the Predict switch", "stepper": "the frame buttons and slider",
+            "inspector": "the inspector", "zoom": "the zoom buttons", "legend": "the legend",
+            "share": "the Share button"}
 
 
 class _FrameKeys(TypedDict):
@@ -58,6 +70,7 @@ class Scene(_SceneKeys, total=False):
     svg: str  # the layout; only when it is new
     overview: bool  # open the whole drawing however small
     stepper: bool  # False: no frame controls (a live training view steps training instead)
+    expr: str  # the expression the graph was built from, when it was (a lesson link names it)
 
 
 class LabModel(TypedDict):
@@ -70,6 +83,7 @@ class LabModel(TypedDict):
     lr: float  # the gradient step's learning rate
     quiz: bool  # predict mode: the learner types each value and gradient
     score: dict[str, int]  # predict mode's tally: right, wrong, reached, missed
+    hide: list[str]  # the groups of controls not shown (names in CONTROLS)
 
 
 class Source(Protocol):
@@ -83,14 +97,27 @@ class Source(Protocol):
     def act(self, action: str, args: dict[str, Any] | None = None) -> Any: ...
 
 
-def initial_model(scene: dict[str, Any], quiz: bool = False) -> LabModel:
-    """A page's first model: the scene's layout and numbers, at frame 0, nothing answered."""
+def controls(hide: Iterable[str] | str | None) -> list[str]:
+    """The groups of controls to hide, checked (a comma-separated text is read too)."""
+    names = [n.strip() for n in hide.split(",") if n.strip()] if isinstance(hide, str) \
+        else list(hide or ())
+    for name in names:
+        if name not in CONTROLS:
+            raise OptionError(f"hide: unknown control group {name!r}; expected some of "
+                              f"{', '.join(CONTROLS)}")
+    return list(dict.fromkeys(names))
+
+
+def initial_model(scene: dict[str, Any], quiz: bool = False,
+                  hide: Iterable[str] | str | None = None) -> LabModel:
+    """A page's first model: the scene's layout and numbers, at frame 0, nothing answered,
+    the ``hide`` groups of controls hidden."""
     numbers = {k: v for k, v in scene.items() if k != "svg"}
     values = {leaf["key"]: leaf["value"] for leaf in scene.get("leaves", [])
               if leaf.get("value") is not None}
     return LabModel(svg=scene.get("svg", ""), scene=numbers,  # type: ignore[typeddict-item]
                     position=0, values=values, lr=float(scene.get("lr", 0.1)),
-                    quiz=bool(quiz), score=new_score())
+                    quiz=bool(quiz), score=new_score(), hide=controls(hide))
 
 
 def new_score() -> dict[str, int]:

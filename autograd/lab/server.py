@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 import webbrowser
+from collections.abc import Sequence
 from typing import Any
 
 from ..errors import AutogradError, MissingDependency
@@ -43,7 +44,7 @@ from .guard import (
     server_config,
 )
 from .page import page
-from .scene import Source, initial_model
+from .scene import Source, controls, initial_model
 
 __all__ = ["LabServer", "Source", "can_open_browser"]
 
@@ -74,10 +75,11 @@ class LabServer:
     the port."""
 
     def __init__(self, source: Source, port: int = 0, token: str | None = None,
-                 quiz: bool = False) -> None:
+                 quiz: bool = False, hide: Sequence[str] = ()) -> None:
         _starlette()
         self.source = source
         self.quiz = quiz  # pages open in predict mode
+        self.hide = controls(hide)  # controls pages do not show
         self.token = token or secrets.token_urlsafe(24)
         self.lock = threading.Lock()
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -119,7 +121,7 @@ class LabServer:
 
     def _page(self) -> str:
         scene = self._scene(True)
-        return page(self.source.title, {"model": initial_model(scene, self.quiz),
+        return page(self.source.title, {"model": initial_model(scene, self.quiz, self.hide),
                                         "token": self.token})
 
     def app(self) -> Any:

@@ -1,12 +1,13 @@
 """The lab's state model: one graph, and every number the viewer shows, computed in Python.
 
-``LabState(root)`` lays the graph out once, then computes the *scene*: a JSON-ready dict
+``LabState(root)`` lays the graph out once (or takes ``layout=``, one made before for the
+same structure, where there is no Graphviz), then computes the *scene*: a JSON-ready dict
 with the SVG, the forward and backward frames, an inspector record per node, the
-editable leaves and the last check. Live hosts (the notebook widget, the local server)
-call ``set_leaves``, ``gradient_step`` and ``check``; each recomputes the forward pass on
-the same graph (through the op table's forwards, so the layout never changes), a fresh
-backward, and the scene. The lab changes leaves' ``.data`` (and, through them, every op
-node's) and leaves every ``.grad`` as it found it.
+editable leaves and the last check. Live hosts (the notebook widget, the local server, the
+classroom site) call ``set_leaves``, ``gradient_step`` and ``check``; each recomputes the
+forward pass on the same graph (through the op table's forwards, so the layout never
+changes), a fresh backward, and the scene. The lab changes leaves' ``.data`` (and,
+through them, every op node's) and leaves every ``.grad`` as it found it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .forward import recompute
 from .frames import build_frames
 from .gradient_check import check_leaves
 from .inspector import inspect_nodes
-from .layout import lay_out
+from .layout import Layout, lay_out
 from .neuron_inspector import inspect_neurons
 from .panels import panels_of
 from .scene import Scene
@@ -59,7 +60,8 @@ class LabState:
 
     def __init__(self, root: Value, title: str | None = None, rankdir: str = "LR",
                  collapse: bool | None = None, max_nodes: int = 1000, lr: float = 0.1,
-                 params: Sequence[Value] | None = None, live: bool = True) -> None:
+                 params: Sequence[Value] | None = None, live: bool = True,
+                 expr: str | None = None, layout: Layout | None = None) -> None:
         if not hasattr(root, "grad") or not hasattr(root, "children"):
             raise InputTypeError(f"the lab expects a Value, got {root!r} ({type(root).__name__})")
         self.root = root
@@ -70,9 +72,11 @@ class LabState:
         auto = collapse is None
         if collapse is None:
             collapse = len(order) > COLLAPSE_OVER and bool(neuron_owners(order))
-        self.layout = lay_out(order, rankdir, collapse, max_nodes, auto_collapse=auto)
+        self.layout = layout if layout is not None else \
+            lay_out(order, rankdir, collapse, max_nodes, auto_collapse=auto)
         self.title = title or f"{self.names[-1]}: forward and backward, step by step"
         self.live = live
+        self.expr = expr  # the expression text the graph was built from, if it was
         self.lr = lr  # checked: finite, in (0, MAX_LR]
         self.trainable = set(self._trainable(params))
         self.message = self.layout.note
@@ -160,6 +164,8 @@ class LabState:
                      "value": _finite(self.order[k].data), "text": fmt_num(self.order[k].data),
                      "train": k in self.trainable} for key, k in self.keys.items()],
             lr=self.lr, message=self.message, panels=panels_of(self))
+        if self.expr is not None:
+            out["expr"] = self.expr
         if svg:
             out["svg"] = self.layout.svg
         return out

@@ -3,9 +3,10 @@
 One widget class for every source: a graph's :class:`~autograd.lab.state.LabState`, or a
 live training view. Its traits are the page model's keys (:class:`~autograd.lab.scene.LabModel`):
 ``svg`` (the layout), ``scene`` (the numbers), ``position`` (the frame shown, both ways),
-``values`` (each input's value, both ways), ``lr``, ``quiz`` and ``score`` (predict mode);
+``values`` (each input's value, both ways), ``lr``, ``quiz`` and ``score`` (predict mode), ``hide``;
 "gradient step", "check" and a live view's controls arrive as messages. Python does every
 computation; ``publish(scene)`` lets other Python code (a training loop) push a scene.
+Its output also carries the static page (``text/html``), which hosts with no kernel show.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import math
 from typing import Any
 
 from ..errors import AutogradError, MissingDependency
-from .page import asset, module_source, save_lab_html
+from .page import asset, framed_page, module_source, save_lab_html
 from .scene import Source, initial_model, new_score
 
 __all__ = ["widget_class"]  # and LabWidget, made on first use
@@ -50,12 +51,14 @@ def widget_class() -> Any:
         lr = traitlets.Float(0.1).tag(sync=True)
         quiz = traitlets.Bool(False).tag(sync=True)
         score = traitlets.Dict().tag(sync=True)
+        hide = traitlets.List(traitlets.Unicode()).tag(sync=True)
 
-        def __init__(self, source: Source, quiz: bool = False, **kwargs: Any) -> None:
+        def __init__(self, source: Source, quiz: bool = False, hide: Any = (),
+                     **kwargs: Any) -> None:
             super().__init__(**kwargs)
             self.source = source
             self._syncing = False
-            first = initial_model(source.scene(svg=True), quiz)
+            first = initial_model(source.scene(svg=True), quiz, hide)
             self._syncing = True
             try:
                 for key, value in first.items():
@@ -68,6 +71,17 @@ def widget_class() -> Any:
 
         def __repr__(self) -> str:
             return f"<{type(self).__name__}: {self.source.title}; {_HOW}>"
+
+        def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+            """anywidget's bundle plus ``text/html``: the static page of the lab as it is
+            now, which a host with no kernel shows instead (an exported notebook,
+            nbviewer); a host with the widget manager picks the live widget."""
+            bundle = super()._repr_mimebundle_(**kwargs)
+            if bundle is None:
+                return None
+            data, metadata = bundle
+            snapshot = framed_page(self.source, quiz=self.quiz, hide=self.hide)
+            return {**data, "text/html": snapshot}, metadata
 
         # -- Python side -------------------------------------------------------------------
 
@@ -122,7 +136,7 @@ def widget_class() -> Any:
 
         def save_html(self, path: Any) -> Any:
             """The static page of the current state (no live parts; predict mode as now)."""
-            return save_lab_html(self.source, path, quiz=self.quiz)
+            return save_lab_html(self.source, path, quiz=self.quiz, hide=self.hide)
 
         def serve(self, open_browser: bool | None = None, port: int = 0,
                   quiet: bool = False) -> Any:
@@ -130,7 +144,7 @@ def widget_class() -> Any:
             the server: ``.url`` opens the page, ``.close()`` stops it."""
             from .server import LabServer
 
-            server = LabServer(self.source, port=port, quiz=self.quiz)
+            server = LabServer(self.source, port=port, quiz=self.quiz, hide=self.hide)
             return server.start(open_browser=open_browser, quiet=quiet)
 
         # -- the page's side ---------------------------------------------------------------

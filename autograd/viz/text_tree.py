@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputTypeError
 from ..graph import children_of, topo_order
-from .dot import fmt_num
+from .labels import fmt_num
 
 if TYPE_CHECKING:
     from ..engine import Value

@@ -12,9 +12,11 @@ package in its import lines changed (``keras`` -> ``nn.keras``, ``tensorflow`` -
 
 from __future__ import annotations
 
-from . import callbacks, datasets, layers, models, optimizers, utils
+from ..version import __version__ as __version__
+from . import backend, callbacks, datasets, layers, losses, metrics, models, optimizers, utils
 from .layers import DENSE_ACTIVATIONS, Dense, Input
 from .models import OPTIMIZERS, Sequential, load_model
 
-__all__ = ["DENSE_ACTIVATIONS", "OPTIMIZERS", "Dense", "Input", "Sequential", "callbacks",
-           "datasets", "layers", "load_model", "models", "optimizers", "utils"]
+__all__ = ["DENSE_ACTIVATIONS", "OPTIMIZERS", "Dense", "Input", "Sequential", "backend",
+           "callbacks", "datasets", "layers", "load_model", "losses", "metrics", "models",
+           "optimizers", "utils"]

@@ -16,7 +16,7 @@ from typing import Any
 
 from autograd.errors import ConfigError
 
-from ..callbacks import Callback, History
+from ..fit.callbacks import Callback, History
 from .saving import check_path
 
 __all__ = ["Callback", "EarlyStopping", "History", "LambdaCallback", "ModelCheckpoint",
@@ -92,26 +92,47 @@ class EarlyStopping(Callback):
 
 
 class ModelCheckpoint(Callback):
-    """Save the model after each epoch to ``filepath`` (``{epoch:02d}``, ``{val_loss:.2f}``
-    and other log keys are filled in); ``save_best_only`` keeps only improvements."""
+    """Save the model to ``filepath`` (``{epoch:02d}``, ``{batch}``, ``{val_loss:.2f}`` and
+    other log keys are filled in; missing folders are created) after each epoch, or every
+    ``save_freq`` batches when it is an int; ``save_best_only`` keeps only improvements of
+    ``monitor``; ``save_weights_only`` writes with ``save_weights`` (the same JSON file)."""
 
-    def __init__(self, filepath: str | os.PathLike[str], monitor: str = "val_loss",
+    def __init__(self, filepath: str | bytes | os.PathLike[str], monitor: str = "val_loss",
                  verbose: int = 0, save_best_only: bool = False,
                  save_weights_only: bool = False, mode: str = "auto",
-                 save_freq: str = "epoch", initial_value_threshold: float | None = None) -> None:
+                 save_freq: str | int = "epoch",
+                 initial_value_threshold: float | None = None) -> None:
         super().__init__()
         self.filepath = os.fspath(check_path(filepath, "ModelCheckpoint"))
-        if save_freq != "epoch":
-            raise ConfigError(f"ModelCheckpoint: save_freq must be 'epoch', got {save_freq!r}")
+        if save_freq != "epoch" and (isinstance(save_freq, bool) or
+                                     not isinstance(save_freq, int) or save_freq < 1):
+            raise ConfigError(f"ModelCheckpoint: save_freq must be 'epoch' or a number of "
+                              f"batches >= 1, got {save_freq!r}")
+        self.save_freq = save_freq
         self.monitor, self.verbose, self.save_best_only = monitor, verbose, save_best_only
         self.save_weights_only = save_weights_only
         self.sign = _direction(monitor, mode, "ModelCheckpoint")
         start = -self.sign * math.inf
         self.best = start if initial_value_threshold is None else initial_value_threshold
+        self._batches, self._epoch = 0, 0
+        if save_freq != "epoch":  # a batch hook only then: it makes compiled fit sync weights
+            self.on_train_batch_end = self._batch_end  # type: ignore[method-assign]
+
+    def on_epoch_begin(self, epoch: int, logs: Logs = None) -> None:
+        self._epoch = epoch
+
+    def _batch_end(self, batch: int, logs: Logs = None) -> None:
+        self._batches += 1
+        if self._batches % self.save_freq == 0:  # type: ignore[operator]
+            self._save(self._epoch, logs, batch=batch + 1)
 
     def on_epoch_end(self, epoch: int, logs: Logs = None) -> None:
+        if self.save_freq == "epoch":
+            self._save(epoch, logs)
+
+    def _save(self, epoch: int, logs: Logs, batch: int | None = None) -> None:
         try:
-            path = self.filepath.format(epoch=epoch + 1, **(logs or {}))
+            path = self.filepath.format(epoch=epoch + 1, batch=batch, **(logs or {}))
         except (KeyError, IndexError, ValueError) as e:
             raise ConfigError(f"ModelCheckpoint: cannot fill in {self.filepath!r} "
                               f"({type(e).__name__}: {e}); log keys: {', '.join(logs or {})}") \
@@ -126,7 +147,14 @@ class ModelCheckpoint(Callback):
             self.best = current
         elif self.verbose > 0:
             print(f"Epoch {epoch + 1}: saving model to {path}")
-        self.model.save(path)
+        folder = os.path.dirname(path)
+        if folder:
+            try:
+                os.makedirs(folder, exist_ok=True)
+            except OSError as e:
+                raise ConfigError(f"ModelCheckpoint: cannot create the folder {folder!r}: "
+                                  f"{e.strerror}") from None
+        (self.model.save_weights if self.save_weights_only else self.model.save)(path)
 
 
 class LambdaCallback(Callback):

@@ -12,6 +12,7 @@ Keras, ``weight_decay`` is decoupled: each step first scales every weight by
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -19,9 +20,9 @@ import numpy as np
 from autograd.errors import ConfigError
 
 from .. import optim
-from ..optimizer import check_number
+from ..optim import check_number
 
-__all__ = ["SGD", "Adam", "AdamW", "RMSprop"]
+__all__ = ["OPTIMIZERS", "SGD", "Adam", "AdamW", "RMSprop", "optimizer_classes"]
 
 # Keras settings that would change the arithmetic in ways these optimizers do not do
 _UNSUPPORTED = ("clipnorm", "clipvalue", "global_clipnorm", "use_ema", "loss_scale_factor",
@@ -34,11 +35,24 @@ class _Keras:
 
     lr: float
     _decay = 0.0
+    _time_decay = 0.0  # Keras 2's decay: the rate is lr / (1 + decay * iterations)
+    _iterations = 0
     _keras_config: dict[str, Any]
 
     def _setup(self, where: str, settings: dict[str, Any], extra: dict[str, Any]) -> float:
         """Check Keras-only arguments; returns the learning rate (``lr=`` is Keras 2's)."""
         lr = extra.pop("lr", None)
+        if lr is not None:
+            warnings.warn(f"{where}: lr= is Keras 2's spelling; use learning_rate=",
+                          DeprecationWarning, stacklevel=3)
+        decay = extra.pop("decay", None)
+        if decay is not None:
+            self._time_decay = check_number(where, "decay", decay)
+            settings["decay"] = decay
+            warnings.warn(f"{where}: decay= is Keras 2's spelling (Keras 3 removed it for "
+                          "learning-rate schedules); here it still divides the rate by "
+                          "1 + decay * iterations, as Keras 2 did", DeprecationWarning,
+                          stacklevel=3)
         for key in list(extra):
             if key in _IGNORED:
                 extra.pop(key)
@@ -67,9 +81,16 @@ class _Keras:
             self._decay = check_number(where, "weight_decay", weight_decay)
 
     def _update(self, x: np.ndarray, g: np.ndarray) -> None:
-        if self._decay:
-            x *= 1.0 - self.lr * self._decay
-        super()._update(x, g)  # type: ignore[misc]
+        base = self.lr
+        if self._time_decay:
+            self.lr = base / (1.0 + self._time_decay * self._iterations)
+        try:
+            if self._decay:
+                x *= 1.0 - self.lr * self._decay
+            super()._update(x, g)  # type: ignore[misc]
+        finally:
+            self.lr = base
+        self._iterations += 1
 
     def get_config(self) -> dict[str, Any]:
         """Keras' constructor settings (what ``load_model`` rebuilds the optimizer from)."""
@@ -132,3 +153,16 @@ class AdamW(_Keras, optim.AdamW):
                                    "beta_2": beta_2, "epsilon": epsilon}, kwargs)
         super().__init__(None, lr=lr, betas=(beta_1, beta_2), eps=epsilon,
                          weight_decay=weight_decay)
+
+
+# The one table of optimizer names: what ``compile(optimizer="adam")`` makes.
+OPTIMIZERS: dict[str, type[optim.Optimizer]] = {"sgd": optim.SGD, "adam": optim.Adam,
+                                                "rmsprop": optim.RMSprop, "adamw": optim.AdamW}
+
+
+def optimizer_classes() -> dict[str, type[optim.Optimizer]]:
+    """The classes a model file may name, by ``get_config()``'s ``class``: ``nn.optim``'s
+    by their names, Keras' spelling of them as ``keras.<Name>``."""
+    table: dict[str, type[optim.Optimizer]] = {c.__name__: c for c in OPTIMIZERS.values()}
+    table.update({f"keras.{c.__name__}": c for c in (SGD, RMSprop, Adam, AdamW)})
+    return table

@@ -1,6 +1,7 @@
-"""Keras' weight arrays and files for ``Sequential``: ``count_params``, ``get_weights``/
-``set_weights`` (each layer's kernel ``(inputs, units)`` then its bias), and ``save``,
-``save_weights``, ``load_weights`` as one JSON file that ``load_model`` reads back.
+"""Keras' weights and files for ``Sequential``: which weights train (``trainable``, the
+optimizer bound to them), ``count_params``, ``get_weights``/
+``set_weights`` (each layer's arrays, in order, as its ``weight_shapes()`` says), and
+``save``, ``save_weights``, ``load_weights`` as one JSON file that ``load_model`` reads.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from autograd import Value
 from autograd.errors import ConfigError
 
+from .losses import serialize
 from .saving import check_path
 
 __all__ = ["Weights"]
@@ -23,10 +26,77 @@ class Weights:
 
     layers: list[Any]
     optimizer: Any
-    loss: str | None
+    loss: Any
     metrics: list[str]
     dtype: np.dtype
     _width: Any  # Sequential's check that the model is built
+    get_config: Any
+    name: str | None
+    _trainable: bool
+    _bound: list[Value] | None
+
+    # -- which weights, and which of them train -------------------------------------------
+
+    @property
+    def weights(self) -> list[Value]:  # type: ignore[override]
+        out: list[Value] = []
+        for layer in self.layers:
+            out += layer.weights
+        return out
+
+    @property
+    def trainable(self) -> bool:  # type: ignore[override]
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        self._trainable = bool(value)
+
+    @property
+    def trainable_weights(self) -> list[Value]:  # type: ignore[override]
+        if not self.trainable:
+            return []
+        out: list[Value] = []
+        for layer in self.layers:
+            out += layer.trainable_weights
+        return out
+
+    @property
+    def non_trainable_weights(self) -> list[Value]:  # type: ignore[override]
+        if not self.trainable:
+            return self.weights
+        out: list[Value] = []
+        for layer in self.layers:
+            out += layer.non_trainable_weights
+        return out
+
+    def weight_shapes(self) -> list[tuple[int, ...]]:
+        return [s for layer in self.layers for s in layer.weight_shapes()]
+
+    def _bind(self) -> None:
+        """Bind the optimizer to the trainable weights (again, after ``trainable`` changed)."""
+        assert self.optimizer is not None
+        weights = self.trainable_weights
+        if not weights and self.weights:
+            raise ConfigError(f"{self.name}: every weight is frozen (trainable=False), so "
+                              "there is nothing to train; set trainable=True on a layer")
+        self.optimizer.bind(weights)
+        self._bound = self.optimizer.params
+
+    def _check_optimizer(self, where: str) -> None:
+        """Before fit: rebind an optimizer compile bound, if the trainable weights changed."""
+        if self.optimizer is None:
+            raise ConfigError(f"{where}: call compile(optimizer, loss, metrics) first")
+        wanted = self.trainable_weights
+        if self.optimizer.params == wanted:
+            return
+        if self._bound is not None and self.optimizer.params is self._bound:
+            self._bind()
+            return
+        raise ConfigError(f"{where}: the optimizer is bound to other parameters than the "
+                          "model's trainable weights; compile the model again with it")
+
+    # -- Keras' arrays ---------------------------------------------------------------
 
     def count_params(self) -> int:
         """Every weight and bias of every layer."""
@@ -34,39 +104,78 @@ class Weights:
         return sum(layer.count_params() for layer in self.layers)
 
     def get_weights(self) -> list[np.ndarray]:
-        """Keras' list of arrays: each layer's kernel ``(inputs, units)`` then its bias."""
+        """Keras' list of arrays: each layer's (a Dense's kernel ``(inputs, units)`` then
+        its bias), in layer order."""
         self._width("get_weights")
         return [w for layer in self.layers for w in layer.get_weights()]
 
     def set_weights(self, weights: Sequence[Any]) -> None:
         """Set every layer from a ``get_weights()`` list; all shapes are checked first."""
         self._width("set_weights")
-        if isinstance(weights, np.ndarray) or len(weights) != 2 * len(self.layers):
+        counts = [len(layer.weight_shapes()) for layer in self.layers]
+        if isinstance(weights, np.ndarray) or not hasattr(weights, "__len__") \
+                or len(weights) != sum(counts):
             got = len(weights) if hasattr(weights, "__len__") else weights
-            raise ConfigError(f"set_weights: this model takes {2 * len(self.layers)} arrays "
-                              f"(kernel and bias per layer), got {got!r}")
-        for i, layer in enumerate(self.layers):  # check all before changing any
-            layer.check_weights(weights[2 * i:2 * i + 2], layer.name)
-        for i, layer in enumerate(self.layers):
-            layer.set_weights(weights[2 * i:2 * i + 2])
+            raise ConfigError(f"set_weights: this model takes {sum(counts)} arrays "
+                              f"({', '.join(self._shapes_text())}), got {got!r}")
+        parts, at = [], 0
+        for layer, k in zip(self.layers, counts):  # check all before changing any
+            parts.append(layer.check_weights(weights[at:at + k]))
+            at += k
+        for layer, arrays in zip(self.layers, parts):
+            layer._assign(arrays)
 
-    def save(self, path: str | os.PathLike[str]) -> None:
+    def _shapes_text(self) -> list[str]:
+        return [f"{layer.name}: {layer.weight_shapes()}" for layer in self.layers
+                if layer.weight_shapes()]
+
+    def save(self, filepath: str | bytes | os.PathLike[str], overwrite: bool = True,
+             **kwargs: Any) -> None:
         """Write the model (architecture, compile settings, weights) as one JSON file."""
-        super().save(check_path(path, "save"))  # type: ignore[misc]
+        path = check_path(filepath, "save")
+        if not overwrite and os.path.exists(path):
+            raise ConfigError(f"save: {os.fspath(path)!r} exists and overwrite=False")
+        super().save(path)  # type: ignore[misc]
 
-    def save_weights(self, path: str | os.PathLike[str]) -> None:
+    def save_weights(self, filepath: str | bytes | os.PathLike[str], overwrite: bool = True,
+                     **kwargs: Any) -> None:
         """Keras' name for :meth:`save`: the weights are in the same JSON file."""
-        self.save(path)
+        self.save(filepath, overwrite)
 
-    def load_weights(self, path: str | os.PathLike[str]) -> Any:
+    def load_weights(self, filepath: str | bytes | os.PathLike[str], **kwargs: Any) -> Any:
         """Load weights saved by ``save`` into this model of the same architecture."""
-        self.load(check_path(path, "load_weights"))  # type: ignore[attr-defined]
+        self.load(check_path(filepath, "load_weights"))  # type: ignore[attr-defined]
         return self
 
+    def file_config(self, arch: Any) -> Any:
+        """A file's layer settings; files of only Dense layers written before layers had
+        classes (``{"units", "activation", "input_dim"}`` each) read as today's."""
+        config = arch.get("config")
+        old = config.get("layers") if isinstance(config, dict) else None
+        if isinstance(old, list) and old and all(
+                isinstance(c, dict) and set(c) == {"units", "activation", "input_dim"}
+                for c in old):
+            return {"layers": [{"class": "Dense", "config": {"units": c["units"],
+                                                            "activation": c["activation"]}}
+                               for c in old]}
+        return config
+
     def architecture(self) -> dict[str, Any]:
-        """Class, config and, once compiled, the compile settings (for ``load_model``)."""
+        """Class, the layers' settings, Keras' config (names, trainable) and, once compiled,
+        the compile settings (for ``load_model``)."""
         arch = super().architecture()  # type: ignore[misc]
+        arch["keras_config"] = _json(self.get_config())
         if self.optimizer is not None and self.loss is not None:
-            arch["compile"] = {"optimizer": self.optimizer.get_config(), "loss": self.loss,
-                               "metrics": list(self.metrics), "dtype": self.dtype.name}
+            arch["compile"] = {"optimizer": self.optimizer.get_config(),
+                               "loss": serialize(self.loss), "metrics": list(self.metrics),
+                               "dtype": self.dtype.name}
         return arch
+
+
+def _json(obj: Any) -> Any:
+    """Tuples as lists, as the file holds them (so a read-back config compares equal)."""
+    if isinstance(obj, dict):
+        return {k: _json(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_json(v) for v in obj]
+    return obj

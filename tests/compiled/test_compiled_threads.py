@@ -204,3 +204,30 @@ def test_float32_and_float64_training_agree_at_any_thread_count():
     np.testing.assert_allclose(theta32, theta64, rtol=1e-3, atol=2e-4)
     np.testing.assert_allclose(loss32, loss64, rtol=1e-4)
     np.testing.assert_allclose(pred32, pred64, rtol=1e-3, atol=1e-4)
+
+
+@pytest.mark.parametrize("n,threads", [(0, 2), (5, 2), (5000, 2), (10_000, 3), (4097, 8)])
+def test_run_split_covers_every_index_once(n, threads):
+    seen = np.zeros(n, dtype=int)
+    parts: list[slice] = []
+
+    def work(part: slice) -> None:
+        parts.append(part)
+        np.add(seen[part], 1, out=seen[part])
+
+    th.run_split(work, n, threads)
+    assert (seen == 1).all()
+    assert 1 <= len(parts) <= max(1, threads)
+
+
+def test_run_split_raises_a_slice_error_after_every_slice_finished():
+    done: list[int] = []
+
+    def work(part: slice) -> None:
+        if part.start == 0:
+            raise ValueError("slice 0 failed")
+        done.append(part.start)
+
+    with pytest.raises(ValueError, match="slice 0 failed"):
+        th.run_split(work, 8192, 2)
+    assert done == [4096]

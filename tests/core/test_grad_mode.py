@@ -49,10 +49,13 @@ def test_no_grad_in_one_thread_leaves_another_threads_graph_alone():
     assert MODES.blocks_open == 0
 
 
+@pytest.mark.parametrize("shared", [False, True], ids=["own", "one-object"])
 @pytest.mark.parametrize("order", [["a_in", "b_in", "a_out", "b_out"],
                                    ["a_in", "b_in", "b_out", "a_out"]], ids=["ab", "ba"])
-def test_overlapping_blocks_in_two_threads_do_not_leave_grad_mode_off(order):
-    """A enters, B enters, then they exit in either order: each sees only its own."""
+def test_overlapping_blocks_in_two_threads_do_not_leave_grad_mode_off(order, shared):
+    """A enters, B enters, then they exit in either order: each sees only its own, also
+    when both enter one shared ``no_grad()`` object (each entry is a block of its own)."""
+    one = no_grad()
     gates = {name: threading.Event() for name in order}
     log: list[tuple[str, bool]] = []
 
@@ -63,7 +66,7 @@ def test_overlapping_blocks_in_two_threads_do_not_leave_grad_mode_off(order):
 
     def worker(me: str) -> None:
         gates[f"{me}_in"].wait(10)
-        with no_grad():
+        with one if shared else no_grad():
             log.append((f"{me}_in", is_grad_enabled()))
             advance(f"{me}_in")
             gates[f"{me}_out"].wait(10)
@@ -193,3 +196,31 @@ def test_an_exception_inside_no_grad_in_a_thread_restores_the_count():
         with pytest.raises(RuntimeError, match="inside"):
             pool.submit(fail).result()
     assert MODES.blocks_open == 0 and is_grad_enabled()
+
+
+def test_one_object_shared_by_two_asyncio_tasks_keeps_each_tasks_mode():
+    one = no_grad()
+
+    async def inside_then_after(entered: asyncio.Event, leave: asyncio.Event) -> list[bool]:
+        with one:
+            entered.set()
+            seen = [is_grad_enabled()]
+            await leave.wait()
+        x = Value(1.5)
+        seen.append(is_grad_enabled() and len((x * x).children) == 2)
+        return seen
+
+    async def main() -> tuple[list[bool], list[bool]]:
+        a_in, b_in, a_out, b_out = (asyncio.Event() for _ in range(4))
+        a = asyncio.create_task(inside_then_after(a_in, a_out))
+        b = asyncio.create_task(inside_then_after(b_in, b_out))
+        await a_in.wait()
+        await b_in.wait()
+        a_out.set()  # A leaves first while B is still inside the same object
+        first = await a
+        b_out.set()
+        return first, await b
+
+    first, second = asyncio.run(main())
+    assert first == [False, True] and second == [False, True]
+    assert is_grad_enabled() and MODES.blocks_open == 0

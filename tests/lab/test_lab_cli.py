@@ -47,8 +47,8 @@ def test_lab_quiz_opens_the_served_page_in_predict_mode(monkeypatch, capsys, dot
     made = []
 
     class Recorder:
-        def __init__(self, source, port=0, quiz=False) -> None:
-            made.append((source.title, port, quiz))
+        def __init__(self, source, port=0, quiz=False, hide=()) -> None:
+            made.append((source.title, port, quiz) + ((hide,) if hide else ()))
 
         def run(self, open_browser=None) -> None:
             made.append(open_browser)
@@ -58,3 +58,5 @@ def test_lab_quiz_opens_the_served_page_in_predict_mode(monkeypatch, capsys, dot
     assert made == [(NEURON, 0, True), False]
     assert main(["lab", NEURON, *ARGS, "--no-browser"]) == 0
     assert made[2] == (NEURON, 0, False)
+    assert main(["lab", NEURON, *ARGS, "--hide", "inputs,legend", "--no-browser"]) == 0
+    assert made[4] == (NEURON, 0, False, ["inputs", "legend"])

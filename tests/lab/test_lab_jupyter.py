@@ -108,6 +108,7 @@ def test_the_widget_in_jupyterlab(jupyter_lab_url, chromium_binary) -> None:
         widget.wait_for(timeout=120_000)
         first.locator(".ag-counter").wait_for(timeout=60_000)
         assert first.locator(".ag-counter").inner_text() == "0 / 11"  # opens at the start
+        assert first.locator("iframe.ag-snapshot").count() == 0  # the live widget, shown once
         assert field_text(page, "n0", "grad") == "—"
         assert first.locator(".ag-output").inner_text() == "o = — (grad —)"
         page.fill(".jp-Notebook .ag-lab .ag-slider", "6")  # the seed: no input grad yet

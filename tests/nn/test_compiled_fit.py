@@ -161,8 +161,8 @@ def test_prediction_before_compile_and_float32():
 class SignDense(nn.Dense):
     """A layer whose graph depends on the data: a Python ``if`` on ``.data``."""
 
-    def _forward(self, xs: list[Value]) -> list[Value]:
-        return [z if z.data > 0 else z * 0.5 for z in self._logits(xs)]
+    def call(self, inputs: list[Value], training: bool = False, noise=None) -> list[Value]:
+        return [z if z.data > 0 else z * 0.5 for z in self.call_logits(inputs)]
 
 
 def test_a_data_dependent_model_is_refused_and_runs_on_the_scalar_engine():

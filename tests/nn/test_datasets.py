@@ -163,7 +163,7 @@ def test_mnist_folder_problems(tmp_path):
     with pytest.raises(ConfigError, match="3 test images but 2 labels"):
         mnist(tmp_path)
     write_idx(tmp_path / "t10k-labels-idx1-ubyte", np.array([1, 2, 12], dtype=np.uint8))
-    with pytest.raises(ConfigError, match="labels must be 0-9, found 12"):
+    with pytest.raises(ConfigError, match="labels must be class ids 0..9; found 12 at index 2"):
         mnist(tmp_path)
 
 

@@ -255,3 +255,34 @@ def test_array_path_is_the_value_path_in_any_order(make):
 def test_array_path_checks_sizes():
     with pytest.raises(ConfigError, match="3 parameters and 2 gradients for 3"):
         SGD([Value(1.0) for _ in range(3)]).update(np.zeros(3), np.zeros(2))
+
+
+@pytest.mark.parametrize("make", [
+    lambda ps: SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.1, nesterov=True),
+    lambda ps: RMSprop(ps, lr=0.02, momentum=0.5, weight_decay=0.1),
+    lambda ps: RMSprop(ps),
+    lambda ps: Adam(ps, lr=0.1, weight_decay=0.1),
+    lambda ps: AdamW(ps, lr=0.1, weight_decay=0.1),
+    lambda ps: nn.keras.optimizers.RMSprop(learning_rate=0.01, weight_decay=0.01)],
+    ids=["sgd", "rmsprop", "rmsprop-default", "adam", "adamw", "keras-rmsprop"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_an_update_split_over_threads_gives_the_same_numbers(make, dtype):
+    """threads=3 updates three slices at once: bit for bit the one-thread update, state too."""
+    n = nn.optim.SPLIT_MIN + 12_345  # long enough to split, not a multiple of anything
+    rng = np.random.default_rng(0)
+    start = rng.normal(size=n).astype(dtype)
+    runs = []
+    for threads in (1, 3):
+        params = [Value(0.0) for _ in range(n)]
+        opt = make(params)
+        if opt.params != params:  # the Keras face binds at compile
+            opt.bind(params)
+        theta = start.copy()
+        for t in range(4):
+            grad = (np.sin(theta * 3 + t) + 0.1 * t * theta).astype(dtype)
+            opt.update(theta, grad, threads=threads)
+        runs.append((theta, [getattr(opt, name) for name in opt._state]))
+    (one, state_one), (split, state_split) = runs
+    assert one.dtype == dtype and np.array_equal(one, split)
+    for a, b in zip(state_one, state_split):
+        assert (a is None and b is None) or np.array_equal(a, b)

@@ -82,12 +82,14 @@ class Graph:
         return chosen[::-1]
 
     def chains(self) -> list[tuple[np.ndarray, list[Record]]]:
-        """(input array, records) for the runs of element-wise records that end in an array
-        no element-wise op reads further (an activation's output), nearest the loss first."""
-        producer, continued = self._links()
+        """(input array, records) for every run of element-wise records, by the record it
+        ends at: an activation's whole output, or a part of a longer run (``np.tanh`` in
+        ``np.tanh(z) - t``, whose derivative a hand derivation often leaves out), nearest
+        the loss first."""
+        producer, _ = self._links()
         chains = []
         for rec in reversed(self.tape):
-            if rec.link is None or not rec.link.size or rec in continued:
+            if rec.link is None or not rec.link.size:
                 continue
             chain = [rec]
             while len(chain) <= 6:

@@ -2,14 +2,17 @@
    cleanup (anywidget's front-end module shape). The model has get/set/on/off/send (and
    save_changes if it syncs: anywidget's; a page's small model in viewer_hosts.js); its keys
    (LabModel) hold all the page's state. Frames are forward (values fill in) then backward
-   (chain-rule steps); every host opens at frame 0, and "»" (End) is a deliberate jump. */
+   (chain-rule steps); every host opens at frame 0, and "»" (End) is a deliberate jump.
+   On a page (not a notebook) a Share button makes a lesson link (viewer_link.js); the
+   model's `hide` names the groups of controls not shown. */
 
 function render({model, el}) {
   const PLAY_MS = 900, cleanups = [];
   let scene = withSvg(), frames = scene.frames, current = 0, timer = null, selected = null;
   let timeline = Timeline(scene);
   const root = h("div", {cls: "ag-lab", tabindex: "0"});
-  if (!el.classList.contains("ag-page")) { root.classList.add("ag-embedded"); }
+  const onPage = el.classList.contains("ag-page");
+  if (!onPage) { root.classList.add("ag-embedded"); }
   el.appendChild(root);
 
   function withSvg() { return Object.assign({}, model.get("scene"), {svg: model.get("svg")}); }
@@ -35,6 +38,9 @@ function render({model, el}) {
     fit: button("ag-fit", "fit every node in the pane (F)", "Fit"),
     readable: button("ag-readable", "readable size: text at 12 px around this step (R)", "1:1"),
     zoomIn: button("ag-zoomin", "zoom in (+)", "+"),
+    share: button("ag-sharebtn", "a lesson link: this page as it is now, some controls hidden " +
+                  "if you like", "Share"),
+    sharePanel: h("div", {cls: "ag-share"}),
     graph: h("div", {cls: "ag-graph"}), title: h("div", {cls: "ag-title"}),
     text: h("pre", {cls: "ag-step"}), inspect: h("div", {cls: "ag-inspect"}),
     live: h("div", {cls: "ag-live"}), panels: h("div", {cls: "ag-panels"}),
@@ -45,9 +51,11 @@ function render({model, el}) {
   ui.stepper = h("span", {cls: "ag-stepper"}, [ui.first, ui.prev, ui.play, ui.next, ui.last,
     ui.slider, ui.phase, ui.counter, toggle]);
   root.appendChild(h("div", {cls: "ag-top"}, [ui.name, ui.stepper, ui.zoomOut, ui.fit,
-    ui.readable, ui.zoomIn]));
+    ui.readable, ui.zoomIn, onPage && linkable() ? ui.share : null]));
+  ui.sharePanel.hidden = true;
+  root.appendChild(ui.sharePanel);
   root.appendChild(h("div", {cls: "ag-main"}, [ui.graph, h("div", {cls: "ag-side"}, [
-    ui.predict, ui.title, ui.text, h("h3", {text: "Inspector"}), ui.inspect, ui.live,
+    ui.predict, ui.title, ui.text, h("h3", {cls: "ag-inspect-h", text: "Inspector"}), ui.inspect, ui.live,
     ui.panels, ui.legend])]));
 
   const drawing = Drawing(ui.graph, (k) => inspect(k));
@@ -135,6 +143,16 @@ function render({model, el}) {
     }, PLAY_MS);
   }
 
+  const share = SharePanel(ui.sharePanel, model);
+  listen(cleanups, ui.share, "click", () => {
+    ui.sharePanel.hidden = !ui.sharePanel.hidden;
+    if (!ui.sharePanel.hidden) { share.open(); }
+  });
+  function hide() {
+    const hidden = model.get("hide") || [];
+    CONTROLS.forEach((n) => root.classList.toggle("ag-hide-" + n, hidden.indexOf(n) >= 0));
+  }
+
   function go(i) { return () => { pause(); show(typeof i === "function" ? i() : i); }; }
   listen(cleanups, ui.first, "click", go(0));
   listen(cleanups, ui.prev, "click", go(() => current - 1));
@@ -175,11 +193,13 @@ function render({model, el}) {
   on("change:svg", update);
   on("change:quiz", () => show(current));
   on("change:score", () => quiz.render(quizOn()));
+  on("change:hide", hide);
   on("change:position", () => {
     const i = model.get("position");
     if (i !== current) { show(i); }
   });
 
+  hide();
   drawing.load(scene);
   side.legend();
   side.hint();

@@ -43,6 +43,7 @@
  * @property {string} [svg]
  * @property {boolean} [overview]
  * @property {boolean} [stepper]
+ * @property {string} [expr]  the expression the graph was built from, if it was
  */
 
 /**
@@ -54,6 +55,7 @@
  * @property {number} lr
  * @property {boolean} quiz
  * @property {Object} score
+ * @property {string[]} hide  the groups of controls not shown (CONTROLS in viewer_link.js)
  */
 
 const BLANK = "\u2014";  // a number not computed yet

@@ -1,0 +1,44 @@
+"""``autograd exercises -o FILE.ipynb [--lang en|zh] [--solutions]``: write the backprop
+exercise notebook; ``--list`` prints the exercises instead."""
+
+from __future__ import annotations
+
+import argparse
+
+from .usage import UsageError
+
+__all__ = ["add_exercise_options", "cmd_exercises"]
+
+EXAMPLE = "-o backprop.ipynb --lang zh\n  autograd exercises --list"
+
+
+def add_exercise_options(p: argparse.ArgumentParser) -> None:
+    from ..exercises import LANGS
+
+    p.add_argument("-o", "--output", metavar="FILE.ipynb", help="the notebook to write")
+    p.add_argument("--lang", choices=LANGS, default="en",
+                   help="the notebook's language (default: en)")
+    p.add_argument("--solutions", action="store_true",
+                   help="fill the answer cells with the solutions (between nbgrader's "
+                        "BEGIN/END SOLUTION markers)")
+    p.add_argument("--list", action="store_true", help="list the exercises and exit")
+
+
+def cmd_exercises(args: argparse.Namespace) -> int:
+    from ..exercises import EXERCISES, write_notebook
+
+    if args.list:
+        width = max(len(ex.name) for ex in EXERCISES)
+        for k, ex in enumerate(EXERCISES, 1):
+            print(f"{k}. {ex.name.ljust(width)}  {ex.title[args.lang]}")
+        return 0
+    if not args.output:
+        raise UsageError("say where to write the notebook: autograd exercises -o FILE.ipynb "
+                         "(or --list to see the exercises)")
+    if not args.output.endswith(".ipynb"):
+        raise UsageError(f"the notebook's name must end in .ipynb, got {args.output!r}")
+    path = write_notebook(args.output, lang=args.lang, solutions=args.solutions)
+    what = "with solutions" if args.solutions else "answer cells raise NotImplementedError"
+    print(f"wrote {path} ({len(EXERCISES)} exercises, {args.lang}, {what}); open it with: "
+          f"jupyter lab {path}")
+    return 0

@@ -1,0 +1,101 @@
+"""Training that turns to NaN or inf stops, and loses nothing (Keras' TerminateOnNaN,
+on by default).
+
+Before each step the guard keeps a copy of the parameters and of the optimizer's state
+(into buffers reused from step to step); after it, it checks the loss and every
+parameter. The first non-finite one puts both copies back and raises
+:class:`~autograd.errors.NonFiniteError` naming the epoch, the batch and the parameter,
+so the model is exactly as it was before the step that broke it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from autograd import topo_order
+from autograd.compiled.threads import blas_threads
+from autograd.compiled.verify import pick_samples
+from autograd.errors import ConfigError, NonFiniteError
+
+__all__ = ["StepGuard", "explain_overflow"]
+
+
+class StepGuard:
+    """Wraps one ``fit``'s steps on either engine (compiled: ``theta``; scalar: ``Value``s)."""
+
+    def __init__(self, runner: Any, model: Any) -> None:
+        self.model, self.optimizer = model, model.optimizer
+        program = self._program = getattr(runner, "program", None)
+        self._theta: np.ndarray | None = None if program is None else program.theta
+        self.params = model.parameters() if program is None else program.params
+        self._saved: np.ndarray | None = None
+        self._state: dict[str, Any] = {}
+
+    def _values(self) -> np.ndarray:
+        if self._theta is not None:
+            return self._theta
+        return np.fromiter((p.data for p in self.params), float, len(self.params))
+
+    def before(self) -> None:
+        """Keep the parameters and the optimizer state as they are now."""
+        values = self._values()
+        if self._theta is not None and self._saved is not None \
+                and self._saved.shape == values.shape and self._saved.dtype == values.dtype:
+            np.copyto(self._saved, values)
+        else:
+            self._saved = values.copy() if self._theta is not None else values
+        self.optimizer.save_state(self._state)
+
+    def after(self, loss: float, epoch: str, batch: str, inputs: np.ndarray) -> None:
+        """Raise (after restoring) if the step made the loss or a parameter non-finite."""
+        values = self._values()
+        threads = None if self._program is None else self._program.threads
+        with np.errstate(all="ignore"), blas_threads(threads):  # the step's own BLAS threads
+            total = float(np.dot(values, values))  # NaN/inf propagate: finite, all finite
+        if math.isfinite(loss) and (math.isfinite(total) or np.isfinite(values).all()):
+            return
+        bad = np.flatnonzero(~np.isfinite(values))
+        where = f"fit stopped in epoch {epoch}, batch {batch}"
+        if bad.size:
+            rank = {id(p): k for k, p in enumerate(self.model.parameters())}
+            first = min(bad.tolist(), key=lambda i: rank.get(id(self.params[i]), i))
+            name = self.params[first].label or f"#{first}"
+            what = (f"the step made parameter {name!r} {float(values[first])} "
+                    f"({bad.size} of {len(values)} parameters non-finite; loss {loss:g})")
+        else:
+            what = f"the loss is {loss:g}"
+        self._restore()
+        scale = float(np.max(np.abs(inputs))) if inputs.size else 0.0
+        raise NonFiniteError(
+            f"{where}: {what}. The parameters and the optimizer state are as they were "
+            f"before this step. Largest |input| in the batch: {scale:g}; scale the inputs "
+            "or lower the learning rate")
+
+    def _restore(self) -> None:
+        saved = self._saved
+        if self._theta is not None:
+            np.copyto(self._theta, saved)
+        else:
+            for p, x in zip(self.params, saved.tolist()):
+                p.data = x
+        self.optimizer.restore_state(self._state)
+
+
+def explain_overflow(model: Any, X: np.ndarray, Y: np.ndarray, where: str) -> None:
+    """After compiling in float32 failed: if a sample the compiler checks holds a value
+    beyond float32's range, raise the error that says so (rather than a CompileError)."""
+    from .scalar import ScalarRunner
+
+    limit, runner = float(np.finfo(model.dtype).max), ScalarRunner(model)
+    for i in [0, *pick_samples(X, Y, 3)]:
+        loss = runner.sample(X[i].tolist(), Y[i].tolist())[0]
+        k, node = max(enumerate(topo_order(loss)), key=lambda kn: abs(kn[1].data))
+        if not abs(node.data) <= limit:
+            what = node.op or "leaf"
+            raise ConfigError(
+                f"{where}: sample {i} overflows {model.dtype.name}: node #{k} ({what}) of its "
+                f"loss graph is {node.data:g}, beyond ±{limit:.2g}; scale the inputs or "
+                'compile(dtype="float64")')
