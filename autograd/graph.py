@@ -105,10 +105,12 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
                 pop()
                 continue
             layout = fn.layout
-            if (readers or g) and (layout == RIGHT_CONST or layout == LEFT_CONST):
-                materialize(node)  # readers list the number's leaf; a second backward needs it
-                layout = BINARY
-            if layout == TUPLE or layout == CLOSURE:
+            if layout == BINARY:
+                pass  # below the other layouts, which each end with ``continue``
+            elif (readers or g) and (layout == RIGHT_CONST or layout == LEFT_CONST):
+                materialize(node)  # readers list the number's leaf; a second backward needs
+                # it; the node is binary now
+            elif layout == TUPLE or layout == CLOSURE:
                 children = node._a
                 for child in children:
                     cg = child.grad
@@ -129,7 +131,7 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
                     node.grad = PLACED
                     pop()
                 continue
-            if layout != BINARY:  # one input in _a: a unary op, or a binary op holding a number
+            else:  # one input in _a: a unary op, or a binary op holding a number
                 a = node._a
                 ga = a.grad
                 if ga is not PLACED:
