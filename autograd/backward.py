@@ -152,18 +152,10 @@ def chain_rule(order: list[Node]) -> None:
     them to it); every other row goes through its ``partials``.
     """
     F = FLOAT
-    mul_right, add_right, mul, add, relu = MUL_RIGHT, ADD_RIGHT, MUL, ADD, RELU
+    mul, add, mul_right, add_right, relu = MUL, ADD, MUL_RIGHT, ADD_RIGHT, RELU
     for node in reversed(order):
         fn = node._fn
         g = node.grad
-        if fn is mul_right:
-            a = node._a
-            a.grad += g * node._b
-            continue
-        if fn is add_right:
-            a = node._a
-            a.grad += g
-            continue
         if fn is mul:
             a = node._a
             b = node._b
@@ -174,6 +166,14 @@ def chain_rule(order: list[Node]) -> None:
             a = node._a
             a.grad += g
             node._b.grad += g
+            continue
+        if fn is mul_right:
+            a = node._a
+            a.grad += g * node._b
+            continue
+        if fn is add_right:
+            a = node._a
+            a.grad += g
             continue
         if fn is relu:
             a = node._a
