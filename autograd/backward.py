@@ -5,7 +5,8 @@ Following ``backward(root)`` takes three rooms, each below the last: this one, t
 written twice here, once per need, over the op table's pure partials:
 
 * :func:`chain_rule`: a tight float loop, reading each node's layout itself (a call per
-  node to a general reader would cost a third of backward). It runs when no hook is
+  node to a general reader would cost a third of backward) and with the partials of the
+  commonest rows written out (docs/performance.md has the numbers). It runs when no hook is
   registered and anomaly mode is off (the common case), and it is micrograd's
   ``node._backward()`` too, over a one-node order;
 * :func:`propagate`: this call's gradients in a dict, with hooks, anomaly checks, and a
