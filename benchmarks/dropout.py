@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
 from collections.abc import Callable
 
 import numpy as np
 
-from benchmarks.timing import blas_line, load_average, spread, target_cell
+from benchmarks.timing import blas_line, load_average, paired_cpu, spread, target_cell
 
 TARGET = 1.15  # with Dropout / without, at most
 N, FEATURES, HIDDEN, CLASSES, BATCH = 4096, 784, 256, 10, 128
@@ -46,18 +45,6 @@ def _fit(dropout: bool, dtype: str) -> Callable[[], None]:
     return run
 
 
-def paired(off: Callable[[], None], on: Callable[[], None],
-           repeats: int) -> tuple[list[float], list[float]]:
-    """CPU seconds of each run of ``off`` and ``on``, alternately."""
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeats):
-        for run, into in ((off, times[0]), (on, times[1])):
-            start = time.process_time()
-            run()
-            into.append(time.process_time() - start)
-    return times
-
-
 def main(quick: bool = False) -> None:
     print()
     print(f"compiled fit with Dropout(0.2) vs without: MLP 784-{HIDDEN}-{HIDDEN}-10, "
@@ -66,7 +53,7 @@ def main(quick: bool = False) -> None:
     print(header)
     print("-" * len(header))
     for dtype in ("float64", "float32"):
-        off, on = paired(_fit(False, dtype), _fit(True, dtype), 1 if quick else 5)
+        off, on = paired_cpu(_fit(False, dtype), _fit(True, dtype), 1 if quick else 5)
         ratios = [b / a for a, b in zip(off, on)]
         ratio = statistics.median(on) / statistics.median(off)
         print(f"{dtype:10} {statistics.median(off):>10.3f} {statistics.median(on):>10.3f} "

@@ -21,7 +21,8 @@ import argparse
 import json
 import statistics
 import time
-from collections.abc import Callable
+
+from benchmarks.timing import paired_cpu
 
 
 def moons_loop(steps: int, watch: bool) -> None:
@@ -80,19 +81,6 @@ def keras_fit(epochs: int, live: bool) -> bool:
     return True
 
 
-def paired(off: Callable[[], object], on: Callable[[], object],
-           repeats: int) -> tuple[float, float]:
-    """Median CPU seconds of ``off`` and of ``on`` (this process, every thread), run
-    alternately: on a shared machine wall-clock time mostly measures the neighbours."""
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeats):
-        for run, into in ((off, times[0]), (on, times[1])):
-            start = time.process_time()
-            run()
-            into.append(time.process_time() - start)
-    return statistics.median(times[0]), statistics.median(times[1])
-
-
 def row(name: str, plain: float, live: float) -> None:
     print(f"  {name:<44} {plain:8.3f} s {live:8.3f} s  {100 * (live - plain) / plain:+6.1f}%")
 
@@ -105,12 +93,12 @@ def main() -> None:
     print("live view: training CPU time off vs on (median of runs; target: under +20%, "
           "about +10%)\n"
           f"  {'workload':<44} {'off':>10} {'on':>10}  slowdown")
-    plain, live = paired(lambda: moons_loop(steps, False), lambda: moons_loop(steps, True),
-                         repeats)
+    plain, live = map(statistics.median, paired_cpu(
+        lambda: moons_loop(steps, False), lambda: moons_loop(steps, True), repeats))
     row(f"moons micrograd loop, {steps} steps, Monitor", plain, live)
     if keras_fit(1, False) and keras_fit(1, True):
-        plain, live = paired(lambda: keras_fit(epochs, False), lambda: keras_fit(epochs, True),
-                             repeats)
+        plain, live = map(statistics.median, paired_cpu(
+            lambda: keras_fit(epochs, False), lambda: keras_fit(epochs, True), repeats))
         row(f"compiled fit, moons 2000, {epochs} epochs, live=True", plain, live)
     else:
         print("  (this fit has no live=True: the Keras row is skipped)")

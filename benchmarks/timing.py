@@ -12,7 +12,8 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 
-__all__ = ["blas_line", "load_average", "median_time", "meets", "spread", "target_cell"]
+__all__ = ["blas_line", "load_average", "median_time", "meets", "paired_cpu", "spread",
+           "target_cell"]
 
 
 def median_time(run: Callable[[], object], repeats: int) -> float:
@@ -23,6 +24,20 @@ def median_time(run: Callable[[], object], repeats: int) -> float:
         run()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def paired_cpu(off: Callable[[], object], on: Callable[[], object],
+               repeats: int) -> tuple[list[float], list[float]]:
+    """CPU seconds (this process, every thread) of each run of ``off`` and of ``on``, run
+    alternately: for an A/B of one feature off and on, where on a shared machine
+    wall-clock time mostly measures the neighbours."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeats):
+        for run, into in ((off, times[0]), (on, times[1])):
+            start = time.process_time()
+            run()
+            into.append(time.process_time() - start)
+    return times
 
 
 def load_average() -> str:

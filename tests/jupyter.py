@@ -6,16 +6,13 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from binaries import require_binary
+from child_server import child_server, free_port
 
 
 def notebook(path: Path, cells: Sequence[str]) -> Path:
@@ -42,12 +39,6 @@ def isolated_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def jupyter_lab(tmp_path: Path, name: str, cells: Sequence[str], why: str) -> Iterator[str]:
     """``jupyter lab --no-browser`` serving ``name`` made of ``cells``; yields its URL."""
@@ -57,33 +48,14 @@ def jupyter_lab(tmp_path: Path, name: str, cells: Sequence[str], why: str) -> It
     root.mkdir()
     notebook(root / name, cells)
     port, token = free_port(), secrets.token_hex(16)
-    log = (tmp_path / "jupyter.log").open("w")
-    child = subprocess.Popen(
-        [jupyter, "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-         "--expose-app-in-browser", "--LabApp.news_url=",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-         f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}"]
-        + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
-        env=isolated_env(tmp_path), stdout=log, stderr=subprocess.STDOUT, cwd=root)
     base = f"http://127.0.0.1:{port}"
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                opener.open(f"{base}/api/status?token={token}", timeout=5).read()
-                break
-            except OSError:
-                assert child.poll() is None, (tmp_path / "jupyter.log").read_text()
-                assert time.monotonic() < deadline, "JupyterLab did not start"
-                time.sleep(0.5)
+    with child_server(
+            [jupyter, "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+             f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
+             f"--ServerApp.root_dir={root}", "--expose-app-in-browser", "--LabApp.news_url=",
+             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+             f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}"]
+            + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
+            f"{base}/api/status?token={token}", "JupyterLab", log=tmp_path / "jupyter.log",
+            timeout=120, env=isolated_env(tmp_path), cwd=root):
         yield f"{base}/lab/tree/{name}?token={token}"
-    finally:
-        child.terminate()
-        try:
-            child.wait(30)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait(10)
-        log.close()

@@ -137,6 +137,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def os_error_line(err: OSError) -> str:
+    """A file error as one line: the path, what is wrong, and the part of the path that is
+    missing or is a file (rather than Python's ``[Errno 2] ...``)."""
+    if err.filename is None or not err.strerror:
+        return str(err)
+    path = Path(os.fsdecode(err.filename))
+    line = f"{os.fspath(path)!r}: {err.strerror}"
+    if isinstance(err, (FileNotFoundError, NotADirectoryError)):
+        for part in reversed(path.parents):
+            if str(part) != "." and not part.is_dir():
+                what = "a file" if part.exists() else "missing"
+                return f"{line} (the folder {os.fspath(part)!r} is {what})"
+    return line
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 1 check failed, 2 bad input)."""
     parser = build_parser()
@@ -167,7 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(err, BrokenPipeError):  # e.g. `autograd step ... --all | head`
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
             return 0
-        print(f"autograd: error: {err}", file=sys.stderr)
+        line = os_error_line(err) if isinstance(err, OSError) else str(err)
+        print(f"autograd: error: {line}", file=sys.stderr)
     except ModuleNotFoundError as err:  # numpy or graphviz, where the wheel came alone
         command = getattr(args, "command", None)
         missing = as_missing_dependency(err, f"autograd {command}" if command else "autograd")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .exercise import Exercise, Text, fail
+from .exercise import Exercise, Text, need_function, run
 
 __all__ = ["EXERCISE", "check_layer", "layer_data", "layer_loss"]
 
@@ -44,15 +44,10 @@ def check_layer(layer_grads: Callable[..., Any]) -> str:
     """Grade ``layer_grads(W, b, X, t)`` -> ``(dL/dW, dL/db)`` with ``check_backprop``."""
     from ..check.backprop import check_backprop
 
-    if not callable(layer_grads):
-        raise fail("layer", [f"expected a function, got {layer_grads!r}"])
+    need_function("layer", layer_grads)
     W, b, X, t = layer_data()
-    try:
-        report = check_backprop(layer_loss, layer_grads, [W, b], X, t, names=["W", "b"])
-    except NotImplementedError:
-        raise
-    except Exception as exc:  # the learner's code failed inside: say where
-        raise fail("layer", [f"{type(exc).__name__}: {exc}"]) from exc
+    report = run("layer", "layer_grads (run by check_backprop)", check_backprop, layer_loss,
+                 layer_grads, [W, b], X, t, names=["W", "b"])
     if not report.ok:
         raise AssertionError("layer: not yet.\n" + str(report))
     return "layer: right. check_backprop agrees with autograd and finite differences."

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..check.hand_mistakes import same_to_4
 from ..engine import Value
-from .exercise import Exercise, Text, as_number, fail, near_words, number
+from .exercise import Exercise, Text, as_number, fail, near_words, number, run
 
 __all__ = ["EXERCISE", "OPS_ASKED", "check_local"]
 
@@ -82,15 +82,7 @@ def check_local(local_derivatives: Callable[[float, float], Any]) -> str:
 
 def call_table(fn: Callable[[float, float], Any], x: float, y: float) -> dict[str, Any]:
     """The learner's table at (x, y), or the diagnosis of why it is not one."""
-    if not callable(fn):
-        raise fail("local", [f"expected a function, got {fn!r}"])
-    try:
-        table = fn(x, y)
-    except NotImplementedError:
-        raise
-    except Exception as exc:
-        raise fail("local", [f"local_derivatives({x:g}, {y:g}) raised "
-                             f"{type(exc).__name__}: {exc}"]) from exc
+    table = run("local", f"local_derivatives({x:g}, {y:g})", fn, x, y)
     if not isinstance(table, dict):
         raise fail("local", [f"local_derivatives should return a dict {{op: (d/da, d/db)}}, "
                              f"got {type(table).__name__}"])

@@ -12,7 +12,7 @@ from ..check.blame import check_graph
 from ..check.gradcheck import gradcheck
 from ..engine import Value
 from ..ops import CLOSURE
-from .exercise import Exercise, Text, as_number, fail, near_words, number
+from .exercise import Exercise, Text, as_number, fail, near_words, need_function, number, run
 
 __all__ = ["EXERCISE", "check_op"]
 
@@ -20,12 +20,7 @@ POINTS = (0.5, -1.2, 2.0)
 
 
 def _out(tanh: Callable[[Value], Any], x: Value, what: str) -> Value:
-    try:
-        out = tanh(x)
-    except NotImplementedError:
-        raise
-    except Exception as exc:
-        raise fail("op", [f"{what} raised {type(exc).__name__}: {exc}"]) from exc
+    out = run("op", what, tanh, x)
     if not isinstance(out, Value):
         raise fail("op", [f"{what} returned {out!r} ({type(out).__name__}), expected a Value "
                           "(so backward can run through it)"])
@@ -65,8 +60,7 @@ def _diagnose(tanh: Callable[[Value], Any], x0: float) -> list[str]:
 
 def check_op(tanh: Callable[[Value], Any]) -> str:
     """Grade ``tanh(x)``, a Value op the learner wrote with its backward."""
-    if not callable(tanh):
-        raise fail("op", [f"expected a function of a Value, got {tanh!r}"])
+    need_function("op", tanh)
     for x0 in POINTS:
         out = _out(tanh, Value(x0), f"tanh(Value({x0:g}))")
         if not math.isclose(out.data, math.tanh(x0), rel_tol=1e-6, abs_tol=1e-12):

@@ -14,7 +14,8 @@ from typing import Any
 
 from ..check.hand_mistakes import fmt, same_to_4
 
-__all__ = ["LANGS", "Exercise", "Text", "as_number", "call", "fail", "near_words", "number"]
+__all__ = ["LANGS", "Exercise", "Text", "as_number", "call", "fail", "near_words",
+           "need_function", "number", "run"]
 
 LANGS = ("en", "zh")  # the notebook's languages
 
@@ -72,18 +73,28 @@ def number(x: Any) -> str:
     return repr(x)
 
 
-def call(name: str, what: str, fn: Callable[..., Any], *args: Any) -> float:
-    """``fn(*args)`` as a float; a learner's exception (other than NotImplementedError, left
-    as it is: the answer is not written yet) or a non-number becomes the diagnosis."""
+def need_function(name: str, fn: Any) -> None:
+    """The diagnosis when the learner's answer is not a function."""
     if not callable(fn):
         raise fail(name, [f"expected a function, got {fn!r} ({type(fn).__name__})"])
+
+
+def run(name: str, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)``: the learner's code, or a grader running it. Its
+    NotImplementedError is left as it is (the answer is not written yet); ``fn`` not a
+    function, or any other exception, becomes the diagnosis ``{what} raised Type: message``."""
+    need_function(name, fn)
     try:
-        out = fn(*args)
+        return fn(*args, **kwargs)
     except NotImplementedError:
         raise
     except Exception as exc:
         raise fail(name, [f"{what} raised {type(exc).__name__}: {exc}"]) from exc
-    return as_number(name, f"{what} returned", out)
+
+
+def call(name: str, what: str, fn: Callable[..., Any], *args: Any) -> float:
+    """``fn(*args)`` as a float (see :func:`run`); a non-number becomes the diagnosis."""
+    return as_number(name, f"{what} returned", run(name, what, fn, *args))
 
 
 def as_number(name: str, what: str, out: Any) -> float:

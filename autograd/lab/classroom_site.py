@@ -32,7 +32,9 @@ __all__ = ["PYODIDE_FILES", "find_pyodide", "save_site"]
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                  "pyodide-lock.json")
 _PACKAGE = Path(__file__).resolve().parents[1]  # the autograd folder
-_CHECKOUT_CACHE = _PACKAGE.parent / ".cache" / "pyodide" / "node_modules" / "pyodide"
+# ``make pyodide``'s folder, in a checkout of this project (an installed wheel has none)
+_CHECKOUT_CACHE = _PACKAGE.parent / ".cache" / "pyodide" / "node_modules" / "pyodide" \
+    if (_PACKAGE.parent / "pyproject.toml").is_file() else None
 _HOW = ("install it once with npm (`npm install --prefix DIR pyodide`; in a checkout of this "
         "project, `make pyodide`), then pass --pyodide DIR/node_modules/pyodide or set "
         "PYODIDE_DIR")
@@ -46,9 +48,11 @@ def find_pyodide(given: str | os.PathLike[str] | None = None) -> Path:
     for where in candidates:
         if all((where / name).is_file() for name in PYODIDE_FILES):
             return where
-    looked = ", ".join(str(c) for c in candidates)
-    raise MissingDependency(f"the classroom site ships Pyodide, which was not found (looked "
-                            f"in {looked} for {', '.join(PYODIDE_FILES)}); {_HOW}")
+    looked = (f"looked in {', '.join(str(c) for c in candidates)} for "
+              f"{', '.join(PYODIDE_FILES)}" if candidates else
+              "no --pyodide given and PYODIDE_DIR is not set")
+    raise MissingDependency(f"the classroom site ships Pyodide, which was not found ({looked}); "
+                            f"{_HOW}")
 
 
 def _package_zip() -> bytes:
@@ -78,6 +82,10 @@ def save_site(expr: str, folder: str | os.PathLike[str], /, *, quiz: bool = Fals
     root = Path(folder)
     if root.exists() and not root.is_dir():
         raise OptionError(f"--site: {os.fspath(folder)!r} is a file; give a folder")
+    if (root / "index.html").exists() and not (root / "site_worker.js").is_file():
+        raise OptionError(f"--site: {os.fspath(folder)!r} already has an index.html that is "
+                          "not a lab site; give a new folder (a site written before is "
+                          "rewritten)")
     (root / "pyodide").mkdir(parents=True, exist_ok=True)
     for name in PYODIDE_FILES:
         shutil.copyfile(source / name, root / "pyodide" / name)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from examples import lecture_neuron
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import build, dags
@@ -13,26 +14,6 @@ from strategies import build, dags
 import autograd
 from autograd import Value, check_hand_grads, topo_order
 from autograd.check.hand_mistakes import same_to_4
-
-B = 6.8813735870195432  # makes n = 0.8814 and o = tanh(n) = 0.7071, so do/dn = 0.5
-
-
-def lecture_neuron():
-    """The micrograd lecture's neuron, every node labelled as in the lecture."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(B, label="b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1*w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2*w2"
-    s = x1w1 + x2w2
-    s.label = "x1*w1 + x2*w2"
-    n = s + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return dict(x1=x1, x2=x2, w1=w1, w2=w2, b=b, x1w1=x1w1, x2w2=x2w2, s=s, n=n, o=o)
 
 
 def by_hand(v):

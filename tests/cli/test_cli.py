@@ -200,3 +200,18 @@ def test_broken_pipe_is_quiet() -> None:
     done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=60,
                           cwd=ROOT, env=dict(os.environ))
     assert done.stdout.startswith("x+x") and "Traceback" not in done.stderr
+
+
+def test_a_path_that_cannot_be_written_is_one_line_naming_its_missing_part(
+        tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes").write_text("a file, not a folder")
+    cases = [(["exercises", "-o", "nope/deeper/x.ipynb"],
+              "'nope/deeper/x.ipynb': No such file or directory (the folder 'nope' is missing)"),
+             (["graph", "x*2", "x=1", "-o", "notes/g.dot"],
+              "'notes/g.dot': Not a directory (the folder 'notes' is a file)")]
+    for argv, line in cases:
+        assert cli.main(argv) == 2
+        err = capsys.readouterr().err
+        assert err == f"autograd: error: {line}\n", err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]

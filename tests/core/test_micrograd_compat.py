@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from examples import lecture_neuron
 from finite_diff import numgrad
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,24 +17,6 @@ from autograd import InputTypeError, Stepper, Value, no_grad, trace_backward
 from autograd.graph import topo_order
 
 # -- node._backward(): backprop by hand, one node at a time -----------------------------
-
-
-def lecture_neuron() -> dict[str, Value]:
-    """The lecture's neuron, every intermediate node named and labelled."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1*w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2*w2"
-    s = x1w1 + x2w2
-    s.label = "x1*w1 + x2*w2"
-    n = s + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return dict(x1=x1, x2=x2, w1=w1, w2=w2, b=b, x1w1=x1w1, x2w2=x2w2, s=s, n=n, o=o)
 
 
 def test_backward_by_hand_with_underscore_backward_equals_backward():

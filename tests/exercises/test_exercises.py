@@ -186,6 +186,26 @@ def test_layer_diagnoses(answer, words) -> None:
     wrong("layer", answer, words)
 
 
+@pytest.mark.parametrize("name, answer, words", [
+    ("local", lambda a, b: 1 / 0, "local_derivatives(2, -3) raised ZeroDivisionError"),
+    ("op", lambda x: 1 / 0, "tanh(Value(0.5)) raised ZeroDivisionError: division by zero"),
+    ("layer", lambda W, b, X, t: 1 / 0,
+     "layer_grads (run by check_backprop) raised ZeroDivisionError"),
+    *[(name, 3, "expected a function, got 3 (int)") for name in ("slope", "local", "op", "layer")],
+])
+def test_an_answer_that_raises_or_is_no_function_is_named(name, answer, words) -> None:
+    text = wrong(name, answer, words)
+    assert "Traceback" not in text and len(text.splitlines()) == 2
+
+
+def test_an_unwritten_answer_still_raises_not_implemented() -> None:
+    def unwritten(*args):
+        raise NotImplementedError("write me")
+    for name in ("slope", "local", "op", "layer"):
+        with pytest.raises(NotImplementedError, match="write me"):
+            exercises.check(name, unwritten)
+
+
 def test_unknown_names_are_refused() -> None:
     with pytest.raises(ValueError, match="no exercise 'nope'; expected one of: slope, local, "
                                          "neuron, op, layer"):

@@ -116,6 +116,28 @@ def test_a_static_page_honours_the_frame_and_says_it_cannot_move_inputs(
         assert not problems, problems
 
 
+def test_a_hostile_link_runs_nothing_and_says_what_it_left_out(tmp_path, dot_binary,
+                                                              chromium_binary) -> None:
+    path = save_lab_html(lab_state(EXPR, **VALUES), tmp_path / "lab.html")
+    script = "%3Cimg%20src%3Dx%20onerror%3Dwindow.PWNED%3D1%3E"
+    with chromium_page(1280, 800) as (page, problems):
+        page.on("dialog", lambda d: problems.append("dialog " + d.message))
+        page.goto(path.as_uri() + f"#x1={script}&frame=-3&predict=maybe&hide=legend,{script}"
+                  "&nope=1&%&" + "zz=1&" * 2000)
+        wait_until(page, "document.querySelector('.ag-counter')")
+        msg = page.locator(".ag-msg").inner_text()
+        assert msg.startswith("left out what this page cannot read in the link: x1=<img src=x ")
+        assert "frame=-3, predict=maybe, hide=<img src=x " in msg and ", %=" in msg
+        assert "this page has no input nope, zz" in msg
+        assert page.locator(".ag-counter").inner_text() == "0 / 11"
+        assert not shown(page, ".ag-legend") and page.locator("img").count() == 0
+        fresh = student(page, path.as_uri() + f"#expr={script}", problems)
+        assert "this link is for <img src=x onerror=window.PWNED=1>" in \
+            fresh.locator(".ag-msg").inner_text()
+        assert fresh.evaluate("window.PWNED") is None and fresh.locator("img").count() == 0
+        assert not problems, problems
+
+
 @pytest.fixture(scope="module")
 def link_page(tmp_path_factory):
     """A page with the front-end module loaded and its link functions reachable."""

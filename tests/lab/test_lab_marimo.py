@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
 import sys
 import time
 import urllib.error
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from browser import chromium_page, in_ci, screenshot
-from jupyter import free_port
+from child_server import child_server, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -66,36 +65,16 @@ def marimo_run(tmp_path: Path) -> Iterator[str]:
     for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
         (tmp_path / name.lower()).mkdir()
         env[name] = str(tmp_path / name.lower())
-    log = (tmp_path / "marimo.log").open("w")
-    child = subprocess.Popen(
-        [sys.executable, "-m", "marimo", "run", "lab_app.py", "--headless", "--host",
-         "127.0.0.1", "--port", str(port), "--token-password", token, "--no-sandbox",
-         "--session-ttl", "5"],
-        cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/?access_token={token}"
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                opener.open(f"http://127.0.0.1:{port}/health", timeout=5).read()
-                break
-            except (OSError, urllib.error.URLError):
-                assert child.poll() is None, (tmp_path / "marimo.log").read_text()
-                assert time.monotonic() < deadline, "marimo did not start"
-                time.sleep(0.3)
+    argv = [sys.executable, "-m", "marimo", "run", "lab_app.py", "--headless", "--host",
+            "127.0.0.1", "--port", str(port), "--token-password", token, "--no-sandbox",
+            "--session-ttl", "5"]
+    with child_server(argv, f"http://127.0.0.1:{port}/health", "marimo",
+                      log=tmp_path / "marimo.log", cwd=tmp_path, env=env):
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         with pytest.raises(urllib.error.HTTPError) as refused:  # the token is asked for
             opener.open(f"http://127.0.0.1:{port}/api/status", timeout=5).read()
         assert refused.value.code == 401
-        yield url
-    finally:
-        child.terminate()
-        try:
-            child.wait(20)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait(10)
-        log.close()
+        yield f"http://127.0.0.1:{port}/?access_token={token}"
 
 
 def starts(locator, start: str) -> str:

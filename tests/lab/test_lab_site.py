@@ -7,16 +7,13 @@ are honoured; the folder stays within 20 MB."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from binaries import require_binary
 from browser import chromium_page, screenshot, wait_until
-from jupyter import free_port
+from child_server import child_server, free_port
 from portable.pyodide_env import pyodide_dir
 
 from autograd.lab import lab_state
@@ -62,24 +59,10 @@ def site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def served(site) -> str:
     port = free_port()
-    child = subprocess.Popen([sys.executable, "-m", "http.server", "-b", "127.0.0.1", "-d",
-                              str(site), str(port)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/"
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                opener.open(base, timeout=5).read()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "http.server did not start"
-                time.sleep(0.2)
+    with child_server([sys.executable, "-m", "http.server", "-b", "127.0.0.1", "-d", str(site),
+                       str(port)], base, "http.server", timeout=30):
         yield base
-    finally:
-        child.terminate()
-        child.wait(10)
 
 
 def only_the_folder(page, base: str) -> list[str]:
@@ -170,6 +153,13 @@ def test_without_pyodide_the_site_says_how_to_get_it(tmp_path, monkeypatch) -> N
     with pytest.raises(Exception, match="npm install --prefix DIR pyodide") as err:
         find_pyodide(tmp_path / "nowhere")
     assert type(err.value).__name__ == "MissingDependency"
+    from autograd.lab import classroom_site
+
+    monkeypatch.delenv("PYODIDE_DIR")
+    monkeypatch.setattr(classroom_site, "_CHECKOUT_CACHE", None)  # as installed from a wheel
+    with pytest.raises(Exception, match=r"not found \(no --pyodide given and PYODIDE_DIR is not "
+                                        r"set\); install it once with npm"):
+        find_pyodide()
     assert initial_model({"leaves": []}, hide="share")["hide"] == ["share"]
 
 
@@ -187,6 +177,14 @@ def test_the_command_writes_the_site_and_says_how_to_serve_it(tmp_path, dot_bina
     html = (tmp_path / "s" / "index.html").read_text(encoding="utf-8")
     assert '"quiz":true' in html and '"hide":["inputs"]' in html
     assert '"expr":"o = tanh(x*w + b)"' in html
+    assert main([*args, "--pyodide", str(pyodide_dir())]) == 0  # a site is rewritten
+    capsys.readouterr()
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "index.html").write_text("the teacher's own page")
+    assert main([*args[:-4], str(tmp_path / "pages"), "--pyodide", str(pyodide_dir())]) == 2
+    assert "already has an index.html that is not a lab site" in capsys.readouterr().err
+    assert (tmp_path / "pages" / "index.html").read_text() == "the teacher's own page"
+    assert sorted(p.name for p in (tmp_path / "pages").iterdir()) == ["index.html"]
 
 
 def test_opened_as_a_file_the_site_steps_and_says_to_serve_it(site, chromium_binary) -> None:

@@ -26,9 +26,34 @@ function pageModel(keys) {
   return model;
 }
 
+/** The input values a live model last agreed on with Python. `follow(scene)` takes a scene's
+    (a gradient step moved them: the page follows); `send()` is the model's save_changes: it
+    posts the values the page moved since. */
+function liveInputs(keys, post) {
+  let synced = Object.assign({}, keys.values);
+  return {
+    follow(scene) {
+      synced = {};
+      (scene.leaves || []).forEach((l) => { if (l.value !== null) { synced[l.key] = l.value; } });
+      keys.values = Object.assign({}, synced);
+    },
+    send() {
+      const moved = {};
+      Object.keys(keys.values || {}).forEach((k) => {
+        if (keys.values[k] !== synced[k]) { moved[k] = keys.values[k]; }
+      });
+      if (Object.keys(moved).length) {
+        Object.assign(synced, moved);
+        post({action: "set_leaves", args: {values: moved}});
+      }
+    }
+  };
+}
+
 function serverModel(keys, token) {
   const model = pageModel(keys);
-  let synced = Object.assign({}, keys.values), seen = keys.scene.version, busy = false, queued = null;
+  const inputs = liveInputs(keys, post);
+  let seen = keys.scene.version, busy = false, queued = null;
 
   function take(scene) {  // each scene once, whichever way it came
     if (!scene || scene.version <= seen) { return; }
@@ -36,9 +61,7 @@ function serverModel(keys, token) {
     const numbers = Object.assign({}, scene);
     delete numbers.svg;
     if (scene.svg && scene.svg !== keys.svg) { keys.svg = scene.svg; }
-    synced = {};
-    (scene.leaves || []).forEach((l) => { if (l.value !== null) { synced[l.key] = l.value; } });
-    keys.values = Object.assign({}, synced);  // a gradient step moved them: the page follows
+    inputs.follow(scene);
     model.set("scene", numbers);
   }
 
@@ -60,16 +83,7 @@ function serverModel(keys, token) {
   }
 
   model.send = (msg) => { if (msg && typeof msg.action === "string") { post(msg); } };
-  model.save_changes = () => {
-    const moved = {};
-    Object.keys(keys.values || {}).forEach((k) => {
-      if (keys.values[k] !== synced[k]) { moved[k] = keys.values[k]; }
-    });
-    if (Object.keys(moved).length) {
-      Object.assign(synced, moved);
-      post({action: "set_leaves", args: {values: moved}});
-    }
-  };
+  model.save_changes = inputs.send;
   if (window.EventSource) {
     const events = new EventSource("api/events?token=" + encodeURIComponent(token));
     events.addEventListener("scene", (e) => take(JSON.parse(e.data)));
@@ -85,15 +99,14 @@ function serverModel(keys, token) {
    mode works; what the learner changed meanwhile is sent once it is. */
 function siteModel(keys, site) {
   const model = pageModel(keys);
-  let synced = Object.assign({}, keys.values), waiting = [], busy = true, worker = null;
+  const inputs = liveInputs(keys, post);
+  let waiting = [], busy = true, worker = null;
   model.engine = "starting";
 
   function say(text) { model.set("scene", Object.assign({}, keys.scene, {message: text})); }
   function take(text) {
     const scene = JSON.parse(text);
-    synced = {};
-    (scene.leaves || []).forEach((l) => { if (l.value !== null) { synced[l.key] = l.value; } });
-    keys.values = Object.assign({}, synced);
+    inputs.follow(scene);
     model.set("scene", scene);
   }
   function next() {
@@ -110,16 +123,7 @@ function siteModel(keys, site) {
     if (!busy) { next(); }
   }
   model.send = (msg) => { if (msg && typeof msg.action === "string") { post(msg); } };
-  model.save_changes = () => {
-    const moved = {};
-    Object.keys(keys.values || {}).forEach((k) => {
-      if (keys.values[k] !== synced[k]) { moved[k] = keys.values[k]; }
-    });
-    if (Object.keys(moved).length) {
-      Object.assign(synced, moved);
-      post({action: "set_leaves", args: {values: moved}});
-    }
-  };
+  model.save_changes = inputs.send;
 
   function failed(why) {
     model.engine = "failed";

@@ -12,20 +12,34 @@
 const CONTROLS = ["inputs", "predict", "stepper", "inspector", "zoom", "legend", "share"];
 const LINK_KEYS = ["expr", "frame", "predict", "hide"];
 
-/** What a hash says: {expr?, values, frame?, predict?, hide?}; anything unreadable is left out. */
+/** What a hash says: {expr?, values, frame?, predict?, hide?, unread}; anything unreadable
+    is left out, and listed in `unread` ("key=value", shortened) for the page to say so. */
 function readLink(hash) {
-  const out = {values: {}};
+  const out = {values: {}, unread: []};
+  const skip = (key, value) => {
+    const said = key + "=" + value, short = said.length > 40 ? said.slice(0, 39) + "\u2026" : said;
+    if (out.unread.indexOf(short) < 0) { out.unread.push(short); }
+  };
   new URLSearchParams(String(hash || "").replace(/^#/, "")).forEach((value, key) => {
     if (key === "expr") { out.expr = value; }
     else if (key === "frame") {
       const i = Number(value);
-      if (Number.isInteger(i) && i >= 0) { out.frame = i; }
+      if (value.trim() !== "" && Number.isInteger(i) && i >= 0) { out.frame = i; }
+      else { skip(key, value); }
     }
-    else if (key === "predict") { out.predict = value === "1"; }
-    else if (key === "hide") { out.hide = value.split(",").filter((n) => CONTROLS.indexOf(n) >= 0); }
+    else if (key === "predict") {
+      if (value === "1" || value === "0") { out.predict = value === "1"; } else { skip(key, value); }
+    }
+    else if (key === "hide") {
+      const names = value.split(",").filter((n) => n !== "");
+      out.hide = names.filter((n) => CONTROLS.indexOf(n) >= 0);
+      const unknown = names.filter((n) => CONTROLS.indexOf(n) < 0);
+      if (unknown.length) { skip(key, unknown.join(",")); }
+    }
     else {
       const x = Number(value), name = key.indexOf("in:") === 0 ? key.slice(3) : key;
-      if (value.trim() !== "" && isFinite(x)) { out.values[name] = x; }
+      if (name !== "" && value.trim() !== "" && isFinite(x)) { out.values[name] = x; }
+      else { skip(key, value); }
     }
   });
   return out;
@@ -56,21 +70,30 @@ function linkState(model, hide) {
     live page must still do: {values} to send to Python, and a note when the link cannot be
     honoured whole (another expression; inputs on a page with no Python). */
 function applyLink(keys, link) {
-  const scene = keys.scene || {}, out = {values: {}, note: ""};
+  const scene = keys.scene || {}, out = {values: {}, note: ""}, notes = [];
   if (link.expr && scene.expr && link.expr !== scene.expr) {
     out.note = "this link is for " + link.expr + "; this page shows " + scene.expr;
     return out;
   }
-  const known = {};
+  const known = {}, unknown = [];
   (scene.leaves || []).forEach((l) => { known[l.key] = l.value; });
   Object.keys(link.values).forEach((k) => {
-    if (k in known && known[k] !== link.values[k]) { out.values[k] = link.values[k]; }
+    if (!(k in known)) { unknown.push(k); }
+    else if (known[k] !== link.values[k]) { out.values[k] = link.values[k]; }
   });
+  if ((link.unread || []).length) {
+    notes.push("left out what this page cannot read in the link: " + link.unread.join(", "));
+  }
+  if (unknown.length && scene.leaves) {
+    notes.push("this page has no input " + unknown.slice(0, 5).join(", ") +
+               (unknown.length > 5 ? ", \u2026" : ""));
+  }
   if (Object.keys(out.values).length && !scene.live) {
-    out.note = "the link's input values need a live lab (this page has no Python): " +
-      "the page shows the values it was made with";
+    notes.push("the link's input values need a live lab (this page has no Python): " +
+      "the page shows the values it was made with");
     out.values = {};
   }
+  out.note = notes.join("; ");
   keys.values = Object.assign({}, keys.values, out.values);
   if (link.hide) { keys.hide = link.hide; }
   if (link.predict !== undefined) { keys.quiz = link.predict; }
