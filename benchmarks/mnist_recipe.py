@@ -1,9 +1,12 @@
 """The MNIST recipe's training loops -- ours, PyTorch's, the bare-GEMM floor -- in a fresh process.
 
-``python -m benchmarks.mnist_recipe side-by-side THREADS N EPOCHS ROUNDS`` times the fits
-(every engine in both dtypes) in turns at one pinned thread count; ``... memory ENGINE
-DTYPE N`` trains one engine for one epoch alone, for its peak memory. Each prints one
-JSON line, which :mod:`benchmarks.compiled` reads. torch is used only when installed.
+``python -m benchmarks.mnist_recipe side-by-side THREADS DATA EPOCHS ROUNDS`` times the
+fits (every engine in both dtypes) in turns at one pinned thread count; ``... memory
+ENGINE DTYPE DATA`` trains one engine for one epoch alone, for its peak memory. ``DATA``
+is a row count of the MNIST training set or an ``.npz`` file holding ``X`` and ``y`` (the
+parent saves the rows once, so a worker's peak memory is not the full data set's). Each
+prints one JSON line, which :mod:`benchmarks.compiled` reads. torch is used only when
+installed.
 
 The floor (``gemm``) is what no engine can skip: the five matrix products of each batch
 (two forward, three backward: no input gradient for the first layer), numpy alone, into
@@ -27,19 +30,27 @@ DTYPES = ("float64", "float32")
 ENGINES = ("ours", "torch", "gemm")
 BATCH, HIDDEN, CLASSES = 128, 512, 10
 
-Fit = Callable[[], None]
+Fit = Callable[[int], None]  # trains for that many epochs
 
 
-def _mnist(n: int) -> tuple[np.ndarray, np.ndarray]:
+def mnist(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``n`` training images (float32, in [0, 1]) and their labels."""
     import nn
 
     (X, y), _ = nn.datasets.mnist()
     return X[:n], y[:n]
 
 
-def _ours(X: np.ndarray, y: np.ndarray, dtype: str, threads: int | None,
-          epochs: int) -> tuple[Fit, float, object]:
-    """Our fit of ``epochs`` epochs as a callable, the compile seconds, and the model."""
+def _load(data: str) -> tuple[np.ndarray, np.ndarray]:
+    if data.endswith(".npz"):
+        with np.load(data, allow_pickle=False) as saved:
+            return saved["X"], saved["y"]
+    return mnist(int(data))
+
+
+def _ours(X: np.ndarray, y: np.ndarray, dtype: str,
+          threads: int | None) -> tuple[Fit, float, object]:
+    """Our fit as a callable, the compile seconds, and the model."""
     import nn
 
     Y = np.eye(CLASSES)[y]
@@ -51,14 +62,13 @@ def _ours(X: np.ndarray, y: np.ndarray, dtype: str, threads: int | None,
     model.evaluate(X[:256], Y[:256])  # compiles the program; fit reuses it
     compile_s = time.perf_counter() - start
 
-    def fit() -> None:
+    def fit(epochs: int) -> None:
         model.fit(X, Y, epochs=epochs, batch_size=BATCH, verbose=0)
 
     return fit, compile_s, model
 
 
-def _torch(X: np.ndarray, y: np.ndarray, dtype: str, threads: int | None,
-           epochs: int) -> Fit:
+def _torch(X: np.ndarray, y: np.ndarray, dtype: str, threads: int | None) -> Fit:
     """The same recipe's loop in PyTorch, as a callable (ImportError without torch)."""
     import torch
 
@@ -73,7 +83,7 @@ def _torch(X: np.ndarray, y: np.ndarray, dtype: str, threads: int | None,
     tX = torch.from_numpy(X).to(dt)
     tY = torch.from_numpy(np.eye(CLASSES)[y]).to(dt)
 
-    def fit() -> None:
+    def fit(epochs: int) -> None:
         for _ in range(epochs):
             order = torch.randperm(len(tX))  # shuffled each epoch, as fit does
             for i in range(0, len(tX), BATCH):
@@ -86,8 +96,7 @@ def _torch(X: np.ndarray, y: np.ndarray, dtype: str, threads: int | None,
     return fit
 
 
-def _gemm(X: np.ndarray, y: np.ndarray, dtype: str, threads: int | None,
-          epochs: int) -> Fit:
+def _gemm(X: np.ndarray, y: np.ndarray, dtype: str, threads: int | None) -> Fit:
     """The floor: each batch's five matrix products and nothing else, as a callable."""
     from threadpoolctl import threadpool_limits
 
@@ -100,7 +109,7 @@ def _gemm(X: np.ndarray, y: np.ndarray, dtype: str, threads: int | None,
     H, Z, gH = (np.empty((BATCH, w), dt) for w in (HIDDEN, CLASSES, HIDDEN))
     gW1, gW2 = np.empty_like(W1), np.empty_like(W2)
 
-    def fit() -> None:
+    def fit(epochs: int) -> None:
         with threadpool_limits(threads, user_api="blas"):
             for _ in range(epochs):
                 for xb in batches:
@@ -115,27 +124,27 @@ def _gemm(X: np.ndarray, y: np.ndarray, dtype: str, threads: int | None,
     return fit
 
 
-def _timed(run: Fit) -> tuple[float, float]:
-    """Wall-clock and CPU seconds (all of this process's threads) of one call."""
+def _timed(run: Fit, epochs: int) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (all of this process's threads) of one fit."""
     wall, cpu = time.perf_counter(), time.process_time()
-    run()
+    run(epochs)
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def side_by_side(threads: int, n: int, epochs: int, rounds: int) -> dict:
+def side_by_side(threads: int, data: str, epochs: int, rounds: int) -> dict:
     """Every engine in both dtypes at ``threads`` threads, pinned: the fits take turns in
     this one process, round after round, so the load hits them alike."""
-    X, y = _mnist(n)
+    X, y = _load(data)
     runs: dict[str, Fit] = {}
     result: dict = {"wall": {}, "cpu": {}, "compile": {}, "threads": {}, "load": [],
                     "absent": {}}
     for dtype in DTYPES:
-        ours, result["compile"][dtype], model = _ours(X, y, dtype, threads, epochs)
+        ours, result["compile"][dtype], model = _ours(X, y, dtype, threads)
         runs["ours " + dtype] = ours
         result["threads"]["ours"] = model.program.threads  # type: ignore[attr-defined]
         for engine, make in (("torch", _torch), ("gemm", _gemm)):
             try:
-                runs[f"{engine} {dtype}"] = make(X, y, dtype, threads, epochs)
+                runs[f"{engine} {dtype}"] = make(X, y, dtype, threads)
             except ImportError as e:
                 result["absent"][engine] = getattr(e, "name", None) or str(e)
     if "torch float64" in runs:
@@ -144,26 +153,26 @@ def side_by_side(threads: int, n: int, epochs: int, rounds: int) -> dict:
         result["threads"]["torch"] = torch.get_num_threads()
     result["threads"]["gemm"] = threads
     for run in runs.values():  # warm-up: caches, BLAS buffers, torch's first-call set-up
-        run()
+        run(1)
     for _ in range(rounds):
         result["load"].append(load_average())
         for name, run in runs.items():
-            wall, cpu = _timed(run)
+            wall, cpu = _timed(run, epochs)
             result["wall"].setdefault(name, []).append(wall / epochs)
             result["cpu"].setdefault(name, []).append(cpu / epochs)
     result["load"].append(load_average())
     return result
 
 
-def memory(engine: str, dtype: str, n: int) -> dict:
+def memory(engine: str, dtype: str, data: str) -> dict:
     """Peak memory of this fresh process after one epoch, default threads, one engine."""
-    X, y = _mnist(n)
+    X, y = _load(data)
     if engine == "ours":
-        fit, compile_s, model = _ours(X, y, dtype, None, 1)
-        fit()
+        fit, compile_s, model = _ours(X, y, dtype, None)
+        fit(1)
         out = {"compile": compile_s, "threads": model.program.threads}  # type: ignore
     else:
-        _torch(X, y, dtype, None, 1)()
+        _torch(X, y, dtype, None)(1)
         import torch
 
         out = {"threads": torch.get_num_threads()}
@@ -175,10 +184,10 @@ def worker(kind: str, args: list[str]) -> dict:
     """One measurement in this (fresh) process; a missing package or data set is reported."""
     try:
         if kind == "side-by-side":
-            threads, n, epochs, rounds = args
-            return side_by_side(int(threads), int(n), int(epochs), int(rounds))
-        engine, dtype, n = args
-        return memory(engine, dtype, int(n))
+            threads, data, epochs, rounds = args
+            return side_by_side(int(threads), data, int(epochs), int(rounds))
+        engine, dtype, data = args
+        return memory(engine, dtype, data)
     except ImportError as e:
         return {"missing": getattr(e, "name", None) or str(e)}
     except Exception as e:  # a missing dataset (MissingDependency) and the like

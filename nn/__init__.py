@@ -16,7 +16,7 @@ model's graph can be stepped through, drawn and gradient-checked like any expres
 
 from __future__ import annotations
 
-from . import datasets, fit, keras, losses, nn, optim, version
+from . import datasets, fit, keras, losses, nn, optim, random, version
 from .datasets import digits, mnist, moons, read_idx, xor
 from .fit import History
 from .keras import Dense, Sequential
@@ -30,7 +30,7 @@ from .version import __version__ as __version__
 __all__ = [
     # modules
     "datasets", "losses", "optim",
-    "fit", "keras", "nn", "version",
+    "fit", "keras", "nn", "random", "version",
     # networks
     "Module", "Neuron", "Layer", "MLP",
     # Keras-style front

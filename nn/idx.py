@@ -30,12 +30,12 @@ MAX_BYTES = 1 << 30  # 1 GiB: full MNIST's largest file holds 47 MB
 _GZIP_RATIO = 1032  # deflate cannot expand data more than this
 
 
-def read_idx(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> np.ndarray:
+def read_idx(path: str | bytes | os.PathLike[str], max_bytes: int = MAX_BYTES) -> np.ndarray:
     """An IDX file as a numpy array of the shape and type its header declares.
 
     ``max_bytes`` bounds the data a header may declare (``DatasetError`` beyond it).
     """
-    name = os.fspath(path)
+    name = os.fsdecode(path)  # str, bytes or path-like, as open() takes
     gz = name.endswith(".gz")
     try:
         size = os.stat(path).st_size

@@ -42,7 +42,7 @@ AUTOGRAD = {
 NN = {
     "Module", "Neuron", "Layer", "MLP", "Sequential", "Dense", "History",
     "Optimizer", "SGD", "RMSprop", "Adam",
-    "AdamW", "keras", "fit", "nn", "version", "Tensor",
+    "AdamW", "keras", "fit", "nn", "random", "version", "Tensor",
     "mse", "binary_cross_entropy", "hinge", "cross_entropy", "softmax",
     "losses", "optim", "datasets", "xor", "moons", "digits", "mnist", "read_idx",
 }

@@ -92,8 +92,8 @@ class BatchProgram:
 
     def sync_from_values(self) -> None:
         """Read every parameter's ``.data`` into ``theta`` (after editing the Values)."""
-        self.theta[:] = np.fromiter((p.data for p in self.params), np.float64,
-                                    len(self.params))  # cast to float32 if so compiled
+        self.theta[:] = np.fromiter((p.data for p in self.params), self.dtype,
+                                    len(self.params))  # rounded to float32 if so compiled
 
     def sync_to_values(self) -> None:
         """Write ``theta`` into every parameter's ``.data`` (after training on arrays)."""

@@ -139,7 +139,13 @@ def metric_sums(names: list[str], kind: str, outs: np.ndarray, targets: np.ndarr
 
 def _sample_sum(result: Any, n: int, name: str) -> float:
     """A metric function's result summed over the batch's ``n`` samples."""
-    values = np.asarray(result, dtype=np.float64)
+    try:
+        if result is None:
+            raise TypeError
+        values = np.asarray(result, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ConfigError(f"metric {name!r} returned {result!r}; a metric function must "
+                          "return numbers: one per sample, or their mean") from None
     if values.ndim == 0 or values.shape[0] != n:
         if values.size == 0:
             raise ConfigError(f"metric {name!r} returned an empty result")

@@ -16,6 +16,7 @@ Called on arrays, a loss gives Keras' numbers as a :class:`~nn.tensor.Tensor`
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -28,9 +29,9 @@ from ..tensor import Tensor, as_array
 
 __all__ = ["BinaryCrossentropy", "CategoricalCrossentropy", "Loss", "MAE", "MSE",
            "MeanAbsoluteError", "MeanSquaredError", "SparseCategoricalCrossentropy",
-           "binary_crossentropy", "categorical_crossentropy", "deserialize", "get", "mae",
-           "mean_absolute_error", "mean_squared_error", "mse", "resolve", "serialize",
-           "sparse_categorical_crossentropy"]
+           "binary_crossentropy", "categorical_crossentropy", "check_logits", "deserialize",
+           "get", "mae", "mean_absolute_error", "mean_squared_error", "mse", "resolve",
+           "serialize", "sparse_categorical_crossentropy"]
 
 _EPS = 1e-7  # Keras' epsilon: probabilities are clipped to [eps, 1 - eps]
 _REDUCTIONS = ("sum_over_batch_size", "auto", "mean", "sum", "none", None)
@@ -288,6 +289,15 @@ def resolve(identifier: Any, where: str = "compile") -> str | Loss:
         f"{where}: loss {identifier!r} is not one of Keras' losses this package builds as a "
         f"graph (a loss function of your own is not supported); use one of "
         f"{', '.join(LOSSES)} or {', '.join(_CLASSES)}")
+
+
+def check_logits(loss: str | Loss, activation: str) -> None:
+    """Warn, as Keras does, when a loss told ``from_logits=True`` gets the outputs of a
+    softmax or sigmoid (probabilities, not logits): the model still trains, worse."""
+    if isinstance(loss, Loss) and loss.from_logits and activation in ("softmax", "sigmoid"):
+        warnings.warn(f"{loss.name} received from_logits=True, but the model's output comes "
+                      f"from a {activation} and so is not logits. Was this intended? (Use a "
+                      "linear last layer, or from_logits=False.)", UserWarning, stacklevel=3)
 
 
 def serialize(loss: str | Loss) -> str | dict[str, Any]:

@@ -290,67 +290,6 @@ class Sequential(Weights, Trainer, Layer):
         """The last layer's pre-activations (losses fuse softmax/sigmoid into them)."""
         return self.call_logits(xs)
 
-    # -- weights -------------------------------------------------------------------------
-
-    @property
-    def weights(self) -> list[Value]:  # type: ignore[override]
-        out: list[Value] = []
-        for layer in self.layers:
-            out += layer.weights
-        return out
-
-    @property
-    def trainable(self) -> bool:  # type: ignore[override]
-        return self._trainable
-
-    @trainable.setter
-    def trainable(self, value: bool) -> None:
-        self._trainable = bool(value)
-
-    @property
-    def trainable_weights(self) -> list[Value]:  # type: ignore[override]
-        if not self.trainable:
-            return []
-        out: list[Value] = []
-        for layer in self.layers:
-            out += layer.trainable_weights
-        return out
-
-    @property
-    def non_trainable_weights(self) -> list[Value]:  # type: ignore[override]
-        if not self.trainable:
-            return self.weights
-        out: list[Value] = []
-        for layer in self.layers:
-            out += layer.non_trainable_weights
-        return out
-
-    def weight_shapes(self) -> list[tuple[int, ...]]:
-        return [s for layer in self.layers for s in layer.weight_shapes()]
-
-    def _bind(self) -> None:
-        """Bind the optimizer to the trainable weights (again, after ``trainable`` changed)."""
-        assert self.optimizer is not None
-        weights = self.trainable_weights
-        if not weights and self.weights:
-            raise ConfigError(f"{self.name}: every weight is frozen (trainable=False), so "
-                              "there is nothing to train; set trainable=True on a layer")
-        self.optimizer.bind(weights)
-        self._bound = self.optimizer.params
-
-    def _check_optimizer(self, where: str) -> None:
-        """Before fit: rebind an optimizer compile bound, if the trainable weights changed."""
-        if self.optimizer is None:
-            raise ConfigError(f"{where}: call compile(optimizer, loss, metrics) first")
-        wanted = self.trainable_weights
-        if self.optimizer.params == wanted:
-            return
-        if self._bound is not None and self.optimizer.params is self._bound:
-            self._bind()
-            return
-        raise ConfigError(f"{where}: the optimizer is bound to other parameters than the "
-                          "model's trainable weights; compile the model again with it")
-
     # -- compile -------------------------------------------------------------------------
 
     def compile(self, optimizer: str | Optimizer | type[Optimizer] = "rmsprop",
@@ -378,6 +317,8 @@ class Sequential(Weights, Trainer, Layer):
             raise ConfigError("compile: the optimizer was made for other parameters; "
                               "create it with model.parameters() or with params=None")
         self.loss = keras_losses.resolve(loss, "compile")
+        if self.layers:
+            keras_losses.check_logits(self.loss, self.output_activation)
         # as logged: "acc" is "accuracy"; functions of the user's own under their names
         self.metrics, self._metric_fns = keras_metrics.resolve(metrics, "compile")
         if np.dtype(dtype) not in (np.float64, np.float32):

@@ -1,4 +1,5 @@
-"""Keras' weight arrays and files for ``Sequential``: ``count_params``, ``get_weights``/
+"""Keras' weights and files for ``Sequential``: which weights train (``trainable``, the
+optimizer bound to them), ``count_params``, ``get_weights``/
 ``set_weights`` (each layer's arrays, in order, as its ``weight_shapes()`` says), and
 ``save``, ``save_weights``, ``load_weights`` as one JSON file that ``load_model`` reads.
 """
@@ -11,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd import Value
 from autograd.errors import ConfigError
 
 from .losses import serialize
@@ -29,6 +31,72 @@ class Weights:
     dtype: np.dtype
     _width: Any  # Sequential's check that the model is built
     get_config: Any
+    name: str | None
+    _trainable: bool
+    _bound: list[Value] | None
+
+    # -- which weights, and which of them train -------------------------------------------
+
+    @property
+    def weights(self) -> list[Value]:  # type: ignore[override]
+        out: list[Value] = []
+        for layer in self.layers:
+            out += layer.weights
+        return out
+
+    @property
+    def trainable(self) -> bool:  # type: ignore[override]
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        self._trainable = bool(value)
+
+    @property
+    def trainable_weights(self) -> list[Value]:  # type: ignore[override]
+        if not self.trainable:
+            return []
+        out: list[Value] = []
+        for layer in self.layers:
+            out += layer.trainable_weights
+        return out
+
+    @property
+    def non_trainable_weights(self) -> list[Value]:  # type: ignore[override]
+        if not self.trainable:
+            return self.weights
+        out: list[Value] = []
+        for layer in self.layers:
+            out += layer.non_trainable_weights
+        return out
+
+    def weight_shapes(self) -> list[tuple[int, ...]]:
+        return [s for layer in self.layers for s in layer.weight_shapes()]
+
+    def _bind(self) -> None:
+        """Bind the optimizer to the trainable weights (again, after ``trainable`` changed)."""
+        assert self.optimizer is not None
+        weights = self.trainable_weights
+        if not weights and self.weights:
+            raise ConfigError(f"{self.name}: every weight is frozen (trainable=False), so "
+                              "there is nothing to train; set trainable=True on a layer")
+        self.optimizer.bind(weights)
+        self._bound = self.optimizer.params
+
+    def _check_optimizer(self, where: str) -> None:
+        """Before fit: rebind an optimizer compile bound, if the trainable weights changed."""
+        if self.optimizer is None:
+            raise ConfigError(f"{where}: call compile(optimizer, loss, metrics) first")
+        wanted = self.trainable_weights
+        if self.optimizer.params == wanted:
+            return
+        if self._bound is not None and self.optimizer.params is self._bound:
+            self._bind()
+            return
+        raise ConfigError(f"{where}: the optimizer is bound to other parameters than the "
+                          "model's trainable weights; compile the model again with it")
+
+    # -- Keras' arrays ---------------------------------------------------------------
 
     def count_params(self) -> int:
         """Every weight and bias of every layer."""

@@ -111,3 +111,18 @@ def test_fit_live_settings_are_checked():
     history = model.fit(X, labels, epochs=1, verbose=0)
     with pytest.raises(ConfigError, match="live=True"):
         history.save_html("never.html")
+
+
+def test_layers_without_weights_are_passed_over_and_a_nested_model_joins_by_path():
+    import nn
+    from autograd.lab.live.model_layers import layer_groups
+    from nn.keras import layers
+
+    inner = nn.keras.Sequential([layers.Dense(2, "tanh")], name="inner")
+    model = nn.keras.Sequential([layers.Flatten(input_shape=(2, 2)), layers.Dense(3, "relu"),
+                                 layers.Dropout(0.5), inner, layers.Dense(1)])
+    groups = layer_groups(model)
+    assert [(g.activation, len(g.params), g.units) for g in groups] == [
+        ("relu", 15, 3), ("tanh", 8, 2), ("linear", 3, 1)]
+    assert groups[1].name.startswith("inner/")
+    assert sum(len(g.params) for g in groups) == len(model.parameters())

@@ -128,6 +128,11 @@ def test_broken_gzip_streams_are_dataset_errors(tmp_path):
         assert path.name in str(info.value)
 
 
+def test_a_bytes_path_reads_as_a_str_path(tmp_path):
+    write_idx(tmp_path / "a-idx1-ubyte.gz", np.array([3, 1], np.uint8))
+    assert read_idx(os.fsencode(tmp_path / "a-idx1-ubyte.gz")).tolist() == [3, 1]
+
+
 def test_a_missing_file_or_a_folder_is_named(tmp_path):
     with pytest.raises(DatasetNotFound, match="does not exist"):
         read_idx(tmp_path / "nope-idx1-ubyte")

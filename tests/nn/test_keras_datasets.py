@@ -239,3 +239,51 @@ def test_damaged_ragged_streams_give_lists_or_a_dataset_error(data):
     except DatasetError:
         return
     assert len(out) == 3 and all(isinstance(r, list) for r in out)
+
+
+def npy_member(header_text, data=b""):
+    """An .npy file's bytes with the header text as given (padded as numpy pads it)."""
+    header = header_text.ljust(64 * ((len(header_text) + 11) // 64 + 1) - 10 - 1) + "\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + data
+
+
+@pytest.mark.parametrize("header, message", [
+    ("{'descr': '|u1', 'fortran_order': False, 'shape': (99999999, 784), }",
+     r"declares shape \(99999999, 784\).*limit 1,073,741,824"),
+    ("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 28, 28), }",
+     "its member holds 16"),
+    ("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 28, 28", "malformed .npy header"),
+    ("{'descr': 'zz', 'fortran_order': False, 'shape': (2,), }", "malformed .npy header"),
+    ("[" * 5000, "malformed .npy header"),
+])
+def test_npz_members_with_hostile_headers_are_refused_before_reading(tmp_path, header,
+                                                                     message):
+    huge = tmp_path / "huge.npz"
+    with zipfile.ZipFile(huge, "w") as z:
+        z.writestr("x_train.npy", npy_member(header, bytes(16)))
+        for key in ("y_train", "x_test", "y_test"):
+            z.writestr(f"{key}.npy", npy_member(
+                "{'descr': '|u1', 'fortran_order': False, 'shape': (1,), }", b"\x00"))
+    with pytest.raises(DatasetError, match=message):
+        mnist.load_data(huge)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_damaged_npz_files_give_arrays_or_a_dataset_error(tmp_path_factory, data):
+    import io
+
+    from nn.keras.datasets.cache import read_npz
+
+    buf = io.BytesIO()
+    np.savez(buf, x=np.arange(12, dtype=np.int32).reshape(3, 4), y=keras_format([[1], [2, 3]]))
+    raw = bytearray(buf.getvalue())
+    for _ in range(data.draw(st.integers(1, 6))):
+        raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+    file = tmp_path_factory.mktemp("npz") / "f.npz"
+    file.write_bytes(bytes(raw[:data.draw(st.integers(0, len(raw)))]))
+    try:
+        arrays = read_npz(file, ("x", "y"), "test", ragged=("y",))
+    except DatasetError:
+        return
+    assert set(arrays) == {"x", "y"}

@@ -78,6 +78,20 @@ def test_tensor_behaves_as_an_array():
     assert t.numpy()[0, 0] == 1.0  # .numpy() hands out a copy
 
 
+def test_tf_random_set_seed_makes_a_model_and_its_training_repeat():
+    def run():
+        tf.random.set_seed(42)
+        m = keras.Sequential([keras.layers.Dense(4, activation="relu", input_shape=(3,)),
+                              keras.layers.Dropout(0.5), keras.layers.Dense(1)])
+        m.compile(optimizer="adam", loss="mse")
+        x = np.arange(30.0).reshape(10, 3) / 30
+        m.fit(x, x.sum(axis=1), epochs=2, batch_size=4, verbose=0)
+        return m.get_weights()
+
+    for a, b in zip(run(), run()):
+        assert np.array_equal(a, b)
+
+
 def test_versions_where_tutorials_print_them():
     assert nn.__version__ == tf.keras.__version__ == tf.version.VERSION
     assert tf.version.VERSION.count(".") == 2

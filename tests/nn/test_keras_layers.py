@@ -291,8 +291,12 @@ def test_gradients_through_every_layer_kind_match_finite_differences(seed):
     rng = np.random.default_rng(seed)
     x = rng.normal(size=4).tolist()
     mask = model.draw_noise(rng, 1)[0].tolist()  # a training sample's dropout mask
+    if not any(mask):  # all dropped: the nested ReLU would sit on its kink (input 0, bias 0)
+        mask[0] = 2.0  # kept, scaled by 1 / (1 - rate)
     target = np.eye(3)[seed % 3].tolist()
     params = model.parameters()
+    for p in params:  # off ReLU's kink: zero biases on dropped inputs would sit on it
+        p.data += float(rng.normal(0, 0.1))
     fn = sample_fn(model)
 
     def loss_at(values: list[float]) -> float:
@@ -307,3 +311,24 @@ def test_gradients_through_every_layer_kind_match_finite_differences(seed):
     grads = [p.grad for p in params]
     expected = numgrad(loss_at, start)
     np.testing.assert_allclose(grads, expected, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("name, mean_abs", [
+    ("normal", 0.05 * (2 / np.pi) ** 0.5), ("uniform", 0.025), ("random_normal", 0.0399),
+    ("glorot_normal", None), ("he_normal", None), ("lecun_uniform", None), ("zeros", 0.0),
+    ("truncated_normal", None)])
+def test_keras_kernel_initializers(name, mean_abs):
+    layer = layers.Dense(200, kernel_initializer=name, seed=0)
+    layer.build((None, 100))
+    kernel, bias = layer.get_weights()
+    assert (bias == 0).all() and kernel.shape == (100, 200)
+    if mean_abs is not None:
+        assert abs(np.abs(kernel).mean() - mean_abs) < 0.002
+    if name == "truncated_normal":
+        assert np.abs(kernel).max() <= 0.1
+    if name == "he_normal":
+        assert abs(kernel.std() - (2 / 100) ** 0.5) < 0.01
+    again = layers.Dense.from_config(layer.get_config())
+    assert again.kernel_initializer == name
+    with pytest.raises(ConfigError, match="kernel_regularizer is not supported"):
+        layers.Dense(2, kernel_regularizer="l2")

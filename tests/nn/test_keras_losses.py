@@ -253,3 +253,24 @@ def test_from_logits_with_dropout_is_the_same_on_both_engines():
     assert h1["loss"] == pytest.approx(h2["loss"], rel=1e-9)
     for a, b in zip(w1, w2):
         assert np.allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def test_from_logits_on_probabilities_warns_as_keras():
+    import warnings
+
+    probs = keras.Sequential([keras.layers.Dense(3, activation="softmax", input_shape=(2,))])
+    with pytest.warns(UserWarning, match="from_logits=True, but the model's output comes from "
+                                         "a softmax"):
+        probs.compile(optimizer="adam",
+                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    nested = keras.Sequential([keras.layers.Dense(3, input_shape=(2,)),
+                               keras.layers.Softmax()])
+    with pytest.warns(UserWarning, match="softmax"):
+        nested.compile(optimizer="adam",
+                       loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+    logits = keras.Sequential([keras.layers.Dense(3, input_shape=(2,))])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        logits.compile(optimizer="adam",
+                       loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        probs.compile(optimizer="adam", loss="sparse_categorical_crossentropy")

@@ -107,3 +107,15 @@ def test_bad_metrics_are_refused_with_the_valid_names():
         model.compile(optimizer="sgd", loss="mse", metrics="mae")
     with pytest.raises(ConfigError, match="a metric must be"):
         model.compile(optimizer="sgd", loss="mse", metrics=[3])
+
+
+def test_a_metric_function_returning_no_number_is_named():
+    def forgot_return(y_true, y_pred):
+        (y_true - y_pred) ** 2
+
+    x, y = binary_problem()
+    model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid", input_shape=(2,))])
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=[forgot_return])
+    with pytest.raises(ConfigError, match="metric 'forgot_return' returned None; a metric "
+                                          "function must return numbers"):
+        model.fit(x, y, epochs=1, verbose=0)

@@ -1,8 +1,10 @@
 """The layers of a model as the live view sees them: name, activation, parameters.
 
 Read by duck typing, so it fits nn's ``MLP`` and ``Sequential`` and micrograd's own
-``MLP`` alike (``model.layers[i].neurons[j].w`` and ``.b``); any other model is one
-group of all its parameters, drawn without per-layer activity.
+``MLP`` alike (``model.layers[i].neurons[j].w`` and ``.b``); layers without parameters
+(``Dropout``, ``Flatten``, an activation) are passed over and a nested model's layers
+join its parent's; any other model is one group of all its parameters, drawn without
+per-layer activity.
 
 >>> from autograd import Value
 >>> class Neuron:
@@ -53,21 +55,40 @@ def _neuron_params(neuron: Any) -> list[Value]:
 
 def layer_groups(model: Any) -> list[LayerGroup]:
     """The model's layers, input side first; one "model" group when it has no layer list."""
-    layers = getattr(model, "layers", None)
-    groups: list[LayerGroup] = []
-    if isinstance(layers, (list, tuple)):
-        for i, layer in enumerate(layers):
-            neurons = getattr(layer, "neurons", None)
-            if not isinstance(neurons, (list, tuple)) or not neurons:
-                groups = []
-                break
-            params = [p for n in neurons for p in _neuron_params(n)]
-            name = getattr(layer, "name", None) or f"layer {i + 1}"
-            groups.append(LayerGroup(name, _activation(layer, neurons[0]), params, len(neurons)))
+    groups = _groups(model)
     if groups:
         return groups
     params = model_parameters(model)
     return [LayerGroup("model", None, params, 0)]
+
+
+def _groups(model: Any) -> list[LayerGroup] | None:
+    """One group per layer with neurons, or None when some layer cannot be read so."""
+    layers = getattr(model, "layers", None)
+    if not isinstance(layers, (list, tuple)):
+        return None
+    groups: list[LayerGroup] = []
+    for i, layer in enumerate(layers):
+        neurons = getattr(layer, "neurons", None)
+        if isinstance(neurons, (list, tuple)) and neurons:
+            params = [p for n in neurons for p in _neuron_params(n)]
+            name = getattr(layer, "name", None) or f"layer {i + 1}"
+            groups.append(LayerGroup(name, _activation(layer, neurons[0]), params, len(neurons)))
+        elif isinstance(getattr(layer, "layers", None), (list, tuple)):
+            inner = _groups(layer)  # a model inside the model: its layers, by path
+            if inner is None:
+                return None
+            outer = getattr(layer, "name", None) or f"layer {i + 1}"
+            groups.extend(LayerGroup(f"{outer}/{g.name}", g.activation, g.params, g.units)
+                          for g in inner)
+        elif _has_parameters(layer):
+            return None
+    return groups
+
+
+def _has_parameters(layer: Any) -> bool:
+    get = getattr(layer, "parameters", None)
+    return bool(list(get())) if callable(get) else bool(getattr(layer, "weights", None))
 
 
 def model_parameters(model: Any) -> list[Value]:

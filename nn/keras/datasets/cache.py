@@ -13,6 +13,7 @@ import os
 import zipfile
 import zlib
 from pathlib import Path
+from tokenize import TokenError
 
 import numpy as np
 from numpy.lib import format as npy
@@ -70,10 +71,15 @@ def _member(archive: zipfile.ZipFile, key: str, file: Path, where: str,
             max_bytes: int, ragged: bool) -> np.ndarray:
     info = archive.getinfo(f"{key}.npy")
     with archive.open(info) as f:
-        version = npy.read_magic(f)
-        read_header = npy.read_array_header_1_0 if version == (1, 0) else \
-            npy.read_array_header_2_0
-        shape, fortran, dtype = read_header(f)
+        try:  # numpy parses the header's text (a dict literal); any failure is the file's
+            version = npy.read_magic(f)
+            read_header = npy.read_array_header_1_0 if version == (1, 0) else \
+                npy.read_array_header_2_0
+            shape, fortran, dtype = read_header(f)
+        except (ValueError, TypeError, SyntaxError, TokenError, MemoryError,
+                RecursionError) as e:
+            raise DatasetError(f"{where}: {file} {key!r} has a malformed .npy header: "
+                               f"{type(e).__name__}: {e}") from None
         if dtype.hasobject and ragged and len(shape) == 1:
             size = info.file_size - f.tell()
             if size > max_bytes // 4:  # lists of ints take far more memory than their bytes

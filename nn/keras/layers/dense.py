@@ -24,19 +24,22 @@ from autograd.errors import ConfigError
 from ...layers import ACTIVATIONS, Neuron, activate, check_count, check_name, make_rng
 from ...module import Module
 from .base import Layer, Shape
+from .initializers import INITIALIZERS, draw
 
 __all__ = ["DENSE_ACTIVATIONS", "Dense", "activation_name", "flat_width"]
 
 DENSE_ACTIVATIONS = [*ACTIVATIONS, "softmax"]
 # The public attributes the constructors set: with no others, the parameters are exactly
 # the neurons' w and b
-_ATTRS = frozenset({"units", "activation", "name", "neurons"})
+_ATTRS = frozenset({"units", "activation", "name", "neurons", "kernel_initializer"})
 _NEURON = frozenset({"w", "b", "activation", "nonlin"})
 
 
 def _plain(obj: Any, names: frozenset[str]) -> bool:
     return all(k.startswith("_") or k in names for k in vars(obj))
-_INITIALIZERS = {"glorot_uniform": "xavier", "he_uniform": "he"}
+_NEURON_INITS = {"glorot_uniform": "xavier", "he_uniform": "he"}  # Neuron draws these itself
+_UNSUPPORTED = ("kernel_regularizer", "bias_regularizer", "activity_regularizer",
+                "kernel_constraint", "bias_constraint")
 
 
 def activation_name(activation: Any, where: str) -> str:
@@ -61,21 +64,27 @@ class Dense(Layer):
     _config_keys = ("units", "activation")
     _weight_names = ("kernel", "bias")
 
-    def __init__(self, units: int, activation: str | None = None,
+    def __init__(self, units: int, activation: Any = None,
                  seed: int | random.Random | None = None,
                  kernel_initializer: str = "glorot_uniform", use_bias: bool = True,
-                 **kwargs: Any) -> None:
+                 bias_initializer: str = "zeros", **kwargs: Any) -> None:
+        for key in _UNSUPPORTED:  # Keras' options that would change the arithmetic
+            if kwargs.pop(key, None) is not None:
+                raise ConfigError(f"Dense: {key} is not supported (leave it None)")
         super().__init__(**kwargs)
         self.units = check_count(units, "units", "Dense")
         self.activation = activation_name(activation, "Dense")
         if use_bias is not True:
             raise ConfigError("Dense: use_bias=False is not supported (every unit has a bias)")
+        if bias_initializer != "zeros":
+            raise ConfigError(f"Dense: bias_initializer must be 'zeros', got "
+                              f"{bias_initializer!r}")
         if self._declared is not None:
             flat_width(self._declared, f"Dense({self.units})")
         self.neurons: list[Neuron] = []
         self._seed = seed
-        self._init = _INITIALIZERS[check_name(kernel_initializer, list(_INITIALIZERS),
-                                              "kernel_initializer", "Dense")]
+        self.kernel_initializer = check_name(kernel_initializer, list(INITIALIZERS),
+                                             "kernel_initializer", "Dense")
 
     @property
     def output_activation(self) -> str:  # type: ignore[override]
@@ -99,8 +108,13 @@ class Dense(Layer):
         super().build(input_shape)
         nin = self.input_shape[1]
         rng = make_rng(self._seed) if self._seed is not None or rng is None else rng
-        self.neurons = [Neuron(nin, activation="linear", init=self._init, seed=rng,
+        init = _NEURON_INITS.get(self.kernel_initializer)
+        self.neurons = [Neuron(nin, activation="linear", init=init or "uniform", seed=rng,
                                fan_out=self.units) for _ in range(self.units)]
+        if init is None:  # Keras' other initializers: drawn here, from the same generator
+            for n in self.neurons:
+                for p, x in zip(n.w, draw(self.kernel_initializer, rng, nin, self.units)):
+                    p.data = x
 
     @property
     def weights(self) -> list[Value]:
@@ -144,8 +158,8 @@ class Dense(Layer):
 
     def get_config(self) -> dict[str, Any]:
         out = super().get_config()
-        if self._init != "xavier":
-            out["kernel_initializer"] = "he_uniform"
+        if self.kernel_initializer != "glorot_uniform":
+            out["kernel_initializer"] = self.kernel_initializer
         return out
 
     def __repr__(self) -> str:
