@@ -81,12 +81,13 @@ def need_function(name: str, fn: Any) -> None:
 
 def run(name: str, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """``fn(*args, **kwargs)``: the learner's code, or a grader running it. Its
-    NotImplementedError is left as it is (the answer is not written yet); ``fn`` not a
-    function, or any other exception, becomes the diagnosis ``{what} raised Type: message``."""
+    NotImplementedError (the answer is not written yet) and ModuleNotFoundError (numpy
+    missing, say) are left as they are; ``fn`` not a function, or any other exception,
+    becomes the diagnosis ``{what} raised Type: message``."""
     need_function(name, fn)
     try:
         return fn(*args, **kwargs)
-    except NotImplementedError:
+    except (NotImplementedError, ModuleNotFoundError):  # not written yet; a missing package
         raise
     except Exception as exc:
         raise fail(name, [f"{what} raised {type(exc).__name__}: {exc}"]) from exc
