@@ -13,11 +13,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..check.hand_mistakes import fmt, same_to_4
+from ..errors import OptionError
 
-__all__ = ["LANGS", "Exercise", "Text", "as_number", "call", "fail", "near_words",
+__all__ = ["LANGS", "Exercise", "Text", "as_number", "call", "check_lang", "fail", "near_words",
            "need_function", "number", "run"]
 
 LANGS = ("en", "zh")  # the notebook's languages
+
+
+def check_lang(lang: Any) -> str:
+    """``lang`` when it is one of :data:`LANGS`, else ``OptionError`` (a ValueError)."""
+    if lang not in LANGS:
+        raise OptionError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    return lang
 
 
 @dataclass(frozen=True)
@@ -28,7 +36,7 @@ class Text:
     zh: str
 
     def __getitem__(self, lang: str) -> str:
-        return str(getattr(self, lang))
+        return str(getattr(self, check_lang(lang)))
 
 
 @dataclass(frozen=True)

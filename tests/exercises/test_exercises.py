@@ -220,3 +220,5 @@ def test_unknown_names_are_refused() -> None:
                                          "neuron, op, layer"):
         exercises.check("nope", None)
     assert exercises.hints("neuron", "zh")[0].startswith("`o = tanh(n)`")
+    with pytest.raises(ValueError, match="lang must be one of en, zh, got 'fr'"):
+        exercises.hints("neuron", "fr")
