@@ -402,11 +402,10 @@ class Adam(Optimizer):
         tmp *= g
         np.multiply(state0[1], b2, out=v)
         v += tmp
-        np.sqrt(v, out=tmp)
-        tmp /= correction
-        tmp += self.eps
-        np.divide(m, tmp, out=tmp)  # m_hat / (sqrt(v_hat) + eps), up to step_size
-        tmp *= step_size
+        np.sqrt(v, out=tmp)  # m_hat / (sqrt(v_hat) + eps) is, over c = sqrt(v)'s correction,
+        tmp += self.eps * correction  # m / ((sqrt(v) + eps * c) / c): one pass fewer
+        np.divide(m, tmp, out=tmp)
+        tmp *= step_size * correction
         np.subtract(x0, tmp, out=x)
 
 
