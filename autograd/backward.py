@@ -106,29 +106,29 @@ def backward(root: Node, grad: Any = 1.0) -> None:
     leaves: list[Node] = []
     stack, kept, olds = [root], [], []
     guard = InterruptGuard()
-    with WALK_LOCK:
-        try:
-            guard.hold()
-            if MODES.anomaly_check is not None or _live_hooks:
-                nodes = topo_order(root)
-                if MODES.anomaly_check is not None or _has_hooks(nodes):
-                    grads = propagate(nodes, root, grad)
-                    nodes = [node for node in nodes if node in grads]
-                    olds = [node.grad for node in nodes]
-                    kept = nodes
-                    _commit(nodes, [grads[node] for node in nodes])
-                    return
-            visit(order, leaves, stack, kept, olds)  # every grad is now the walk's 0.0 mark
-            root.grad = grad
-            chain_rule(order)
-            _commit(kept, olds)  # this call's gradients plus the old ones
-        except BaseException:  # a failing rule, Ctrl-C: leave every .grad as it was
-            guard.closing = True  # a plain store: no Ctrl-C can land before it
-            rollback(order + leaves, stack, kept, olds)
-            raise
-        finally:
-            guard.closing = True
-            guard.release()
+    guard.hold(WALK_LOCK)  # Ctrl-C held until open(); the lock is ours until release()
+    try:
+        guard.open()
+        if MODES.anomaly_check is not None or _live_hooks:
+            nodes = topo_order(root)
+            if MODES.anomaly_check is not None or _has_hooks(nodes):
+                grads = propagate(nodes, root, grad)
+                nodes = [node for node in nodes if node in grads]
+                olds = [node.grad for node in nodes]
+                kept = nodes
+                _commit(nodes, [grads[node] for node in nodes])
+                return
+        visit(order, leaves, stack, kept, olds)  # every grad is now the walk's 0.0 mark
+        root.grad = grad
+        chain_rule(order)
+        _commit(kept, olds)  # this call's gradients plus the old ones
+    except BaseException:  # a failing rule, Ctrl-C: leave every .grad as it was
+        guard.closing = True  # a plain store: no Ctrl-C can land before it
+        rollback(order + leaves, stack, kept, olds)
+        raise
+    finally:
+        guard.closing = True
+        guard.release(WALK_LOCK)
 
 
 def _has_hooks(order: list[Node]) -> bool:

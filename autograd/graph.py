@@ -253,18 +253,18 @@ def topo_order(root: Node) -> list[Node]:
     order: list[Node] = []
     stack, kept, olds = [root], [], []
     guard = InterruptGuard()
-    with WALK_LOCK:
-        try:
-            guard.hold()
-            visit(order, order, stack, kept, olds, readers=True)
-            _unmark(order, kept, olds)
-        except BaseException:
-            guard.closing = True  # from here a Ctrl-C waits for release (no call before it)
-            rollback(order, stack, kept, olds)
-            raise
-        finally:
-            guard.closing = True
-            guard.release()
+    guard.hold(WALK_LOCK)
+    try:
+        guard.open()
+        visit(order, order, stack, kept, olds, readers=True)
+        _unmark(order, kept, olds)
+    except BaseException:
+        guard.closing = True  # from here a Ctrl-C waits for release (no call before it)
+        rollback(order, stack, kept, olds)
+        raise
+    finally:
+        guard.closing = True
+        guard.release(WALK_LOCK)
     return order
 
 
@@ -306,11 +306,14 @@ class InterruptGuard:
     Python runs signal handlers between bytecodes, so a second Ctrl-C could otherwise
     land in the ``except`` clause before the rollback starts. The guard's handler is
     installed for the walk (main thread only, and only over Python's default handler;
-    elsewhere no ``KeyboardInterrupt`` can arrive or the user's handler decides). Use::
+    elsewhere no ``KeyboardInterrupt`` can arrive or the user's handler decides). The
+    guard also takes and gives back the walk's lock while every Ctrl-C is held, so no
+    interrupt can leave the lock taken (``with lock:`` has such a window). Use::
 
         guard = InterruptGuard()
+        guard.hold(WALK_LOCK)  # Ctrl-C held from here; the lock is ours
         try:
-            guard.hold()
+            guard.open()  # from here the first Ctrl-C raises (one held meanwhile, now)
             ...  # the walk
         except BaseException:
             guard.closing = True  # a plain store: no Ctrl-C can land before it
@@ -318,7 +321,7 @@ class InterruptGuard:
             raise
         finally:
             guard.closing = True
-            guard.release()
+            guard.release(WALK_LOCK)
     """
 
     __slots__ = ("installed", "fired", "closing", "pending")
@@ -326,12 +329,22 @@ class InterruptGuard:
     def __init__(self) -> None:
         self.installed = self.fired = self.closing = self.pending = False
 
-    def hold(self) -> None:
-        """Install the handler in the main thread while SIGINT has Python's default one."""
-        if _thread.get_ident() != _MAIN or _signal.getsignal(_signal.SIGINT) is not _DEFAULT:
-            return
-        self.installed = True  # first: release restores even if a Ctrl-C lands right here
-        _signal.signal(_signal.SIGINT, self._on_sigint)
+    def hold(self, lock: Any) -> None:
+        """Hold every Ctrl-C (the handler goes in, in the main thread, over Python's default
+        one), then take ``lock``. A Ctrl-C before the handler is in raises with nothing
+        taken; once it is in, the Python handler that runs is this guard's."""
+        self.closing = True
+        if _thread.get_ident() == _MAIN and _signal.getsignal(_signal.SIGINT) is _DEFAULT:
+            self.installed = True
+            _signal.signal(_signal.SIGINT, self._on_sigint)
+        lock.acquire()
+
+    def open(self) -> None:
+        """From here the first Ctrl-C raises at once; one held during the set-up, now."""
+        self.closing = False
+        if self.pending:
+            self.pending, self.fired = False, True
+            raise KeyboardInterrupt
 
     def _on_sigint(self, signum: int, frame: Any) -> None:
         if self.fired or self.closing:
@@ -340,8 +353,10 @@ class InterruptGuard:
         self.fired = True
         raise KeyboardInterrupt
 
-    def release(self) -> None:
-        """Put Python's handler back; a Ctrl-C held after a clean finish is raised now."""
+    def release(self, lock: Any) -> None:
+        """Give ``lock`` back while Ctrl-C is still held, then put Python's handler back; a
+        Ctrl-C held after a clean finish is raised now."""
+        lock.release()
         if not self.installed:
             return
         _signal.signal(_signal.SIGINT, _DEFAULT)

@@ -60,6 +60,7 @@ def blas_line() -> str:
         from threadpoolctl import threadpool_info
     except ImportError:
         return "BLAS threads: unknown (threadpoolctl not installed)"
+    import numpy  # noqa: F401  (its BLAS is seen only once loaded)
     libs = [f"{i.get('internal_api')} {i.get('version') or ''} {i['num_threads']} threads"
             .replace("  ", " ") for i in threadpool_info() if i.get("user_api") == "blas"]
     return "BLAS: " + (", ".join(libs) if libs else "none found")

@@ -170,8 +170,12 @@ def _local(g: HandGrad) -> str | None:
 
 def _unknown(g: HandGrad) -> str:
     if g.terms and all(t.upstream == 0 for t in g.terms):
-        return (f"every gradient upstream of {g.name} is 0, so nothing flows back to it: "
-                f"its gradient is 0")
+        if same_to_4(g.true, 0.0):
+            return (f"every gradient upstream of {g.name} is 0, so nothing flows back to it: "
+                    f"its gradient is 0")
+        return (f"the gradients you set upstream of {g.name} are 0, so the sum above is 0, "
+                f"but its gradient is {fmt(g.true)}: set those first, working down from the "
+                f"output")
     return "no simple pattern: compute the sum above"
 
 

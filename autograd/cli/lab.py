@@ -83,8 +83,8 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
     if args.site:
         return _site(args)
-    expr, root, _ = read_inputs(args.expr, args.vars)
-    state = LabState(root, title=expr.text, rankdir=args.rankdir, lr=args.lr, expr=expr.text)
+    expr, _, values = read_inputs(args.expr, args.vars)
+    state = LabState.from_expression(expr.text, values, rankdir=args.rankdir, lr=args.lr)
     server = LabServer(state, port=args.port, quiz=args.quiz, hide=args.hide)
     try:
         server.run(open_browser=False if args.no_browser else None)

@@ -1,9 +1,11 @@
-"""``autograd exercises -o FILE.ipynb [--lang en|zh] [--solutions]``: write the backprop
-exercise notebook; ``--list`` prints the exercises instead."""
+"""``autograd exercises -o FILE.ipynb [--lang en|zh] [--solutions] [--force]``: write the
+backprop exercise notebook (never over an existing file without ``--force``); ``--list``
+prints the exercises instead."""
 
 from __future__ import annotations
 
 import argparse
+import os
 
 from .usage import UsageError
 
@@ -21,6 +23,8 @@ def add_exercise_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--solutions", action="store_true",
                    help="fill the answer cells with the solutions (between nbgrader's "
                         "BEGIN/END SOLUTION markers)")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite FILE.ipynb when it exists (the answers in it are lost)")
     p.add_argument("--list", action="store_true", help="list the exercises and exit")
 
 
@@ -37,6 +41,9 @@ def cmd_exercises(args: argparse.Namespace) -> int:
                          "(or --list to see the exercises)")
     if not args.output.endswith(".ipynb"):
         raise UsageError(f"the notebook's name must end in .ipynb, got {args.output!r}")
+    if os.path.lexists(args.output) and not args.force:
+        raise UsageError(f"{args.output!r} exists, and the answers in it would be lost; "
+                         "choose another name, or pass --force to overwrite it")
     path = write_notebook(args.output, lang=args.lang, solutions=args.solutions)
     what = "with solutions" if args.solutions else "answer cells raise NotImplementedError"
     print(f"wrote {path} ({len(EXERCISES)} exercises, {args.lang}, {what}); open it with: "

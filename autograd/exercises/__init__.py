@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..lazy import as_missing_dependency
 from .exercise import LANGS, Exercise, Text
 from .notebook import notebook, write_notebook
 from .table import EXERCISES, get
@@ -34,8 +35,16 @@ __all__ = ["EXERCISES", "LANGS", "Exercise", "Text", "check", "get", "hints", "n
 def check(name: str, answer: Any) -> str:
     """Grade ``answer`` for exercise ``name``: a line saying it is right, else
     ``AssertionError`` with what is wrong and why (``NotImplementedError`` from an answer
-    not written yet passes through)."""
-    return get(name).checker(answer)
+    not written yet passes through). An exercise that needs numpy says so where it is
+    missing (``MissingDependency``)."""
+    exercise = get(name)
+    try:
+        return exercise.checker(answer)
+    except ModuleNotFoundError as err:
+        missing = as_missing_dependency(err, f"exercise {name!r}")
+        if missing is None:
+            raise
+        raise missing from None
 
 
 def hints(name: str, lang: str = "en") -> list[str]:

@@ -13,11 +13,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..check.hand_mistakes import fmt, same_to_4
+from ..errors import OptionError
 
-__all__ = ["LANGS", "Exercise", "Text", "as_number", "call", "fail", "near_words",
+__all__ = ["LANGS", "Exercise", "Text", "as_number", "call", "check_lang", "fail", "near_words",
            "need_function", "number", "run"]
 
 LANGS = ("en", "zh")  # the notebook's languages
+
+
+def check_lang(lang: Any) -> str:
+    """``lang`` when it is one of :data:`LANGS`, else ``OptionError`` (a ValueError)."""
+    if lang not in LANGS:
+        raise OptionError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    return lang
 
 
 @dataclass(frozen=True)
@@ -28,7 +36,7 @@ class Text:
     zh: str
 
     def __getitem__(self, lang: str) -> str:
-        return str(getattr(self, lang))
+        return str(getattr(self, check_lang(lang)))
 
 
 @dataclass(frozen=True)
@@ -81,12 +89,13 @@ def need_function(name: str, fn: Any) -> None:
 
 def run(name: str, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """``fn(*args, **kwargs)``: the learner's code, or a grader running it. Its
-    NotImplementedError is left as it is (the answer is not written yet); ``fn`` not a
-    function, or any other exception, becomes the diagnosis ``{what} raised Type: message``."""
+    NotImplementedError (the answer is not written yet) and ModuleNotFoundError (numpy
+    missing, say) are left as they are; ``fn`` not a function, or any other exception,
+    becomes the diagnosis ``{what} raised Type: message``."""
     need_function(name, fn)
     try:
         return fn(*args, **kwargs)
-    except NotImplementedError:
+    except (NotImplementedError, ModuleNotFoundError):  # not written yet; a missing package
         raise
     except Exception as exc:
         raise fail(name, [f"{what} raised {type(exc).__name__}: {exc}"]) from exc

@@ -13,9 +13,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..errors import OptionError
 from ..files import write_atomic
-from .exercise import LANGS, Exercise, Text
+from .exercise import Exercise, Text, check_lang
 from .table import EXERCISES
 
 __all__ = ["notebook", "write_notebook"]
@@ -63,8 +62,7 @@ def _cells(k: int, ex: Exercise, lang: str, solutions: bool) -> list[dict[str, A
 
 def notebook(lang: str = "en", solutions: bool = False) -> dict[str, Any]:
     """The exercise notebook as nbformat 4 JSON data, in ``lang`` (``"en"`` or ``"zh"``)."""
-    if lang not in LANGS:
-        raise OptionError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    check_lang(lang)
     cells = [_markdown("title", f"# {TITLE[lang]}\n\n{INTRO[lang]}"),
              _code("setup", SETUP, {"solution": False, "grade": False, "locked": True})]
     for k, ex in enumerate(EXERCISES, 1):

@@ -73,14 +73,15 @@ _OPTIONS = ("title", "rankdir", "collapse", "max_nodes", "lr", "params")
 def lab_state(root_or_expr: Value | str, /, **kwargs: Any) -> LabState:
     """The lab's state for a graph (a ``Value``; keywords are options: ``rankdir``,
     ``collapse``, ``lr``, ``params``, ``title``, ``max_nodes``) or for an expression
-    (text; keywords are its variables' values)."""
+    (text; keywords are its variables' values, each a finite number, and those options)."""
     from .state import LabState
 
     if isinstance(root_or_expr, str):
         from ..expr import parse
 
-        expr = parse(root_or_expr)
-        return LabState(expr.evaluate(kwargs), title=expr.text, expr=expr.text)
+        used = parse(root_or_expr).variables  # a variable may be called lr or title, too
+        options = {k: kwargs.pop(k) for k in list(kwargs) if k in _OPTIONS and k not in used}
+        return LabState.from_expression(root_or_expr, kwargs, **options)
     if not hasattr(root_or_expr, "grad") or not hasattr(root_or_expr, "children"):
         raise InputTypeError(f"lab expects a Value or an expression string, got "
                              f"{root_or_expr!r} ({type(root_or_expr).__name__})")

@@ -73,12 +73,8 @@ def save_site(expr: str, folder: str | os.PathLike[str], /, *, quiz: bool = Fals
     returns the path of its ``index.html``. ``quiz`` opens it in predict mode; ``hide``
     names controls not shown; ``pyodide`` is npm's pyodide package folder (see
     :func:`find_pyodide`). Needs Graphviz's ``dot`` here, to lay the graph out once."""
-    from ..expr import parse
-
+    state = LabState.from_expression(expr, values, rankdir=rankdir, lr=lr)
     source = find_pyodide(pyodide)
-    parsed = parse(expr)
-    state = LabState(parsed.evaluate(values), title=parsed.text, expr=parsed.text,
-                     rankdir=rankdir, lr=lr)
     root = Path(folder)
     if root.exists() and not root.is_dir():
         raise OptionError(f"--site: {os.fspath(folder)!r} is a file; give a folder")
@@ -91,7 +87,7 @@ def save_site(expr: str, folder: str | os.PathLike[str], /, *, quiz: bool = Fals
         shutil.copyfile(source / name, root / "pyodide" / name)
     write_atomic(root / "autograd.zip", _package_zip())
     write_atomic(root / "site_worker.js", asset("site_worker.js"))
-    spec = {"expr": parsed.text, "values": state.values(), "lr": state.lr,
+    spec = {"expr": state.expr, "values": state.values(), "lr": state.lr,
             "layout": state.layout.to_json(svg=False)}
     data = {"model": initial_model(state.scene(svg=True), quiz, controls(hide)),
             "site": {"pyodide": "pyodide/", "package": "autograd.zip", "worker": "site_worker.js",

@@ -17,11 +17,8 @@ __all__ = ["site_state", "start"]
 
 def site_state(spec: dict[str, Any]) -> LabState:
     """The lab's state from a site's spec: ``expr``, ``values``, ``lr`` and ``layout``."""
-    from ..expr import parse
-
-    expr = parse(spec["expr"])
-    return LabState(expr.evaluate(spec["values"]), title=expr.text, expr=expr.text,
-                    lr=spec.get("lr", 0.1), layout=Layout.from_json(spec["layout"]))
+    return LabState.from_expression(spec["expr"], spec["values"], lr=spec.get("lr", 0.1),
+                                     layout=Layout.from_json(spec["layout"]))
 
 
 def start(spec_text: str) -> Callable[[str], str]:

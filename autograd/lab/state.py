@@ -84,6 +84,24 @@ class LabState:
         self.version = 0
         self._compute()
 
+    @classmethod
+    def from_expression(cls, text: str, values: Mapping[str, Any], **options: Any) -> LabState:
+        """The lab of an expression with its inputs' ``values``, numbers people give: each a
+        finite number (else ``OptionError`` naming it) for a variable the expression uses
+        (as on the command line); ``options`` (``rankdir``, ``lr``...) as for a graph."""
+        from ..expr import parse
+        from ..expr.names import read_bindings
+
+        expr = parse(text)
+        numbers: dict[str, Any] = {}
+        for name, value in read_bindings(values).items():
+            if name not in expr.variables:
+                uses = ", ".join(expr.variables) or "no variables"
+                raise OptionError(f"lab: {name!r} is not a variable of {expr.text!r}; it uses "
+                                  f"{uses}")
+            numbers[name] = value if hasattr(value, "grad") else checked(name, value)
+        return cls(expr.evaluate(numbers), **{"title": expr.text, **options}, expr=expr.text)
+
     @property
     def lr(self) -> float:
         """The gradient step's learning rate: a finite number in (0, ``MAX_LR``]."""

@@ -136,6 +136,18 @@ def test_a_gradient_where_nothing_flows_back_is_0() -> None:
     assert "every gradient upstream of a is 0, so nothing flows back to it" in str(report)
 
 
+def test_a_gradient_whose_upstream_was_left_at_0_is_not_called_0() -> None:
+    x, w = Value(0.5, label="x"), Value(-1.0, label="w")
+    o = (x * w).tanh()
+    o.label = "o"
+    o.grad, x.grad = 1.0, float("inf")  # x*w left at 0, so the sum for x is 0; x's is not
+    report = check_hand_grads(o)
+    assert report["x"].kind == "unknown"
+    assert ("the gradients you set upstream of x are 0, so the sum above is 0, but its "
+            "gradient is -0.7864: set those first") in str(report)
+    assert "nothing flows back" not in str(report)
+
+
 def test_micrograd_style_nodes_are_checked_through_their_closure() -> None:
     def exp(x):  # micrograd's way of adding an op
         out = Value(math.exp(x.data), (x,), "exp")

@@ -88,7 +88,9 @@ def raised_inside_engine(exc: BaseException) -> bool:
 
 
 def _fire(signum, frame):
-    raise KeyboardInterrupt
+    """The timer's signal acts as a Ctrl-C: the SIGINT handler in force decides (Python's
+    own raises ``KeyboardInterrupt``; inside a walk the walk's guard raises or holds it)."""
+    signal.getsignal(signal.SIGINT)(signal.SIGINT, frame)
 
 
 def _interrupted(call: Callable[[], object], delay: float) -> BaseException | None:
@@ -235,9 +237,9 @@ _AFTER = {"CALL", "PRECALL", "CALL_FUNCTION_EX", "RESUME"}
 
 
 class Injector:
-    """A tracer delivering a SIGINT at the ``at``-th point of engine code where a real
-    signal could be handled: the handler then in place runs, as for a real Ctrl-C
-    (Python's raises ``KeyboardInterrupt``; the engine's own may hold it for later)."""
+    """A tracer delivering a Ctrl-C at the ``at``-th point of engine code where a real
+    signal could be handled: it runs the SIGINT handler in force there, as CPython would
+    (Python's own raises ``KeyboardInterrupt``; the walk's guard raises or holds it)."""
 
     def __init__(self, at: int) -> None:
         self.at, self.count = at, 0
@@ -254,7 +256,7 @@ class Injector:
             op = dis.opname[frame.f_code.co_code[frame.f_lasti]]
             if op == "JUMP_BACKWARD" or self.last.get(frame) in _AFTER:
                 self.count += 1
-                if self.count == self.at:  # what a real SIGINT does here: its handler runs
+                if self.count == self.at:
                     signal.getsignal(signal.SIGINT)(signal.SIGINT, frame)
             self.last[frame] = op
         return self.local
@@ -270,6 +272,23 @@ def traced(call: Callable[[], object], at: int) -> tuple[BaseException | None, i
     finally:
         sys.settrace(None)
     return None, injector.count
+
+
+def walk_lock_is_free() -> bool:
+    """Whether another thread can take the walks' lock (an interrupt must never keep it)."""
+    from autograd.graph import WALK_LOCK
+
+    got: list[bool] = []
+
+    def take() -> None:
+        got.append(WALK_LOCK.acquire(timeout=2))
+        if got[-1]:
+            WALK_LOCK.release()
+
+    thread = threading.Thread(target=take)
+    thread.start()
+    thread.join()
+    return got == [True]
 
 
 @pytest.mark.parametrize("hooked", [False, True], ids=["fast", "hooks"])
@@ -290,6 +309,7 @@ def test_an_interrupt_at_every_region_of_backward_bytecode(hooked):
             assert exc is not None
             now = grads(order)
             assert now in (pre, post), f"interrupt at bytecode {at} of {total}"
+            assert walk_lock_is_free(), f"interrupt at bytecode {at} of {total}"
             undone += now == pre
             set_grads(order, before)
             root.backward()
@@ -309,4 +329,5 @@ def test_an_interrupt_at_every_region_of_topo_order_bytecode():
         exc, _ = traced(lambda: topo_order(root), at)
         assert exc is not None
         assert grads(order) == pre, f"interrupt at bytecode {at} of {total}"
+        assert walk_lock_is_free(), f"interrupt at bytecode {at} of {total}"
         assert topo_order(root) == order

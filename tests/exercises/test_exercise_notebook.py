@@ -65,6 +65,19 @@ def test_the_cli_lists_and_refuses(capsys) -> None:
         exercises.write_notebook("x.ipynb", lang="fr")
 
 
+def test_the_cli_does_not_overwrite_a_notebook_unless_forced(tmp_path, monkeypatch,
+                                                             capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "backprop.ipynb").write_text("a student's answers")
+    assert main(["exercises", "-o", "backprop.ipynb"]) == 2
+    assert capsys.readouterr().err == (
+        "autograd: error: 'backprop.ipynb' exists, and the answers in it would be lost; "
+        "choose another name, or pass --force to overwrite it\n")
+    assert (tmp_path / "backprop.ipynb").read_text() == "a student's answers"
+    assert main(["exercises", "-o", "backprop.ipynb", "--force"]) == 0
+    assert json.loads((tmp_path / "backprop.ipynb").read_text())["nbformat"] == 4
+
+
 def run(tmp_path, lang: str, solutions: bool):
     nbclient = pytest.importorskip("nbclient")
     path = exercises.write_notebook(tmp_path / "ex.ipynb", lang=lang, solutions=solutions)

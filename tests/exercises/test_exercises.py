@@ -4,11 +4,12 @@ its diagnosis, as an AssertionError, for planted wrong ones."""
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 import pytest
 
-from autograd import Value, custom_op, exercises
+from autograd import MissingDependency, Value, custom_op, exercises
 from autograd.exercises.ex_neuron import GIVEN as NEURON
 
 
@@ -206,8 +207,18 @@ def test_an_unwritten_answer_still_raises_not_implemented() -> None:
             exercises.check(name, unwritten)
 
 
+def test_without_numpy_the_layer_exercise_says_to_install_it(monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "numpy", None)  # as in a venv without numpy
+    with pytest.raises(MissingDependency, match="exercise 'layer' needs numpy, which is not "
+                                                "installed.*pip install numpy"):
+        exercises.check("layer", layer_answer())
+    assert exercises.check("slope", lambda f, x, h=1e-4: (f(x + h) - f(x)) / h)
+
+
 def test_unknown_names_are_refused() -> None:
     with pytest.raises(ValueError, match="no exercise 'nope'; expected one of: slope, local, "
                                          "neuron, op, layer"):
         exercises.check("nope", None)
     assert exercises.hints("neuron", "zh")[0].startswith("`o = tanh(n)`")
+    with pytest.raises(ValueError, match="lang must be one of en, zh, got 'fr'"):
+        exercises.hints("neuron", "fr")

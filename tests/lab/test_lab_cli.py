@@ -26,6 +26,27 @@ def test_bad_input_is_refused_before_serving(capsys) -> None:
     assert "'z' is not used" in capsys.readouterr().err
 
 
+def test_an_inputs_number_must_be_finite_and_its_name_used_on_every_door(
+        tmp_path, dot_binary, capsys) -> None:
+    import pytest
+
+    from autograd.lab import save_site
+
+    for bad in ("nan", "inf", "-inf"):
+        assert main(["lab", "x * y", f"x={bad}", "y=1", "--no-browser"]) == 2
+        assert capsys.readouterr().err == f"autograd: error: x must be a finite number, got {bad}\n"
+    with pytest.raises(ValueError, match="x must be a finite number, got nan"):
+        lab_state("x * y", x=float("nan"), y=1.0)
+    with pytest.raises(ValueError, match="y must be a finite number, got inf"):
+        save_site("x * y", tmp_path / "site", x=1.0, y=float("inf"))
+    assert not (tmp_path / "site").exists()
+    with pytest.raises(ValueError, match=r"lab: 'z' is not a variable of 'x \* y'; it uses x, y"):
+        lab_state("x * y", x=1.0, y=2.0, z=3.0)
+    state = lab_state("x * y", x=1.0, y=2.0, lr=0.5, rankdir="TB")  # options beside values
+    assert state.lr == 0.5 and state.values() == {"x": 1.0, "y": 2.0}
+    assert lab_state("lr * x", lr=2.0, x=3.0).output == 6.0  # a variable called lr is one
+
+
 def test_graph_to_html_writes_the_labs_viewer(tmp_path, dot_binary, capsys) -> None:
     out = tmp_path / "neuron.html"
     assert main(["graph", NEURON, *ARGS, "-o", str(out)]) == 0

@@ -145,6 +145,11 @@ def test_a_lesson_link_opens_the_site_on_its_inputs(served, chromium_binary) -> 
         assert close(page.evaluate(GRADS), python_grads(leaves))
         assert page.locator(".ag-counter").inner_text() == "4 / 11"
         assert not page.locator(".ag-legend").is_visible()
+        with page.expect_event("load"):  # a new link: the page opens anew
+            page.evaluate("location.hash = '#frame=2&nope=1'")
+        wait_until(page, READY, timeout=120_000)
+        wait_until(page, "document.querySelector('.ag-msg').textContent.startsWith('live:')")
+        assert page.locator(".ag-msg").inner_text().endswith("; this page has no input nope")
         assert refused == [] and not problems, (refused, problems)
 
 

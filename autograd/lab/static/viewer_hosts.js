@@ -103,7 +103,10 @@ function siteModel(keys, site) {
   let waiting = [], busy = true, worker = null;
   model.engine = "starting";
 
-  function say(text) { model.set("scene", Object.assign({}, keys.scene, {message: text})); }
+  function say(text) {  // the lesson link's note, if any, stays beside it
+    const message = model.linkNote ? text + "; " + model.linkNote : text;
+    model.set("scene", Object.assign({}, keys.scene, {message: message}));
+  }
   function take(text) {
     const scene = JSON.parse(text);
     inputs.follow(scene);
@@ -172,6 +175,7 @@ function mountPage(el, data) {
 function mountModel(el, model, keys) {
   const link = applyLink(keys, readLink(window.location.hash));
   if (link.note) { keys.scene = Object.assign({}, keys.scene, {message: link.note}); }
+  model.linkNote = link.note;
   el.classList.add("ag-page");
   const page = {model: model, el: el, widget: widget, cleanup: widget.render({model, el})};
   if (Object.keys(link.values).length) { model.save_changes(); }  // Python recomputes
