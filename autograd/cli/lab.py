@@ -76,6 +76,15 @@ def cmd_lab(args: argparse.Namespace) -> int:
     from ..lab.state import LabState
 
     if args.train:
+        unused = [name for name, given in (
+            ("an expression", args.expr is not None), ("--site", args.site is not None),
+            ("--pyodide", args.pyodide is not None), ("--quiz", args.quiz),
+            ("--hide", bool(args.hide)), ("--port", args.port != 0), ("--lr", args.lr != 0.1),
+            ("--rankdir", args.rankdir != "LR")) if given]
+        if unused:
+            raise UsageError(f"lab --train {args.train} watches the demo learn and takes only "
+                             f"--no-browser; {', '.join(unused)} "
+                             f"{'is' if len(unused) == 1 else 'are'} for an expression's lab")
         return _train(args)
     if args.expr is None:
         raise UsageError("lab: give an expression and its inputs (EXPR NAME=NUMBER ...), "
