@@ -92,6 +92,9 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
     if args.site:
         return _site(args)
+    if args.pyodide is not None:
+        raise UsageError("lab: --pyodide goes with --site DIR (the site ships Pyodide; the "
+                         "served lab runs Python here)")
     expr, _, values = read_inputs(args.expr, args.vars)
     state = LabState.from_expression(expr.text, values, rankdir=args.rankdir, lr=args.lr)
     server = LabServer(state, port=args.port, quiz=args.quiz, hide=args.hide)

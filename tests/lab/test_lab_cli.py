@@ -54,6 +54,8 @@ def test_train_refuses_what_only_an_expressions_lab_takes(capsys) -> None:
         assert capsys.readouterr().err == ("autograd: error: lab --train moons watches the demo "
                                            f"learn and takes only --no-browser; {named} for an "
                                            "expression's lab\n")
+    assert main(["lab", "x*y", "x=1", "y=2", "--pyodide", "somewhere"]) == 2
+    assert "--pyodide goes with --site DIR" in capsys.readouterr().err
 
 
 def test_graph_to_html_writes_the_labs_viewer(tmp_path, dot_binary, capsys) -> None:
