@@ -90,7 +90,9 @@ def cmd_lab(args: argparse.Namespace) -> int:
         raise UsageError("lab: give an expression and its inputs (EXPR NAME=NUMBER ...), "
                          "or --train DEMO to watch a network learn")
 
-    if args.site:
+    if args.site is not None:
+        if not args.site.strip():
+            raise UsageError("lab: --site needs a folder name, e.g. --site class")
         return _site(args)
     if args.pyodide is not None:
         raise UsageError("lab: --pyodide goes with --site DIR (the site ships Pyodide; the "

@@ -56,6 +56,8 @@ def test_train_refuses_what_only_an_expressions_lab_takes(capsys) -> None:
                                            "expression's lab\n")
     assert main(["lab", "x*y", "x=1", "y=2", "--pyodide", "somewhere"]) == 2
     assert "--pyodide goes with --site DIR" in capsys.readouterr().err
+    assert main(["lab", "x*y", "x=1", "y=2", "--site", "", "--no-browser"]) == 2
+    assert "--site needs a folder name" in capsys.readouterr().err
 
 
 def test_graph_to_html_writes_the_labs_viewer(tmp_path, dot_binary, capsys) -> None:
