@@ -26,12 +26,18 @@ from .graph import _PLACED as PLACED
 from .graph import WALK_LOCK, InterruptGuard, rollback, topo_order, visit
 from .modes import MODES
 from .node import Meta, Node, contributions, local_partials, meta
-from .ops import BINARY, CLOSURE, FLOAT, LEFT_CONST, RIGHT_CONST, UNARY
+from .ops import BINARY, CLOSURE, FLOAT, LEFT_CONST, OPS, RIGHT_CONST, UNARY, const_view
 from .real import as_real
 
 __all__ = ["RemovableHandle", "add_hook", "backward", "chain_rule", "propagate"]
 
 _live_hooks = 0  # hooks registered and not removed; when 0 the fast loop runs
+
+# The rows whose partials chain_rule writes out, in each layout they come in.
+ADD, MUL, RELU, TANH = OPS["add"], OPS["mul"], OPS["relu"], OPS["tanh"]
+ADD_RIGHT, ADD_LEFT = const_view(ADD, RIGHT_CONST), const_view(ADD, LEFT_CONST)
+MUL_RIGHT, MUL_LEFT = const_view(MUL, RIGHT_CONST), const_view(MUL, LEFT_CONST)
+SUB_RIGHT = const_view(OPS["sub"], RIGHT_CONST)
 
 
 class RemovableHandle:
@@ -138,13 +144,53 @@ def _commit(nodes: list[Node], values: list[Any]) -> None:
 
 def chain_rule(order: list[Node]) -> None:
     """Every op node of ``order`` (no leaves), last first, passes its grad on:
-    ``input.grad += node.grad * d(node)/d(input)``."""
+    ``input.grad += node.grad * d(node)/d(input)``.
+
+    The rows users write most (``+``, ``-``, ``*`` with a Value or a number, ``relu``,
+    ``tanh``) have their partials written out here: a call to the row's ``partials``
+    would be most of such a node's cost. Each is the row's rule to the bit (a test holds
+    them to it); every other row goes through its ``partials``.
+    """
     F = FLOAT
+    mul, add, mul_right, add_right, relu = MUL, ADD, MUL_RIGHT, ADD_RIGHT, RELU
     for node in reversed(order):
         fn = node._fn
         g = node.grad
+        if fn is mul:
+            a = node._a
+            b = node._b
+            a.grad += g * b.data
+            b.grad += g * a.data
+            continue
+        if fn is add:
+            a = node._a
+            a.grad += g
+            node._b.grad += g
+            continue
+        if fn is mul_right:
+            a = node._a
+            a.grad += g * node._b
+            continue
+        if fn is add_right:
+            a = node._a
+            a.grad += g
+            continue
+        if fn is relu:
+            a = node._a
+            a.grad += g * 0.0 if a.data <= 0 else g
+            continue
         layout = fn.layout
-        if layout == BINARY:
+        if layout == RIGHT_CONST or layout == LEFT_CONST:  # a number folded in, in _b
+            a = node._a
+            if fn is MUL_LEFT:
+                a.grad += g * node._b
+            elif fn is ADD_LEFT or fn is SUB_RIGHT:
+                a.grad += g
+            elif layout == RIGHT_CONST:  # the row's rule as for two inputs
+                a.grad += g * fn.partials(F, a.data, node._b, node.data)[0]
+            else:
+                a.grad += g * fn.partials(F, node._b, a.data, node.data)[1]
+        elif layout == BINARY:
             a = node._a
             b = node._b
             pa, pb = fn.partials(F, a.data, b.data, node.data)
@@ -152,14 +198,12 @@ def chain_rule(order: list[Node]) -> None:
             b.grad += g * pb
         elif layout == UNARY:
             a = node._a
-            (pa,) = fn.partials(F, a.data, node.data)
-            a.grad += g * pa
-        elif layout == RIGHT_CONST:  # a binary op with a number in _b: its rule as for two
-            a = node._a
-            a.grad += g * fn.partials(F, a.data, node._b, node.data)[0]
-        elif layout == LEFT_CONST:
-            a = node._a
-            a.grad += g * fn.partials(F, node._b, a.data, node.data)[1]
+            if fn is TANH:
+                out = node.data
+                a.grad += g * (1.0 - out * out)
+            else:
+                (pa,) = fn.partials(F, a.data, node.data)
+                a.grad += g * pa
         elif layout == CLOSURE:  # micrograd-style: the node's closure applies its step
             closure = node._b.backward
             if closure is not None:

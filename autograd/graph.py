@@ -47,7 +47,8 @@ class _Mark:
 # already the zero that backward starts each node's gradient from (no zeroing pass).
 # Every placed node later gets a fresh float from ``+=``, so the mark never lingers.
 _OPEN, _PLACED = _Mark("open"), float("0.0")
-MARKS = (_OPEN, _PLACED)
+_HALF = _Mark("first input placed")  # a binary node whose second input is still to do
+MARKS = (_OPEN, _HALF, _PLACED)
 
 
 def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[Node],
@@ -63,48 +64,134 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
     next walk would take for "visited": backward accumulates into it (``+=`` makes new
     floats), anyone else resets it, and the kept grads are put back. A leaf input is
     placed as soon as its turn comes, and a node whose inputs are all placed is placed
-    at once, so neither goes through the stack. At every bytecode a marked node is in
-    ``order``, ``leaves`` or on ``stack``, and an overwritten grad is in ``olds``, so
-    :func:`rollback` can undo an interrupted walk. With ``readers``,
+    at once, so neither goes through the stack; a run of one-input nodes
+    (``((y * c + d).relu() ...)``) is walked down in an inner loop and, once its last
+    input is placed, moved from the stack to ``order`` in one step; a binary node whose
+    first input needs the stack is marked half-done, and when it comes round again its
+    second input, if a leaf or a binary node over placed nodes and leaves (the ``w * x``
+    of ``acc + w * x``), is placed there and then. At every bytecode a
+    marked node is in ``order``, ``leaves`` or on ``stack``, and an overwritten grad is
+    in ``olds``, so :func:`rollback` can undo an interrupted walk. With ``readers``,
     folded numbers get their constant leaves first, so the order lists them; a folded
     node whose grad is already nonzero gets its leaf in any walk (see ``materialize``).
+
+    An input is never marked open while its node is visited (that would be a cycle), so
+    inputs are tested against the placed mark only.
     """
     append, place, keep, keep_old = order.append, leaves.append, kept.append, olds.append
-    OPEN, PLACED = _OPEN, _PLACED
+    OPEN, HALF, PLACED = _OPEN, _HALF, _PLACED
     push, pop = stack.append, stack.pop
     while stack:
         node = stack[-1]
         g = node.grad
-        if g is PLACED:
-            pop()
-            continue
         if g is OPEN:  # its inputs are all placed now
             append(node)
             node.grad = PLACED
             pop()
             continue
-        if g:
-            keep(node)
-            keep_old(g)
-        fn = node._fn
-        if fn is None:
-            place(node)
-            node.grad = PLACED
+        if g is PLACED:
             pop()
             continue
-        layout = fn.layout
-        if (readers or g) and (layout == RIGHT_CONST or layout == LEFT_CONST):
-            materialize(node)  # readers list the number's leaf; a second backward needs it
-            layout = BINARY
-        if layout == BINARY:
+        if g is HALF:  # a binary node back from its first input: the second one's turn
+            b = node._b
+        else:
+            if g:
+                keep(node)
+                keep_old(g)
+            fn = node._fn
+            if fn is None:
+                place(node)
+                node.grad = PLACED
+                pop()
+                continue
+            layout = fn.layout
+            if layout == BINARY:
+                pass  # below the other layouts, which each end with ``continue``
+            elif (readers or g) and (layout == RIGHT_CONST or layout == LEFT_CONST):
+                materialize(node)  # readers list the number's leaf; a second backward needs
+                # it; the node is binary now
+            elif layout == TUPLE or layout == CLOSURE:
+                children = node._a
+                for child in children:
+                    cg = child.grad
+                    if cg is not PLACED:
+                        if child._fn is not None:  # the rest waits on the stack
+                            node.grad = OPEN
+                            for rest in reversed(children[children.index(child):]):
+                                if rest.grad is not PLACED:
+                                    push(rest)
+                            break
+                        if cg:
+                            keep(child)
+                            keep_old(cg)
+                        place(child)
+                        child.grad = PLACED
+                else:
+                    append(node)
+                    node.grad = PLACED
+                    pop()
+                continue
+            else:  # one input in _a: a unary op, or a binary op holding a number
+                a = node._a
+                ga = a.grad
+                if ga is not PLACED:
+                    fa = a._fn
+                    if fa is not None:
+                        layout = fa.layout
+                        if layout != UNARY and (readers or ga or (
+                                layout != RIGHT_CONST and layout != LEFT_CONST)):
+                            node.grad = OPEN
+                            push(a)
+                            continue
+                        # A run of one-input nodes: each is placed and pushed as it is reached
+                        start = len(stack) - 1
+                        node.grad = PLACED
+                        while True:
+                            if ga:
+                                keep(a)
+                                keep_old(ga)
+                            a.grad = PLACED
+                            push(a)
+                            a = a._a
+                            ga = a.grad
+                            if ga is PLACED:
+                                break
+                            fa = a._fn
+                            if fa is None:
+                                if ga:
+                                    keep(a)
+                                    keep_old(ga)
+                                place(a)
+                                a.grad = PLACED
+                                break
+                            layout = fa.layout
+                            if layout != UNARY and (readers or ga or (
+                                    layout != RIGHT_CONST and layout != LEFT_CONST)):
+                                break
+                        if a.grad is PLACED:  # complete: the run goes to order, last node first
+                            run = stack[start:]
+                            run.reverse()
+                            order += run
+                            del stack[start:]
+                        else:  # it waits, open, on the stack for ``a``, taken by the main loop
+                            for n in stack[start:]:
+                                n.grad = OPEN
+                            push(a)
+                        continue
+                    if ga:
+                        keep(a)
+                        keep_old(ga)
+                    place(a)
+                    a.grad = PLACED
+                append(node)  # every input is placed
+                node.grad = PLACED
+                pop()
+                continue
             a = node._a
             ga = a.grad
-            if ga is not OPEN and ga is not PLACED:
+            if ga is not PLACED:
                 if a._fn is not None:
-                    node.grad = OPEN
-                    b = node._b
-                    if b.grad is not OPEN and b.grad is not PLACED:
-                        push(b)
+                    node.grad = HALF
                     push(a)
                     continue
                 if ga:
@@ -113,86 +200,47 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
                 place(a)
                 a.grad = PLACED
             b = node._b
-            gb = b.grad
-            if gb is not OPEN and gb is not PLACED:
-                if b._fn is not None:
+        # The second input of a binary node whose first is placed: a leaf, or an op node
+        # whose two inputs are placed or leaves, is placed here; any other goes on the stack.
+        gb = b.grad
+        if gb is not PLACED:
+            fb = b._fn
+            if fb is None:
+                if gb:
+                    keep(b)
+                    keep_old(gb)
+                place(b)
+                b.grad = PLACED
+            else:
+                ba = b._a
+                bb = b._b
+                if fb.layout != BINARY or not (ba.grad is PLACED or ba._fn is None) or not (
+                        bb.grad is PLACED or bb._fn is None):
                     node.grad = OPEN
                     push(b)
                     continue
                 if gb:
                     keep(b)
                     keep_old(gb)
-                place(b)
+                g = ba.grad
+                if g is not PLACED:
+                    if g:
+                        keep(ba)
+                        keep_old(g)
+                    place(ba)
+                    ba.grad = PLACED
+                g = bb.grad
+                if g is not PLACED:
+                    if g:
+                        keep(bb)
+                        keep_old(g)
+                    place(bb)
+                    bb.grad = PLACED
+                append(b)
                 b.grad = PLACED
-        elif layout == TUPLE or layout == CLOSURE:
-            children = node._a
-            for child in children:
-                cg = child.grad
-                if cg is not OPEN and cg is not PLACED:
-                    if child._fn is not None:  # the rest waits on the stack
-                        node.grad = OPEN
-                        for rest in reversed(children[children.index(child):]):
-                            if rest.grad is not OPEN and rest.grad is not PLACED:
-                                push(rest)
-                        break
-                    if cg:
-                        keep(child)
-                        keep_old(cg)
-                    place(child)
-                    child.grad = PLACED
-            else:
-                append(node)
-                node.grad = PLACED
-                pop()
-            continue
-        else:  # one input in _a: a unary op, or a binary op holding a number
-            a = node._a
-            ga = a.grad
-            if ga is not OPEN and ga is not PLACED:
-                if a._fn is not None:
-                    node.grad = OPEN
-                    push(a)
-                    if not ga:
-                        _descend(a, readers, append, place, push, pop)
-                    continue
-                if ga:
-                    keep(a)
-                    keep_old(ga)
-                place(a)
-                a.grad = PLACED
-        append(node)  # every input is placed
+        append(node)
         node.grad = PLACED
         pop()
-
-
-def _descend(a: Node, readers: bool, append: Any, place: Any, push: Any, pop: Any) -> None:
-    """Walk down a run of one-input nodes (``((y * c + d).relu() ...)``) without going
-    round the main loop: ``a``, on top of the stack and not yet visited, is handled as
-    the main loop would, and so is each input below it while the run lasts."""
-    OPEN, PLACED = _OPEN, _PLACED
-    while True:
-        layout = a._fn.layout
-        if layout != UNARY and (readers or (layout != RIGHT_CONST and layout != LEFT_CONST)):
-            return  # the main loop takes it from here
-        child = a._a
-        g = child.grad
-        if g is OPEN or g is PLACED:
-            append(a)
-            a.grad = PLACED
-            pop()
-            return
-        if child._fn is None and not g:
-            place(child)
-            child.grad = PLACED
-            append(a)
-            a.grad = PLACED
-            pop()
-            return
-        a.grad = OPEN
-        push(child)
-        if g or child._fn is None:  # a grad to keep: the main loop does that
-            return
-        a = child
 
 
 def topo_order(root: Node) -> list[Node]:
@@ -235,11 +283,13 @@ def rollback(order: list[Any], stack: list[Any], kept: list[Any], olds: list[Any
     """Undo an interrupted walk or backward: every ``.grad`` back to its value before it.
 
     ``order`` holds the nodes the walk placed (their grads are marks or this call's
-    gradients), ``stack`` may hold nodes marked open, and ``kept``/``olds`` the nonzero
-    gradients the walk overwrote; every other visited node started at 0.0. Called with
+    gradients), ``stack`` may hold nodes marked (open, half-done or placed), and
+    ``kept``/``olds`` the nonzero gradients the walk overwrote; every other visited node
+    started at 0.0. Called with
     an :class:`InterruptGuard` holding, so a further Ctrl-C cannot split it.
     """
-    opened = [node for node in stack if node.grad is _OPEN or node.grad is _PLACED]
+    opened = [node for node in stack
+              if node.grad is _OPEN or node.grad is _HALF or node.grad is _PLACED]
     _consume(map(setattr, order, repeat("grad"), repeat(0.0)))
     _consume(map(setattr, opened, repeat("grad"), repeat(0.0)))
     _consume(map(setattr, kept, repeat("grad"), olds))

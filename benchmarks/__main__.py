@@ -109,6 +109,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"detect_anomaly, 100k chain: off {off * 1e3:.0f} ms, on {on * 1e3:.0f} ms "
           f"({on / off:.1f}x), off again {after_off * 1e3:.0f} ms (free when off)")
 
+    from benchmarks import scalar_floor  # ours over the least a pure-Python engine does
+
+    scalar_floor.main(args.quick)
+
     from benchmarks import compiled  # the second table: compiled execution vs scalar, torch
 
     compiled.main(args.quick)

@@ -183,36 +183,86 @@ class Optimizer:
         for p, v in zip(params, x.tolist()):
             p.data = v
 
-    def update(self, theta: np.ndarray, grad: np.ndarray,
-               order: np.ndarray | None = None, threads: int = 1) -> None:
+    def update(self, theta: np.ndarray, grad: np.ndarray, order: np.ndarray | None = None,
+               threads: int = 1, out: np.ndarray | None = None) -> None:
         """The same step on flat arrays, in place: ``theta[i]`` is ``params[order[i]]``.
 
         For compiled training (``BatchProgram.theta`` and its gradient); no ``Value`` is
         read or written. ``order=None`` means the order of ``params``. ``threads > 1``
         splits a large update into that many slices updated at once (numpy lets go of
         the GIL inside each array operation); the numbers are the same.
+
+        ``out`` (an array like ``theta``; see :meth:`can_stage`) *stages* the step:
+        ``theta`` and the state are only read, the new parameters go into ``out`` and the
+        new state into spare arrays, until :meth:`commit` makes that state current or
+        :meth:`discard` forgets it. A step that turns out non-finite is undone for free,
+        with no copy of anything taken before it.
         """
-        if len(theta) != len(self.params) or len(grad) != len(theta):
+        if len(theta) != len(self.params) or len(grad) != len(theta) \
+                or (out is not None and out.shape != theta.shape):
             raise ConfigError(f"{type(self).__name__}.update: {len(theta)} parameters and "
                               f"{len(grad)} gradients for {len(self.params)} bound parameters")
         self._align(order, theta.dtype)
+        if out is not None:
+            if not self.can_stage():
+                raise ConfigError(f"{type(self).__name__}.update: out= needs the base "
+                                  "class's _update (this optimizer wraps it)")
+            self._stage(theta)
         self._split = threads  # read by _update, whatever a subclass wraps around it
         try:
-            self._update(theta, grad)
+            self._update(theta, grad) if out is None else self._apply(out, grad, theta)
         finally:
             self._split = 1
 
+    def can_stage(self) -> bool:
+        """True if ``update(..., out=)`` can stage a step: the rule is the base class's."""
+        return type(self)._update is Optimizer._update
+
+    def _stage(self, like: np.ndarray) -> None:
+        """Point the state at spare arrays for the staged step to write; the current ones
+        (and the step count) are kept in ``_staged`` first, so ``discard`` always works."""
+        spare: dict[str, np.ndarray] = self.__dict__.setdefault("_spare", {})
+        current = {name: self._zeros(name, like) for name in self._needs()}
+        for name, s in current.items():
+            buf = spare.get(name)
+            if buf is None or buf.shape != s.shape or buf.dtype != s.dtype:
+                spare[name] = np.empty_like(s)
+        self._staged = (getattr(self, "t", None), current)
+        for name in current:
+            setattr(self, name, spare[name])  # the rule writes here; commit keeps it
+
+    def commit(self) -> None:
+        """Make the staged step's state current (its parameters are the caller's ``out``)."""
+        self._spare.update(self.__dict__.pop("_staged")[1])  # the next step writes over it
+
+    def discard(self) -> None:
+        """Forget the staged step, if any: the state (and step count) are as before it."""
+        if "_staged" not in self.__dict__:
+            return
+        t, current = self.__dict__.pop("_staged")
+        for name, old in current.items():
+            setattr(self, name, old)
+        if t is not None:
+            self.t = t
+
     def _update(self, x: np.ndarray, g: np.ndarray) -> None:
         """Update ``x`` in place from the gradient ``g`` (one rule for both paths)."""
+        self._apply(x, g, x)
+
+    def _apply(self, x: np.ndarray, g: np.ndarray, x0: np.ndarray) -> None:
+        """Write into ``x`` the step from ``x0`` (the same array, for an update in place);
+        a staged step's state sources are in ``_staged``."""
         k = self._scalars()
         state = [self._zeros(name, x) for name in self._needs()]
+        staged = self.__dict__.get("_staged")
+        state0 = state if staged is None else [staged[1][name] for name in self._needs()]
         tmp = self._tmp(x)
         threads = self.__dict__.get("_split", 1)
         if threads <= 1 or x.size < SPLIT_MIN:
-            self._rule(x, g, state, tmp, k)
+            self._rule(x, g, state, tmp, k, x0, state0)
             return
-        run_split(lambda s: self._rule(x[s], g[s], [a[s] for a in state], tmp[s], k),
-                  x.size, threads)
+        run_split(lambda s: self._rule(x[s], g[s], [a[s] for a in state], tmp[s], k, x0[s],
+                                       [a[s] for a in state0]), x.size, threads)
 
     def _needs(self) -> tuple[str, ...]:
         """The state arrays this configuration updates (each made zeros on first use)."""
@@ -223,9 +273,12 @@ class Optimizer:
         return None
 
     def _rule(self, x: np.ndarray, g: np.ndarray, state: list[np.ndarray], tmp: np.ndarray,
-              k: Any) -> None:
-        """The update rule on ``x`` in place: on whole arrays or on any slice of them, with
-        the matching slices of ``state`` (in ``_needs()`` order) and of a scratch array."""
+              k: Any, x0: np.ndarray, state0: list[np.ndarray]) -> None:
+        """The update rule: on whole arrays or on any slice of them, with the matching
+        slices of ``state`` (in ``_needs()`` order) and of a scratch array. It reads the
+        parameters from ``x0`` and the state from ``state0`` and writes them into ``x`` and
+        ``state``: the same arrays for an update in place, others for a staged step (so
+        the first operation on each reads the source and every later one the result)."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -250,15 +303,15 @@ class SGD(Optimizer):
         return ("_buf",) if self.momentum else ()
 
     def _rule(self, x: np.ndarray, g: np.ndarray, state: list[np.ndarray], tmp: np.ndarray,
-              k: Any) -> None:
-        d = g + self.weight_decay * x if self.weight_decay else g
+              k: Any, x0: np.ndarray, state0: list[np.ndarray]) -> None:
+        d = g + self.weight_decay * x0 if self.weight_decay else g
         if self.momentum:
             (buf,) = state  # zeros at first: momentum * 0 + d is PyTorch's first buf = d
-            buf *= self.momentum
+            np.multiply(state0[0], self.momentum, out=buf)
             buf += d
             d = d + self.momentum * buf if self.nesterov else buf
         np.multiply(d, self.lr, out=tmp)
-        x -= tmp
+        np.subtract(x0, tmp, out=x)
 
 
 class RMSprop(Optimizer):
@@ -279,24 +332,25 @@ class RMSprop(Optimizer):
         return ("_v", "_buf") if self.momentum else ("_v",)
 
     def _rule(self, x: np.ndarray, g: np.ndarray, state: list[np.ndarray], tmp: np.ndarray,
-              k: Any) -> None:
+              k: Any, x0: np.ndarray, state0: list[np.ndarray]) -> None:
         if self.weight_decay:
-            g = g + self.weight_decay * x
+            g = g + self.weight_decay * x0
         v = state[0]
-        v *= self.alpha
         np.multiply(g, 1.0 - self.alpha, out=tmp)
         tmp *= g
+        np.multiply(state0[0], self.alpha, out=v)
         v += tmp  # alpha * v + (1 - alpha) * g * g
         np.sqrt(v, out=tmp)
         tmp += self.eps
         np.divide(g, tmp, out=tmp)  # the step g / (sqrt(v) + eps)
         if self.momentum:
             buf = state[1]
-            buf *= self.momentum
+            np.multiply(state0[1], self.momentum, out=buf)
             buf += tmp
-            tmp[...] = buf
-        tmp *= self.lr
-        x -= tmp
+            np.multiply(buf, self.lr, out=tmp)
+        else:
+            tmp *= self.lr
+        np.subtract(x0, tmp, out=x)
 
 
 class Adam(Optimizer):
@@ -330,29 +384,29 @@ class Adam(Optimizer):
         return self.lr / (1.0 - b1**self.t), math.sqrt(1.0 - b2**self.t)
 
     def _rule(self, x: np.ndarray, g: np.ndarray, state: list[np.ndarray], tmp: np.ndarray,
-              k: Any) -> None:
+              k: Any, x0: np.ndarray, state0: list[np.ndarray]) -> None:
         if self.weight_decay:
-            g = g + self.weight_decay * x
-        self._adam(x, g, state, tmp, k)
+            g = g + self.weight_decay * x0
+        self._adam(x, g, state, tmp, k, x0, state0)
 
     def _adam(self, x: np.ndarray, g: np.ndarray, state: list[np.ndarray], tmp: np.ndarray,
-              k: tuple[float, float]) -> None:
-        """The moment estimates and the bias-corrected step from ``g``, applied to ``x``."""
+              k: tuple[float, float], x0: np.ndarray, state0: list[np.ndarray]) -> None:
+        """The moment estimates and the bias-corrected step from ``g``, applied to ``x0``
+        into ``x``."""
         b1, b2 = self.betas
         (m, v), (step_size, correction) = state, k
-        m *= b1
         np.multiply(g, 1.0 - b1, out=tmp)
+        np.multiply(state0[0], b1, out=m)
         m += tmp
-        v *= b2
         np.multiply(g, 1.0 - b2, out=tmp)
         tmp *= g
+        np.multiply(state0[1], b2, out=v)
         v += tmp
-        np.sqrt(v, out=tmp)
-        tmp /= correction
-        tmp += self.eps
-        np.divide(m, tmp, out=tmp)  # m_hat / (sqrt(v_hat) + eps), up to step_size
-        tmp *= step_size
-        x -= tmp
+        np.sqrt(v, out=tmp)  # m_hat / (sqrt(v_hat) + eps) is, over c = sqrt(v)'s correction,
+        tmp += self.eps * correction  # m / ((sqrt(v) + eps * c) / c): one pass fewer
+        np.divide(m, tmp, out=tmp)
+        tmp *= step_size * correction
+        np.subtract(x0, tmp, out=x)
 
 
 class AdamW(Adam):
@@ -368,7 +422,8 @@ class AdamW(Adam):
         super().__init__(params, lr, betas, eps, weight_decay)
 
     def _rule(self, x: np.ndarray, g: np.ndarray, state: list[np.ndarray], tmp: np.ndarray,
-              k: Any) -> None:
+              k: Any, x0: np.ndarray, state0: list[np.ndarray]) -> None:
         if self.weight_decay:
-            x *= 1.0 - self.lr * self.weight_decay
-        self._adam(x, g, state, tmp, k)
+            np.multiply(x0, 1.0 - self.lr * self.weight_decay, out=x)
+            x0 = x  # the decayed parameters are the step's source
+        self._adam(x, g, state, tmp, k, x0, state0)

@@ -64,6 +64,9 @@ class CompiledRunner:
         self._subset: np.ndarray | None = None  # theta's trainable entries (None: all)
         self.grad: np.ndarray | None = None  # the last training step's gradient
         self._grad_buffer = np.empty_like(self.program.theta)  # written by every step
+        self.staging = False  # set by the NaN guard: steps are staged, then kept or dropped
+        self.staged: np.ndarray | None = None  # a staged step's new theta
+        self._spare: np.ndarray | None = None  # the buffer the next staged step writes
 
     def matches(self, key: tuple, params: list[Value]) -> bool:
         """True if this program was compiled for ``key`` and exactly these parameters."""
@@ -118,13 +121,31 @@ class CompiledRunner:
         self.grad = program.backward(1.0 / len(X), out=self._grad_buffer)
         order = self._order_for(opt)
         threads = program.threads or 1  # the elementwise update shares them too
-        if self._subset is None:
+        if self._subset is None and self.staging and opt.can_stage():
+            spare = self._spare
+            if spare is None or spare.shape != program.theta.shape \
+                    or spare.dtype != program.theta.dtype:
+                spare = self._spare = np.empty_like(program.theta)
+            opt.update(program.theta, self.grad, order, threads=threads, out=spare)
+            self.staged = spare
+        elif self._subset is None:
             opt.update(program.theta, self.grad, order, threads=threads)
         else:
             theta = program.theta[self._subset]
             opt.update(theta, self.grad[self._subset], order, threads=threads)
             program.theta[self._subset] = theta
         return float(np.sum(losses, dtype=np.float64)) * (1.0 / len(X)), outs
+
+    def commit(self, opt: Any) -> None:
+        """Keep the staged step: its theta becomes the program's, its state the optimizer's."""
+        self._spare, self.program.theta = self.program.theta, self.staged
+        self.staged = None
+        opt.commit()
+
+    def discard(self, opt: Any) -> None:
+        """Drop the staged step: theta and the optimizer's state are as before it."""
+        self.staged = None
+        opt.discard()
 
     def score(self, X: np.ndarray, Y: np.ndarray, chunk: int,
               verbose: int = 0) -> tuple[np.ndarray, np.ndarray]:

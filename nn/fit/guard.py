@@ -1,11 +1,14 @@
 """Training that turns to NaN or inf stops, and loses nothing (Keras' TerminateOnNaN,
 on by default).
 
-Before each step the guard keeps a copy of the parameters and of the optimizer's state
-(into buffers reused from step to step); after it, it checks the loss and every
-parameter. The first non-finite one puts both copies back and raises
-:class:`~autograd.errors.NonFiniteError` naming the epoch, the batch and the parameter,
-so the model is exactly as it was before the step that broke it.
+After each step the guard checks the loss and every parameter; the first non-finite one
+undoes the step and raises :class:`~autograd.errors.NonFiniteError` naming the epoch, the
+batch and the parameter, so the model is exactly as it was before the step that broke it.
+A compiled step is *staged* (the optimizer writes the new parameters and state into spare
+buffers, :meth:`nn.optim.Optimizer.update` with ``out=``), so undoing it is dropping the
+spares and keeping it a swap: nothing is copied. Otherwise (the scalar engine, frozen
+parameters, an optimizer that wraps its rule) the guard keeps a copy of the parameters
+and of the optimizer's state before each step (into buffers reused from step to step).
 """
 
 from __future__ import annotations
@@ -28,19 +31,32 @@ class StepGuard:
 
     def __init__(self, runner: Any, model: Any) -> None:
         self.model, self.optimizer = model, model.optimizer
+        self.runner = runner
         program = self._program = getattr(runner, "program", None)
-        self._theta: np.ndarray | None = None if program is None else program.theta
         self.params = model.parameters() if program is None else program.params
+        self._staging = program is not None and len(self.optimizer.params) == len(self.params) \
+            and self.optimizer.can_stage()
+        if program is not None:
+            runner.staging = self._staging
         self._saved: np.ndarray | None = None
         self._state: dict[str, Any] = {}
 
+    @property
+    def _theta(self) -> np.ndarray | None:
+        return None if self._program is None else self._program.theta
+
     def _values(self) -> np.ndarray:
+        if self._staging and self.runner.staged is not None:
+            return self.runner.staged  # the step's result, not kept yet
         if self._theta is not None:
             return self._theta
         return np.fromiter((p.data for p in self.params), float, len(self.params))
 
     def before(self) -> None:
-        """Keep the parameters and the optimizer state as they are now."""
+        """Keep the parameters and the optimizer state as they are now (unless the step
+        is staged: then they stay untouched until it is kept)."""
+        if self._staging:
+            return
         values = self._values()
         if self._theta is not None and self._saved is not None \
                 and self._saved.shape == values.shape and self._saved.dtype == values.dtype:
@@ -56,6 +72,8 @@ class StepGuard:
         with np.errstate(all="ignore"), blas_threads(threads):  # the step's own BLAS threads
             total = float(np.dot(values, values))  # NaN/inf propagate: finite, all finite
         if math.isfinite(loss) and (math.isfinite(total) or np.isfinite(values).all()):
+            if self._staging and self.runner.staged is not None:
+                self.runner.commit(self.optimizer)
             return
         bad = np.flatnonzero(~np.isfinite(values))
         where = f"fit stopped in epoch {epoch}, batch {batch}"
@@ -74,7 +92,18 @@ class StepGuard:
             f"before this step. Largest |input| in the batch: {scale:g}; scale the inputs "
             "or lower the learning rate")
 
+    def close(self) -> None:
+        """At the end of ``fit`` (even on Ctrl-C): a step still staged is dropped, so the
+        model and the optimizer are as before it; later steps run in place again."""
+        if self._staging:
+            self.runner.staging = False
+            self.runner.staged = None
+            self.optimizer.discard()
+
     def _restore(self) -> None:
+        if self._staging:
+            self.runner.discard(self.optimizer)
+            return
         saved = self._saved
         if self._theta is not None:
             np.copyto(self._theta, saved)

@@ -152,7 +152,7 @@ class Trainer(DataChecks):
         noise = np.random.default_rng(rng.getrandbits(64)) if self.noise_size else None
         runner = self._engine(compiled, X, Y, "fit", noise)
         logs: dict[str, float] = {}
-        finished = False
+        finished, guard = False, None
         try:
             with self._weights_in_values(runner, hooks.reads_weights("on_train_begin")):
                 hooks.call("on_train_begin", {})
@@ -178,6 +178,8 @@ class Trainer(DataChecks):
             raise
         finally:
             progress.close()
+            if guard is not None:
+                guard.close()
             runner.end_fit()  # the compiled engine writes theta into the Values
             if not finished:  # stopped by an error or Ctrl-C: the live view's server stops too
                 for view in watch:

@@ -9,12 +9,13 @@ import sys
 import pytest
 from finite_diff import central_diff
 from hypothesis import assume, given
+from hypothesis import strategies as st
 from strategies import Recipe, build, dags
 
 import autograd
 from autograd import Value
-from autograd.backward import propagate
-from autograd.graph import topo_order
+from autograd.backward import chain_rule, propagate
+from autograd.graph import local_partials, topo_order
 from autograd.value_math import VALUE_MATH
 
 
@@ -273,3 +274,33 @@ def test_million_node_chain_backward_and_freed():
     finally:
         if was_enabled:
             gc.enable()
+
+
+# -- the partials backward writes out for the commonest rows ----------------------------
+
+_ANY = st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from(
+    [0.0, -0.0, 1.0, -1.0, math.inf, -math.inf, math.nan])
+_FORMS = {
+    "a + b": lambda a, b, c: a + b, "a * b": lambda a, b, c: a * b,
+    "a - b": lambda a, b, c: a - b, "a + c": lambda a, b, c: a + c,
+    "c + a": lambda a, b, c: c + a, "a * c": lambda a, b, c: a * c,
+    "c * a": lambda a, b, c: c * a, "a - c": lambda a, b, c: a - c,
+    "c - a": lambda a, b, c: c - a, "relu": lambda a, b, c: a.relu(),
+    "tanh": lambda a, b, c: a.tanh(), "a * a": lambda a, b, c: a * a,
+}
+
+
+@given(st.sampled_from(sorted(_FORMS)), _ANY, _ANY, _ANY, _ANY)
+def test_written_out_partials_are_the_rows_own_to_the_bit(form, x, y, c, g):
+    """``chain_rule`` writes out some rows' partials; each must give exactly what the
+    row's ``partials`` give, NaN, infinities and signed zeros included."""
+    a, b = Value(x), Value(y)
+    node = _FORMS[form](a, b, c)
+    node.grad = g
+    chain_rule([node])
+    twin_a, twin_b = Value(x), Value(y)
+    twin = _FORMS[form](twin_a, twin_b, c)
+    children, partials = local_partials(twin)  # the row's own rule
+    for child, p in zip(children, partials):
+        child.grad += g * p
+    assert (repr(a.grad), repr(b.grad)) == (repr(twin_a.grad), repr(twin_b.grad))

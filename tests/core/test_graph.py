@@ -12,7 +12,7 @@ from strategies import build, dags
 
 import autograd
 from autograd import Value
-from autograd.graph import children_of, local_partials, topo_order
+from autograd.graph import children_of, local_partials, topo_order, visit
 from autograd.ops import FLOAT
 
 
@@ -167,3 +167,18 @@ def test_topo_order_time_scales_linearly():
         if was_enabled:
             gc.enable()
     assert ratio < 30, ratio
+
+
+@given(dags())
+def test_backwards_walk_orders_op_nodes_as_topo_order_does(case):
+    """Backward's own walk (numbers left folded, runs of one-input nodes taken in one
+    step) lists the op nodes in ``topo_order``'s order, so backward and the stepper add
+    gradients in the same order."""
+    recipe, xs = case
+    walked = build(recipe)(*[Value(x) for x in xs])
+    read = build(recipe)(*[Value(x) for x in xs])
+    order, leaves, kept, olds = [], [], [], []
+    visit(order, leaves, [walked], kept, olds)
+    assert all(type(n.grad) is float and n.grad == 0.0 for n in order + leaves)
+    assert [(n.op, repr(n.data)) for n in order] == [
+        (n.op, repr(n.data)) for n in topo_order(read) if n.op]

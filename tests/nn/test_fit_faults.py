@@ -75,12 +75,16 @@ def test_float32_overflow_in_the_first_rows_is_named_not_a_compile_error():
 # -- a step that turns to NaN/inf: stopped, the model as before the step -------------------
 
 
+@pytest.mark.parametrize("optimizer", ["adam", "keras"], ids=["staged", "copied"])
 @pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "scalar"])
-def test_a_diverging_step_stops_losslessly(compiled):
+def test_a_diverging_step_stops_losslessly(compiled, optimizer):
+    """Compiled steps of a plain optimizer are staged and dropped; a Keras one (it wraps
+    its rule) and the scalar engine are copied before each step and put back."""
     X, y = data(16)
     bad = X.copy()
     bad[8:12] = 1e308  # the third batch of four overflows
-    a, b = regression(), regression()
+    make = (lambda: "adam") if optimizer == "adam" else nn.keras.optimizers.Adam
+    a, b = regression(optimizer=make()), regression(optimizer=make())
     with pytest.raises(NonFiniteError) as err:
         a.fit(bad, y, epochs=3, batch_size=4, shuffle=False, verbose=0, compiled=compiled)
     message = str(err.value)
@@ -95,6 +99,29 @@ def test_a_diverging_step_stops_losslessly(compiled):
     for model in (a, b):
         model.fit(X, y, epochs=2, batch_size=4, shuffle=False, verbose=0, compiled=compiled)
     assert a.state_dict() == b.state_dict()
+
+
+class InterruptedAdam(nn.optim.Adam):
+    """Adam whose third update is stopped by Ctrl-C half way (after the moments)."""
+
+    def _adam(self, x, g, state, tmp, k, x0, state0):
+        if self.t == 3:
+            m, v = state
+            m[...], v[...] = 1e9, 1e9  # written, then interrupted before x
+            raise KeyboardInterrupt
+        super()._adam(x, g, state, tmp, k, x0, state0)
+
+
+def test_ctrl_c_inside_a_staged_update_leaves_the_step_undone():
+    X, y = data(16)
+    a, b = regression(optimizer=InterruptedAdam()), regression()
+    with pytest.raises(KeyboardInterrupt):
+        a.fit(X, y, epochs=1, batch_size=4, shuffle=False, verbose=0)
+    b.fit(X[:8], y[:8], epochs=1, batch_size=4, shuffle=False, verbose=0)
+    assert a.state_dict() == b.state_dict()
+    assert a.optimizer.t == b.optimizer.t == 2
+    assert np.array_equal(a.optimizer._m, b.optimizer._m)
+    assert np.array_equal(a.optimizer._v, b.optimizer._v)
 
 
 def test_huge_finite_inputs_no_longer_destroy_the_model():

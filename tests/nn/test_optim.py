@@ -286,3 +286,55 @@ def test_an_update_split_over_threads_gives_the_same_numbers(make, dtype):
     assert one.dtype == dtype and np.array_equal(one, split)
     for a, b in zip(state_one, state_split):
         assert (a is None and b is None) or np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("make", [
+    lambda ps: SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.1, nesterov=True),
+    lambda ps: SGD(ps, lr=0.1),
+    lambda ps: RMSprop(ps, lr=0.02, momentum=0.5, weight_decay=0.1),
+    lambda ps: RMSprop(ps),
+    lambda ps: Adam(ps, lr=0.1, weight_decay=0.1),
+    lambda ps: AdamW(ps, lr=0.1, weight_decay=0.1)],
+    ids=["sgd-nesterov", "sgd", "rmsprop", "rmsprop-default", "adam", "adamw"])
+@pytest.mark.parametrize("threads", [1, 3])
+def test_a_staged_step_is_the_in_place_step_and_discarding_it_changes_nothing(make, threads):
+    """update(out=) leaves theta and the state alone until commit(); discard() forgets it
+    (the step count too); kept steps give bit for bit the in-place updates' numbers."""
+    n = nn.optim.SPLIT_MIN + 777
+    rng = np.random.default_rng(1)
+    start = rng.normal(size=n)
+    grads = [np.sin(start * 3 + t) for t in range(4)]
+    params = [Value(0.0) for _ in range(n)]
+    in_place, staged = make(params), make(params)
+    theta, x = start.copy(), start.copy()
+    for t, g in enumerate(grads):
+        in_place.update(theta, g, threads=threads)
+        out = np.empty_like(x)
+        before_x = x.copy()
+        before = {k: None if getattr(staged, k) is None else getattr(staged, k).copy()
+                  for k in staged._state}
+        count = getattr(staged, "t", None)
+        with np.errstate(all="ignore"):  # at t=2 a step that overflows, then dropped
+            staged.update(x, g * 1e300 if t == 2 else g, threads=threads, out=out)
+        assert np.array_equal(x, before_x)  # the source is only read
+        staged.discard()
+        for k, s in before.items():  # None (not made yet) and zeros are the same state
+            now = getattr(staged, k)
+            assert (now is None or not now.any()) if s is None else np.array_equal(now, s)
+        assert getattr(staged, "t", None) == count
+        staged.update(x, g, threads=threads, out=out)
+        staged.commit()
+        x = out
+    assert np.array_equal(theta, x)
+    for k in in_place._state:
+        a, b = getattr(in_place, k), getattr(staged, k)
+        assert (a is None and b is None) or np.array_equal(a, b)
+
+
+def test_an_optimizer_that_wraps_its_rule_cannot_stage():
+    params = [Value(0.0) for _ in range(3)]
+    opt = nn.keras.optimizers.RMSprop(learning_rate=0.01, weight_decay=0.01)
+    opt.bind(params)
+    assert RMSprop(params).can_stage() and not opt.can_stage()
+    with pytest.raises(ConfigError, match="out= needs the base class's _update"):
+        opt.update(np.zeros(3), np.zeros(3), out=np.zeros(3))
