@@ -76,13 +76,27 @@ def cmd_lab(args: argparse.Namespace) -> int:
     from ..lab.state import LabState
 
     if args.train:
+        unused = [name for name, given in (
+            ("an expression", args.expr is not None), ("--site", args.site is not None),
+            ("--pyodide", args.pyodide is not None), ("--quiz", args.quiz),
+            ("--hide", bool(args.hide)), ("--port", args.port != 0), ("--lr", args.lr != 0.1),
+            ("--rankdir", args.rankdir != "LR")) if given]
+        if unused:
+            raise UsageError(f"lab --train {args.train} watches the demo learn and takes only "
+                             f"--no-browser; {', '.join(unused)} "
+                             f"{'is' if len(unused) == 1 else 'are'} for an expression's lab")
         return _train(args)
     if args.expr is None:
         raise UsageError("lab: give an expression and its inputs (EXPR NAME=NUMBER ...), "
                          "or --train DEMO to watch a network learn")
 
-    if args.site:
+    if args.site is not None:
+        if not args.site.strip():
+            raise UsageError("lab: --site needs a folder name, e.g. --site class")
         return _site(args)
+    if args.pyodide is not None:
+        raise UsageError("lab: --pyodide goes with --site DIR (the site ships Pyodide; the "
+                         "served lab runs Python here)")
     expr, _, values = read_inputs(args.expr, args.vars)
     state = LabState.from_expression(expr.text, values, rankdir=args.rankdir, lr=args.lr)
     server = LabServer(state, port=args.port, quiz=args.quiz, hide=args.hide)

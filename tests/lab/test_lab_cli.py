@@ -47,6 +47,19 @@ def test_an_inputs_number_must_be_finite_and_its_name_used_on_every_door(
     assert lab_state("lr * x", lr=2.0, x=3.0).output == 6.0  # a variable called lr is one
 
 
+def test_train_refuses_what_only_an_expressions_lab_takes(capsys) -> None:
+    for extra, named in ((["--site", "class"], "--site is"), (["x*y", "x=1", "y=2"],
+                         "an expression is"), (["--quiz", "--port", "8000"], "--quiz, --port are")):
+        assert main(["lab", "--train", "moons", *extra]) == 2
+        assert capsys.readouterr().err == ("autograd: error: lab --train moons watches the demo "
+                                           f"learn and takes only --no-browser; {named} for an "
+                                           "expression's lab\n")
+    assert main(["lab", "x*y", "x=1", "y=2", "--pyodide", "somewhere"]) == 2
+    assert "--pyodide goes with --site DIR" in capsys.readouterr().err
+    assert main(["lab", "x*y", "x=1", "y=2", "--site", "", "--no-browser"]) == 2
+    assert "--site needs a folder name" in capsys.readouterr().err
+
+
 def test_graph_to_html_writes_the_labs_viewer(tmp_path, dot_binary, capsys) -> None:
     out = tmp_path / "neuron.html"
     assert main(["graph", NEURON, *ARGS, "-o", str(out)]) == 0
