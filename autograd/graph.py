@@ -193,6 +193,19 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
                 if a._fn is not None:
                     node.grad = HALF
                     push(a)
+                    # Down a left spine of binary nodes (a fold ``acc = acc + w * x``): each
+                    # is marked half-done and its first input pushed, as the loop above would
+                    while a._fn.layout == BINARY:
+                        first = a._a
+                        g = first.grad
+                        if g is PLACED or first._fn is None:
+                            break
+                        if ga:
+                            keep(a)
+                            keep_old(ga)
+                        a.grad = HALF
+                        push(first)
+                        a, ga = first, g
                     continue
                 if ga:
                     keep(a)
