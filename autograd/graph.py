@@ -70,8 +70,11 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
     first input needs the stack is marked half-done, and when it comes round again its
     second input, if a leaf or a binary node over placed nodes and leaves (the ``w * x``
     of ``acc + w * x``), is placed there and then. At every bytecode a
-    marked node is in ``order``, ``leaves`` or on ``stack``, and an overwritten grad is
-    in ``olds``, so :func:`rollback` can undo an interrupted walk. With ``readers``,
+    marked node is in ``order``, ``leaves`` or on ``stack``, or is a leaf whose
+    overwritten grad is in ``kept``/``olds`` (without ``readers``, such a second input
+    is not listed in ``leaves`` too: its grad is put back from ``olds`` anyway), and
+    every overwritten grad is in ``olds``, so :func:`rollback` can undo an interrupted
+    walk. With ``readers``,
     folded numbers get their constant leaves first, so the order lists them; a folded
     node whose grad is already nonzero gets its leaf in any walk (see ``materialize``).
 
@@ -218,11 +221,14 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
         gb = b.grad
         if gb is not PLACED:
             fb = b._fn
-            if fb is None:
+            if fb is None:  # a leaf: one with a grad to put back needs no other record
                 if gb:
                     keep(b)
                     keep_old(gb)
-                place(b)
+                    if readers:
+                        place(b)
+                else:
+                    place(b)
                 b.grad = PLACED
             else:
                 ba = b._a
@@ -240,14 +246,20 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
                     if g:
                         keep(ba)
                         keep_old(g)
-                    place(ba)
+                        if readers:
+                            place(ba)
+                    else:
+                        place(ba)
                     ba.grad = PLACED
                 g = bb.grad
                 if g is not PLACED:
                     if g:
                         keep(bb)
                         keep_old(g)
-                    place(bb)
+                        if readers:
+                            place(bb)
+                    else:
+                        place(bb)
                     bb.grad = PLACED
                 append(b)
                 b.grad = PLACED
@@ -297,8 +309,8 @@ def rollback(order: list[Any], stack: list[Any], kept: list[Any], olds: list[Any
 
     ``order`` holds the nodes the walk placed (their grads are marks or this call's
     gradients), ``stack`` may hold nodes marked (open, half-done or placed), and
-    ``kept``/``olds`` the nonzero gradients the walk overwrote; every other visited node
-    started at 0.0. Called with
+    ``kept``/``olds`` the nonzero gradients the walk overwrote (some of those leaves are
+    in no other list); every other visited node started at 0.0. Called with
     an :class:`InterruptGuard` holding, so a further Ctrl-C cannot split it.
     """
     opened = [node for node in stack
