@@ -87,17 +87,17 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
     while stack:
         node = stack[-1]
         g = node.grad
-        if g is OPEN:  # its inputs are all placed now
-            append(node)
-            node.grad = PLACED
-            pop()
-            continue
-        if g is PLACED:
-            pop()
-            continue
         if g is HALF:  # a binary node back from its first input: the second one's turn
             b = node._b
         else:
+            if g is OPEN:  # its inputs are all placed now
+                append(node)
+                node.grad = PLACED
+                pop()
+                continue
+            if g is PLACED:
+                pop()
+                continue
             if g:
                 keep(node)
                 keep_old(g)
