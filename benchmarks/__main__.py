@@ -59,7 +59,7 @@ ROWS = [
     ("10k fold acc = acc + w * x", lambda: w.fold(autograd.Value), lambda: w.fold(MgValue), 1,
      5, 6.0),
     ("10k autograd.dot (vs mg fold)", w.dot, lambda: w.fold(MgValue), 1, 5, 30.0),
-    ("moons step MLP(2,[16,16,1])", w.moons_step_ours, w.moons_step_micrograd, 1, 5, 30.0),
+    ("moons step MLP(2,[16,16,1])", w.moons_step_ours, w.moons_step_micrograd, 1, 5, 50.0),
     ("digits step MLP(64,[32,10]) x32", w.digits_step_ours, w.digits_step_micrograd, 32, 5,
      30.0),
 ]

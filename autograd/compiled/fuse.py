@@ -28,6 +28,8 @@ def _columns(sel: Any) -> np.ndarray:
 
 def reads(step: Any) -> np.ndarray:
     """Every column of the block a step reads in its forward pass."""
+    if hasattr(step, "columns_read"):  # a fused step says so itself
+        return step.columns_read()
     if isinstance(step, MapStep):
         parts = [_columns(s) for s, _ in step.sel]
     elif isinstance(step, ReduceStep):

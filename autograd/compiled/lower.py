@@ -26,6 +26,7 @@ from .hoist import hoist_invariant_steps
 from .record import Recording, describe
 from .rules import RULES
 from .steps import MapStep, MatmulStep, ReduceStep, pack_parameters
+from .xent import fuse_softmax_xent
 
 __all__ = ["Plan", "lower"]
 
@@ -155,6 +156,7 @@ def lower(rec: Recording, n_inputs: int, n_targets: int, n_params: int) -> Plan:
     steps, param_sel, param_idx = fuse_bias_adds(
         steps, param_cols, param_idx, [node_col[k] for k in rec.outputs + [rec.loss]])
     steps = hoist_invariant_steps(steps, np.arange(param_cols.start, const_cols.stop))
+    steps = fuse_softmax_xent(steps, [node_col[k] for k in rec.outputs + [rec.loss]])
     need = _needed_for_outputs(rec)
     output_steps = [s for s in steps if any(need[k] for k in s.nodes)]
     counts = {"nodes": len(sig), "op nodes": sum(len(n) for _, n in ordered),

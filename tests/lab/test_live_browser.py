@@ -102,7 +102,7 @@ def test_watch_moons_learn_pause_step_and_pick(live_demo, chromium_binary):
                     r.top + q[1] * r.height / ui.canvas.height]; }""")
         page.mouse.click(x, y)
         wait_until(page, "() => document.querySelector('.ag-side > .ag-title')"
-                               ".textContent.includes('sample #37')", timeout=30_000)
+                               ".textContent.includes('sample #37')", timeout=90_000)
         assert _graph_texts(page) != before  # the chosen sample's graph shows its numbers
         assert _step(page) == paused + 1  # picking while paused trains nothing
         page.screenshot(path=str(ARTIFACTS / "live_picked.png"))
