@@ -34,10 +34,12 @@ CHILD = textwrap.dedent(r'''
     acc.backward()
     took = time.perf_counter() - clock
 
-    def burst(go, start, count, done):
+    def burst(go, start, count, done, stop):
         go.wait()
         time.sleep(start)
         for _ in range(count):
+            if stop.is_set():  # backward has returned: the rest of the burst is not sent
+                break
             os.kill(os.getpid(), signal.SIGINT)
             gap = random.uniform(0, 300e-6)
             until = time.perf_counter() + gap
@@ -55,44 +57,55 @@ CHILD = textwrap.dedent(r'''
             except KeyboardInterrupt:
                 continue
 
+    def one_trial(done, stop):
+        """Reset, run backward under a burst; the state left is judged by the caller."""
+        go = threading.Event()
+        thread = threading.Thread(target=burst, args=(go, random.uniform(0, took),
+                                                       random.randint(2, 6), done, stop),
+                                  daemon=True)
+        thread.start()
+        try:
+            go.set()
+            acc.backward()
+        finally:
+            stop.set()
+
+    def judge(trial):
+        grads = [w.grad for w in ws] + [x.grad]
+        if any(type(n.grad) is not float for n in nodes):
+            return "a grad that is not a float"
+        if grads == want:
+            return "finished"
+        if all(g == 0.0 for g in grads):
+            return "interrupted"
+        return "a mix of before and after"
+
     seen = {"interrupted": 0, "finished": 0, "bad": []}
     for trial in range(trials):
         for n in nodes:
             n.grad = 0.0
-        go, done = threading.Event(), threading.Event()
-        thread = threading.Thread(target=burst, args=(go, random.uniform(0, took),
-                                                       random.randint(2, 6), done))
-        thread.start()
-        status = "?"
+        done, stop = threading.Event(), threading.Event()
+        # A Ctrl-C may also land in this loop's own code around backward: wherever it
+        # lands, wait the burst out and judge the grads backward left.
         try:
-            try:
-                go.set()
-                acc.backward()
-                status = "finished"
-            except KeyboardInterrupt:
-                status = "interrupted"
+            one_trial(done, stop)
         except KeyboardInterrupt:
-            status = "interrupted" if status == "?" else status
-        settle(done)
-        thread.join()
-        grads = [w.grad for w in ws] + [x.grad]
-        if any(type(g) is not float for n in nodes for g in [n.grad]):
-            seen["bad"].append([trial, "a grad that is not a float"])
-        elif grads == want:
-            seen["finished"] += 1
-        elif all(g == 0.0 for g in grads):
-            seen["interrupted"] += 1
-        else:
-            seen["bad"].append([trial, status, "a mix of before and after"])
-        for n in nodes:  # the next backward must work and give the true gradients
-            n.grad = 0.0
+            pass
         while True:
             try:
-                acc.backward()
+                stop.set()
+                settle(done)
+                outcome = judge(trial)
                 break
             except KeyboardInterrupt:
-                for n in nodes:
-                    n.grad = 0.0
+                continue
+        if outcome in ("finished", "interrupted"):
+            seen[outcome] += 1
+        else:
+            seen["bad"].append([trial, outcome])
+        for n in nodes:  # the next backward must work and give the true gradients
+            n.grad = 0.0
+        acc.backward()
         if [w.grad for w in ws] + [x.grad] != want:
             seen["bad"].append([trial, "the next backward was wrong"])
     print(json.dumps(seen))
