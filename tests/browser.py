@@ -4,7 +4,6 @@ the tests read off a page: console errors, box texts, bounding boxes."""
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -61,6 +60,3 @@ def wait_until(page: Any, expression: str, timeout: float = 15_000) -> None:
             raise TimeoutError(f"still false after {timeout / 1000:g} s: {expression}")
         page.wait_for_timeout(50)
 
-
-def in_ci() -> bool:
-    return os.environ.get("CI") == "true"

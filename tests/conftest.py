@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from binaries import require_binary
 from hypothesis import HealthCheck, settings
+from needs import require_binary
 
 settings.register_profile(
     "default", deadline=None, max_examples=60,

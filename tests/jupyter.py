@@ -11,8 +11,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from binaries import require_binary
 from child_server import child_server, free_port
+from needs import require_binary
 
 
 def notebook(path: Path, cells: Sequence[str]) -> Path:

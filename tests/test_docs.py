@@ -64,7 +64,7 @@ ALL = [b for path in DOCS for b in blocks(path)]
 def needs(block: Block) -> None:
     """Skip (fail under CI) when a block renders with Graphviz and ``dot`` is missing."""
     if re.search(r"save_graph\([^)]*\.(svg|png|pdf)|save_backward_animation", block.code):
-        from binaries import require_binary
+        from needs import require_binary
 
         require_binary("dot", "the block renders with Graphviz")
 

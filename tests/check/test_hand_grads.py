@@ -234,7 +234,7 @@ def test_python_and_the_pages_predict_mode_agree_on_4_significant_digits() -> No
     import subprocess
     from importlib import resources
 
-    from binaries import require_binary
+    from needs import require_binary
 
     node = require_binary("node", "the page's sameTo4 is run in node")
     source = resources.files("autograd.lab").joinpath("static", "viewer_base.js").read_text()

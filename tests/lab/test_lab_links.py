@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from binaries import require_binary
 from browser import chromium_page, field_text, screenshot, wait_until
 from hypothesis import given
 from hypothesis import strategies as st
+from needs import require_binary
 
 from autograd.lab import lab_state, save_lab_html
 from autograd.lab.scene import CONTROLS, controls

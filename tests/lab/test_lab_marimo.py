@@ -16,8 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from browser import chromium_page, in_ci, screenshot
+from browser import chromium_page, screenshot
 from child_server import child_server, free_port
+from needs import require_module
 
 pytestmark = pytest.mark.slow
 
@@ -53,12 +54,7 @@ if __name__ == "__main__":
 @contextmanager
 def marimo_run(tmp_path: Path) -> Iterator[str]:
     """``marimo run`` on a free port of 127.0.0.1 with a random token; yields the page's URL."""
-    try:
-        import marimo  # noqa: F401
-    except ImportError:
-        if in_ci():
-            pytest.fail("marimo is missing; CI installs it with the dev extra")
-        pytest.skip("marimo is not installed (pip install -e .[dev])")
+    require_module("marimo", "pip install -e .[dev]")
     (tmp_path / "lab_app.py").write_text(NOTEBOOK, encoding="utf-8")
     port, token = free_port(), secrets.token_hex(16)
     env = dict(os.environ)

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from binaries import require_binary
 from browser import chromium_page, screenshot, wait_until
 from child_server import child_server, free_port
+from needs import require_binary
 from portable.pyodide_env import pyodide_dir
 
 from autograd.lab import lab_state

@@ -20,7 +20,7 @@ VALUES = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.88}
 
 @pytest.fixture(scope="module")
 def laid_out():
-    from binaries import require_binary
+    from needs import require_binary
 
     require_binary("dot", "the layout is made by Graphviz once")
     return lab_state(EXPR, **VALUES)

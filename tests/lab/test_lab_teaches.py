@@ -32,7 +32,7 @@ def browser(chromium_binary_module):
 
 @pytest.fixture(scope="module")
 def chromium_binary_module():
-    from binaries import require_binary
+    from needs import require_binary
 
     require_binary("dot", "the lab lays graphs out with Graphviz")
     return require_binary(CHROMIUM, "the lab is tested in a real browser")

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import gc
-import importlib
 import os
 import random
 import subprocess
@@ -14,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from needs import require_module
 
 import nn
 from autograd import Value, draw_dot
@@ -22,12 +22,8 @@ from autograd.errors import OptionError
 
 def _micrograd():
     """micrograd's engine and nn modules (the dev extra installs micrograd 0.1.0)."""
-    try:
-        return importlib.import_module("micrograd.engine"), importlib.import_module("micrograd.nn")
-    except ImportError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("micrograd is not installed; the dev extra must provide it")
-        pytest.skip("micrograd is not installed (pip install micrograd==0.1.0)")
+    install = "pip install micrograd==0.1.0"
+    return require_module("micrograd.engine", install), require_module("micrograd.nn", install)
 
 
 @pytest.fixture(scope="module")

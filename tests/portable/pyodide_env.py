@@ -10,8 +10,9 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import NoReturn
 
-import pytest
+from needs import missing
 
 ROOT = Path(__file__).resolve().parents[2]
 # The Makefile's PYODIDE_DIR, exported to the tests it runs; the same folder otherwise.
@@ -22,10 +23,8 @@ PYODIDE_FILES = ("package.json", "pyodide.mjs", "pyodide.js", "pyodide.asm.mjs",
 RUNNER = Path(__file__).with_name("run_pyodide.mjs")
 
 
-def _missing(message: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{message}; CI must install it (.ci/run, `make pyodide`)")
-    pytest.skip(message)
+def _missing(message: str) -> NoReturn:
+    missing(message, "CI must install it (.ci/run, `make pyodide`)")
 
 
 def node_binary() -> str:
