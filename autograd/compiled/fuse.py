@@ -31,7 +31,7 @@ def reads(step: Any) -> np.ndarray:
     if hasattr(step, "columns_read"):  # a fused step says so itself
         return step.columns_read()
     if isinstance(step, MapStep):
-        parts = [_columns(s) for s, _ in step.sel]
+        parts = [_columns(s) for s, _ in step.targets]
     elif isinstance(step, ReduceStep):
         parts = [p.ravel() for p in step.parts]
     else:
@@ -42,10 +42,10 @@ def reads(step: Any) -> np.ndarray:
 def _bias_of(step: MapStep, matmuls: dict[tuple[int, int], MatmulStep],
              param_cols: slice) -> tuple[MatmulStep, np.ndarray] | None:
     """(the matmul, the bias columns) when ``step`` is ``dot + b`` over a whole matmul."""
-    if step.rule.name != "add" or step.value is not None or len(step.sel) != 2:
+    if step.rule.name != "add" or step.value is not None or len(step.targets) != 2:
         return None
     for k in (0, 1):
-        dots, other = step.sel[k][0], _columns(step.sel[1 - k][0])
+        dots, other = step.targets[k][0], _columns(step.targets[1 - k][0])
         if not isinstance(dots, slice):
             continue
         m = matmuls.get((dots.start, dots.stop))

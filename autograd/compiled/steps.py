@@ -71,30 +71,38 @@ def _times_into(G: np.ndarray, sel: Any, mode: str | None, gout: np.ndarray, p: 
         _scatter(G, sel, mode, gout * p)
 
 
-class MapStep:
+class ColumnStep:
+    """What backward writes and reads for a step over block columns: ``targets`` holds one
+    (column selector, write mode) per operand, ``out`` the step's own columns."""
+
+    targets: list[tuple[Any, str | None]]
+    out: slice
+
+    def grad_targets(self) -> list[tuple[Any, str | None]]:
+        """Where backward writes: one (column selector, mode) per operand."""
+        return self.targets
+
+    def set_mode(self, i: int, mode: str) -> None:
+        """Change how backward writes into operand ``i``'s columns."""
+        self.targets[i] = (self.targets[i][0], mode)
+
+    def grad_read(self) -> slice:
+        """The gradient columns backward reads (its output's)."""
+        return self.out
+
+
+class MapStep(ColumnStep):
     """One elementwise op over a group: ``A[:, out] = rule(A[:, arg_0], A[:, arg_1]...)``."""
 
     def __init__(self, rule: VRule, value: Any, args: list[np.ndarray], out: slice,
                  nodes: list[int], live: range, check: Any = None,
                  names: list[list[str]] | None = None):
         self.rule, self.value, self.out, self.nodes = rule, value, out, nodes
-        self.sel = [selector(a, live) for a in args]
+        self.targets = [selector(a, live) for a in args]
         self.check, self.names = check, names
 
-    def grad_targets(self) -> list[tuple[Any, str | None]]:
-        """Where backward writes: one (column selector, mode) per operand."""
-        return self.sel
-
-    def set_mode(self, i: int, mode: str) -> None:
-        """Change how backward writes into operand ``i``'s columns."""
-        self.sel[i] = (self.sel[i][0], mode)
-
-    def grad_read(self) -> slice:
-        """The gradient columns backward reads (its output's)."""
-        return self.out
-
     def forward(self, A: np.ndarray, theta: np.ndarray) -> None:
-        args = [A[:, s] for s, _ in self.sel]
+        args = [A[:, s] for s, _ in self.targets]
         if self.rule.bad is not None:
             mask = self.rule.bad(args, self.value)
             if mask.any():
@@ -107,12 +115,12 @@ class MapStep:
     def backward(self, A: np.ndarray, G: np.ndarray, theta: np.ndarray,
                  gtheta: np.ndarray) -> None:
         gout = G[:, self.out]
-        args = [A[:, s] for s, _ in self.sel]
+        args = [A[:, s] for s, _ in self.targets]
         parts = self.rule.partials(args, A[:, self.out], self.value)
         if len(parts) != len(args):
             raise CompileError(f"vectorized rule of {self.rule.name!r} returned {len(parts)} "
                                f"partials for {len(args)} inputs")
-        for (sel, mode), p in zip(self.sel, parts):
+        for (sel, mode), p in zip(self.targets, parts):
             _times_into(G, sel, mode, gout, p)
 
     def _domain_error(self, args: list[np.ndarray], mask: np.ndarray) -> None:
@@ -129,7 +137,7 @@ class MapStep:
                   "of the batch)")
 
 
-class ReduceStep:
+class ReduceStep(ColumnStep):
     """``sum`` or ``dot`` nodes gathered into ``(batch, group, n)``, padded with a 0 column."""
 
     def __init__(self, rule: VRule, value: Any, parts: list[np.ndarray], real: np.ndarray,
@@ -138,18 +146,6 @@ class ReduceStep:
         self.parts = parts  # one (group, n) column-index array per part
         self.real = np.flatnonzero(real.ravel())  # positions that are not padding
         self.targets = [selector(p.ravel()[self.real], live) for p in parts]
-
-    def grad_targets(self) -> list[tuple[Any, str | None]]:
-        """Where backward writes: one (column selector, mode) per part."""
-        return self.targets
-
-    def set_mode(self, i: int, mode: str) -> None:
-        """Change how backward writes into part ``i``'s columns."""
-        self.targets[i] = (self.targets[i][0], mode)
-
-    def grad_read(self) -> slice:
-        """The gradient columns backward reads (its output's)."""
-        return self.out
 
     def forward(self, A: np.ndarray, theta: np.ndarray) -> None:
         args = [A[:, p] for p in self.parts]

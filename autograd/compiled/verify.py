@@ -92,7 +92,7 @@ def _custom_partials(program: BatchProgram, rec: Recording) -> None:
         step = getattr(step, "inner", step)  # a step run once per batch, on one row
         if not isinstance(step, MapStep) or step.rule.builtin:
             continue
-        args = [A[:, s] for s, _ in step.sel]
+        args = [A[:, s] for s, _ in step.targets]
         parts = step.rule.partials(args, A[:, step.out], step.value)
         for j, k in enumerate(step.nodes):
             _, scalar = local_partials(rec.order[k])

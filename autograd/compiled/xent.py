@@ -17,34 +17,22 @@ from typing import Any
 import numpy as np
 
 from .fuse import reads
-from .steps import MapStep, ReduceStep, _times_into
+from .steps import ColumnStep, MapStep, ReduceStep, _times_into
 
 __all__ = ["SoftmaxXentStep", "fuse_softmax_xent"]
 
 
-class SoftmaxXentStep:
+class SoftmaxXentStep(ColumnStep):
     """``lse``, ``dot(y, z)``, ``lse * s``, the loss, ``z - lse`` and ``exp`` in one step."""
 
     def __init__(self, lse: ReduceStep, dot: ReduceStep, mul: MapStep, loss: MapStep,
                  shift: MapStep, exp: MapStep, y: slice) -> None:
-        k = 1 if _same(mul.sel[0][0], lse.out) else 0  # the operand that is ``sum(y)``
+        k = 1 if _same(mul.targets[0][0], lse.out) else 0  # the operand that is ``sum(y)``
         self.z, self.y, self.lse, self.d = lse.targets[0][0], y, lse.out, dot.out
-        self.m, self.s, self.s_first = mul.out, mul.sel[k][0], k == 0
+        self.m, self.s, self.s_first = mul.out, mul.targets[k][0], k == 0
         self.logp, self.p, self.out = shift.out, exp.out, loss.out
-        self.targets = [lse.targets[0], mul.sel[k]]
+        self.targets = [lse.targets[0], mul.targets[k]]
         self.nodes = lse.nodes + dot.nodes + mul.nodes + loss.nodes + shift.nodes + exp.nodes
-
-    def grad_targets(self) -> list[tuple[Any, str | None]]:
-        """Where backward writes: the logits' columns, and ``sum(y)``'s column."""
-        return self.targets
-
-    def set_mode(self, i: int, mode: str) -> None:
-        """Change how backward writes into target ``i``'s columns."""
-        self.targets[i] = (self.targets[i][0], mode)
-
-    def grad_read(self) -> slice:
-        """The gradient columns backward reads (the loss's)."""
-        return self.out
 
     def columns_read(self) -> np.ndarray:
         """Every column of the block the forward pass reads."""
@@ -110,24 +98,24 @@ def _match(i: int, steps: list[Any], readers: dict[int, set[int]], writer: dict[
     if z is None or len(readers.get(c, ())) != 2:
         return None
     at_c = [steps[j] for j in readers[c]]
-    shift = next((t for t in at_c if _is(t, MapStep, "sub") and _same(t.sel[0][0], z)), None)
+    shift = next((t for t in at_c if _is(t, MapStep, "sub") and _same(t.targets[0][0], z)), None)
     other = next((t for t in at_c if t is not shift), None)
-    if shift is None or other is None or not np.all(np.asarray(shift.sel[1][0]) == c):
+    if shift is None or other is None or not np.all(np.asarray(shift.targets[1][0]) == c):
         return None
     mul = other
     if not _is(mul, MapStep, "mul") or len(mul.nodes) != 1:
         return None
-    s = [sel for sel, _ in mul.sel if not _same(sel, lse.out)]
+    s = [sel for sel, _ in mul.targets if not _same(sel, lse.out)]
     if len(s) != 1 or not isinstance(s[0], slice) or s[0].start in range(z.start, z.stop):
         return None
     loss_at = readers.get(mul.out.start, set())
     if len(loss_at) != 1 or mul.out.start in outside:
         return None
     loss = steps[next(iter(loss_at))]
-    if not _is(loss, MapStep, "sub") or not _same(loss.sel[0][0], mul.out) \
+    if not _is(loss, MapStep, "sub") or not _same(loss.targets[0][0], mul.out) \
             or len(loss.nodes) != 1:
         return None
-    dot = steps[writer.get(loss.sel[1][0].start, i)] if isinstance(loss.sel[1][0], slice) \
+    dot = steps[writer.get(loss.targets[1][0].start, i)] if isinstance(loss.targets[1][0], slice) \
         else None
     if not (isinstance(dot, ReduceStep) and dot.rule.name == "dot" and len(dot.nodes) == 1
             and dot.real.size == dot.parts[0].size):
@@ -140,7 +128,7 @@ def _match(i: int, steps: list[Any], readers: dict[int, set[int]], writer: dict[
     if y is None or len(exp_at) != 1:
         return None
     exp = steps[next(iter(exp_at))]
-    if not _is(exp, MapStep, "exp") or not _same(exp.sel[0][0], shift.out):
+    if not _is(exp, MapStep, "exp") or not _same(exp.targets[0][0], shift.out):
         return None
     parts = [lse, dot, loss, shift, exp, mul]
     at = [steps.index(p) for p in parts]
