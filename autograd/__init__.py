@@ -19,7 +19,7 @@ needs them (the stepper, gradcheck and ``draw_text`` need neither).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 # The engine: imported now, standard library only.
 from .custom import custom_op
@@ -49,7 +49,7 @@ from .errors import (
 )
 from .graph import topo_order
 from .lab import lab  # the function; the package's modules stay importable as autograd.lab.X
-from .lazy import load
+from .lazy import attach
 from .modes import is_grad_enabled, no_grad
 from .nary import dot, logsumexp, sum
 from .ops import OPS, Op
@@ -99,12 +99,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    return load(__name__, _LAZY, name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = attach(__name__, _LAZY, globals())
 
 
 def _notebook_svg(root: Value) -> str | None:

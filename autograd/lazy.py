@@ -2,8 +2,8 @@
 the engine alone and the tools, with numpy or graphviz under them, load when asked for.
 
 A package lists them in ``_LAZY`` (name -> ``".module"`` or ``".module:attribute"``,
-relative to it, or ``".module:"`` for the module itself) and answers
-``__getattr__``/``__dir__`` with :func:`load` and the table.
+relative to it, or ``".module:"`` for the module itself) and gets its ``__getattr__`` and
+``__dir__`` from :func:`attach`.
 Where a tool's package (numpy, graphviz, tqdm) is missing, its name still resolves, to an
 :class:`Unavailable` that says what to install when used: ``from autograd import *`` works
 in a bare venv or in Pyodide, and ``autograd.draw_dot(...)`` there names ``graphviz``.
@@ -11,7 +11,7 @@ in a bare venv or in Pyodide, and ``autograd.draw_dot(...)`` there names ``graph
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import import_module
 from typing import Any
 
@@ -19,6 +19,20 @@ from .errors import MissingDependency
 
 # The packages `pip install scalar-autograd` brings that the engine itself does without.
 _REQUIRED_BY_TOOLS = {"numpy": "numpy", "graphviz": "graphviz", "tqdm": "tqdm"}
+
+
+def attach(package: str, table: Mapping[str, str],
+           namespace: Mapping[str, Any]) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """A package's ``__getattr__`` (:func:`load` over ``table``) and ``__dir__`` (its own
+    names and the lazy ones): ``__getattr__, __dir__ = attach(__name__, _LAZY, globals())``."""
+
+    def __getattr__(name: str) -> Any:
+        return load(package, table, name)
+
+    def __dir__() -> list[str]:
+        return sorted({*namespace, *table})
+
+    return __getattr__, __dir__
 
 
 def load(package: str, table: Mapping[str, str], name: str) -> Any:

@@ -7,9 +7,9 @@ library only) loads with the package; the rest on first use (``check_backprop`` 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..lazy import load
+from ..lazy import attach
 
 # Imported now, as the function: importing the module `gradcheck` later would otherwise
 # leave the module, not the function, under the name `autograd.check.gradcheck`.
@@ -41,9 +41,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    return load(__name__, _LAZY, name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = attach(__name__, _LAZY, globals())

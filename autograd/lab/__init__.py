@@ -39,7 +39,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputTypeError
-from ..lazy import load
+from ..lazy import attach
 
 if TYPE_CHECKING:
     from ..engine import Value
@@ -59,12 +59,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    return load(__name__, _LAZY, name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = attach(__name__, _LAZY, globals())
 
 
 _OPTIONS = ("title", "rankdir", "collapse", "max_nodes", "lr", "params")
