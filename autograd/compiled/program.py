@@ -67,6 +67,7 @@ class BatchProgram:
         self._unassigned = np.flatnonzero(unassigned)
         self._has_loss = False
         self.threads = threads
+        self._written: tuple[list[float], np.ndarray] | None = None  # the last sync_to_values
         self.sync_from_values()
 
     def __repr__(self) -> str:
@@ -92,13 +93,24 @@ class BatchProgram:
 
     def sync_from_values(self) -> None:
         """Read every parameter's ``.data`` into ``theta`` (after editing the Values)."""
-        self.theta[:] = np.fromiter((p.data for p in self.params), self.dtype,
-                                    len(self.params))  # rounded to float32 if so compiled
+        now = [p.data for p in self.params]
+        written = self._written
+        if written is not None and now == written[0]:  # what sync_to_values wrote (the
+            np.copyto(self.theta, written[1])  # same floats: compared by identity first)
+        else:
+            self.theta[:] = np.array(now, dtype=self.dtype)  # rounded to float32 if so compiled
 
-    def sync_to_values(self) -> None:
-        """Write ``theta`` into every parameter's ``.data`` (after training on arrays)."""
-        for p, x in zip(self.params, self.theta.tolist()):
-            p.data = x
+    def sync_to_values(self, grad: np.ndarray | None = None) -> None:
+        """Write ``theta`` into every parameter's ``.data`` (after training on arrays), and
+        ``grad`` (aligned with ``theta``) into every ``.grad`` when given."""
+        xs = self.theta.tolist()
+        if grad is None:
+            for p, x in zip(self.params, xs):
+                p.data = x
+        else:
+            for p, x, g in zip(self.params, xs, grad.tolist()):  # one pass over the Values
+                p.data, p.grad = x, g
+        self._written = (xs, self.theta.copy())  # a later read of the same floats is a copy
 
     def add_to_grads(self, grad: np.ndarray) -> None:
         """Add a flat gradient into each parameter's ``.grad`` (accumulating, like backward)."""
