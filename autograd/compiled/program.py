@@ -35,6 +35,9 @@ def as_batch(data: object, width: int, what: str) -> np.ndarray:
     return arr
 
 
+_RUN = 2048  # parameters written back at a time
+
+
 class BatchProgram:
     """A per-sample function compiled for batches (build it with ``compile_batch``).
 
@@ -103,14 +106,19 @@ class BatchProgram:
     def sync_to_values(self, grad: np.ndarray | None = None) -> None:
         """Write ``theta`` into every parameter's ``.data`` (after training on arrays), and
         ``grad`` (aligned with ``theta``) into every ``.grad`` when given."""
-        xs = self.theta.tolist()
-        if grad is None:
-            for p, x in zip(self.params, xs):
-                p.data = x
-        else:
-            for p, x, g in zip(self.params, xs, grad.tolist()):  # one pass over the Values
-                p.data, p.grad = x, g
-        self._written = (xs, self.theta.copy())  # a later read of the same floats is a copy
+        self._written = None  # its floats go as the Values let go of them
+        xs: list[float] = []
+        params, theta = self.params, self.theta
+        for i in range(0, len(params), _RUN):  # floats made a run at a time reuse the
+            run = theta[i:i + _RUN].tolist()  # memory of those they replace: ~1/3 faster
+            if grad is None:
+                for p, x in zip(params[i:i + _RUN], run):
+                    p.data = x
+            else:
+                for p, x, g in zip(params[i:i + _RUN], run, grad[i:i + _RUN].tolist()):
+                    p.data, p.grad = x, g
+            xs += run
+        self._written = (xs, theta.copy())  # a later read of the same floats is a copy
 
     def add_to_grads(self, grad: np.ndarray) -> None:
         """Add a flat gradient into each parameter's ``.grad`` (accumulating, like backward)."""
