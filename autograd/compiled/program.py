@@ -4,8 +4,8 @@ Parameters live in one flat vector ``theta`` (float64; float32 on request, for s
 so an optimizer can update them with a few array operations. ``theta[i]`` is
 ``program.params[i]``: each dense layer's weights packed first as one contiguous block,
 then the rest in the order given. ``sync_to_values()`` writes them back into the
-``Value``s, ``sync_from_values()`` reads them again. ``threads`` is the number of BLAS
-threads its matrix products run with (:mod:`autograd.compiled.threads`).
+``Value``s, ``sync_from_values()`` reads them again. ``threads`` is the number of threads
+its large matrix products are split over, BLAS itself at one (:mod:`autograd.compiled.threads`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import numpy as np
 from ..engine import Value
 from ..errors import CompileError
 from .lower import Plan
+from .steps import MatmulStep
 from .threads import blas_threads, resolve_threads
 from .writes import plan_writes
 
@@ -81,7 +82,8 @@ class BatchProgram:
 
     @property
     def threads(self) -> int | None:
-        """BLAS threads the steps run with (None: BLAS's own count, without threadpoolctl).
+        """Threads the large products are split over, BLAS at one thread each (None: BLAS's
+        own count and no split, without threadpoolctl).
 
         Assign an int to choose, or None for one per core the load average leaves idle
         (chosen at the assignment); BLAS's own setting is restored after every call.
@@ -91,6 +93,13 @@ class BatchProgram:
     @threads.setter
     def threads(self, threads: int | None) -> None:
         self._threads = resolve_threads(threads, "BatchProgram.threads")
+        for step in self.plan.steps:
+            if isinstance(step, MatmulStep):
+                step.threads = self._threads
+
+    def _blas(self) -> int | None:
+        """BLAS's thread count inside a call: one when the program splits its own work."""
+        return None if self._threads is None else 1
 
     # -- parameters ----------------------------------------------------------------------
 
@@ -154,7 +163,7 @@ class BatchProgram:
             A[:, plan.param_cols] = self.theta[plan.param_idx]
         A[:, plan.const_cols] = plan.const_vals
         theta = self.theta
-        with np.errstate(all="ignore"), blas_threads(self._threads):
+        with np.errstate(all="ignore"), blas_threads(self._blas()):
             for step in plan.steps if Y is not None else plan.output_steps:
                 step.forward(A, theta)
         self._has_loss = Y is not None
@@ -195,7 +204,7 @@ class BatchProgram:
             gtheta = out
         gtheta[self._unassigned] = 0.0  # the rest is written whole by its matmul
         theta = self.theta
-        with np.errstate(all="ignore"), blas_threads(self._threads):
+        with np.errstate(all="ignore"), blas_threads(self._blas()):
             for step in plan.loss_steps:
                 step.backward(A, G, theta, gtheta)
         if plan.param_idx.size:
