@@ -147,7 +147,8 @@ class BatchProgram:
         batch = len(X)
         A = self._A
         if A is None or A.shape[0] != batch:
-            A = self._A = np.empty((batch, plan.n_columns), dtype=self.dtype)
+            # column-major: a step's run of columns is one contiguous stretch of memory
+            A = self._A = np.empty((batch, plan.n_columns), dtype=self.dtype, order="F")
         A[:, :self.n_inputs] = X
         targets = slice(self.n_inputs, self.n_inputs + self.n_targets)
         if Y is None:
