@@ -187,8 +187,60 @@ def _binary(cls: type[Node], op: Op) -> tuple[Callable[[Any, Any], Any],
             hook(v)
         return v
 
+    method = _written_out(cls, op, right) or method
     method.__name__, reflected.__name__ = f"__{name}__", f"__r{name}__"
     return method, reflected
+
+
+def _written_out(cls: type[Node], op: Op, right: Op) -> Callable[[Any, Any], Any] | None:
+    """``a + b`` and ``a * b`` (a Value first) with the float op written in the method:
+    CPython adds or multiplies two floats inside its loop, where ``forward(x, y)`` is a
+    call per node. Otherwise the generic method, less the domain check neither op has."""
+    if op.check is not None or op.name not in ("add", "mul"):
+        return None
+    modes = MODES
+    if op.name == "add":
+        def add(a: Any, b: Any) -> Any:
+            x = a.data
+            if type(b) is cls or isinstance(b, cls):
+                y = b.data
+                fn = op
+            else:
+                y = b if type(b) is float else as_real(b, "add: operand")
+                fn, b = right, y
+            v = _new(cls)
+            v.data = x + y
+            v.grad = 0.0
+            v._a = a
+            v._b = b
+            v._fn = fn
+            hook = modes.on_create
+            if hook is not None:
+                hook(v)
+            return v
+
+        return add
+
+    def mul(a: Any, b: Any) -> Any:
+        x = a.data
+        if type(b) is cls or isinstance(b, cls):
+            y = b.data
+            fn = op
+        else:
+            y = b if type(b) is float else as_real(b, "mul: operand")
+            fn, b = right, y
+        v = _new(cls)
+        v.data = x * y
+        v.grad = 0.0
+        v._a = a
+        v._b = b
+        v._fn = fn
+        hook = modes.on_create
+        if hook is not None:
+            hook(v)
+        return v
+
+    return mul
 
 
 def _unary_method(cls: type[Node], op: Op, operand: Callable[[Any, str], Any]) -> Callable:

@@ -288,3 +288,21 @@ def test_the_type_stubs_list_exactly_what_the_op_table_attaches():
     assert methods <= set(stubs)
     for name in stubs:
         assert callable(getattr(engine.Value, name))
+
+
+_EDGE = st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from(
+    [0.0, -0.0, 1.0, -1.0, math.inf, -math.inf, math.nan])
+
+
+@pytest.mark.parametrize("name", ["add", "mul"])
+@given(x=_EDGE, y=_EDGE, number=st.booleans())
+def test_written_out_forwards_are_the_rows_own_to_the_bit(name, x, y, number):
+    """``a + b`` and ``a * b`` compute the float in the method itself; each must give what
+    the row's ``forward`` gives (NaN, infinities, signed zeros), with a Value or a number
+    on the right, and build the same node: the op, its inputs, a grad of 0.0."""
+    a = Value(x)
+    b = y if number else Value(y)
+    node = a + b if name == "add" else a * b
+    assert repr(node.data) == repr(OPS[name].forward(x, y))
+    assert node.op == name and node.children[0] is a and repr(node.grad) == "0.0"
+    assert node.children[1] is b if not number else repr(node.children[1].data) == repr(y)
