@@ -22,6 +22,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..errors import CompileError
 from .rules import VRule
+from .threads import matmul_into
 
 __all__ = ["MapStep", "MatmulStep", "ReduceStep", "pack_parameters", "selector"]
 
@@ -172,6 +173,7 @@ class MatmulStep:
         self.out, self.nodes = out, nodes
         self.x = selector(xcols, live)
         self.bias: tuple[slice, Any, bool] | None = None  # (output, theta selector, unique)
+        self.threads: int | None = None  # a large product's parts (the program's threads)
         self.set_weights(widx)
 
     def grad_targets(self) -> list[tuple[Any, str | None]]:
@@ -217,7 +219,7 @@ class MatmulStep:
         return as_strided(theta[start:], shape=(g, n), strides=(stride * isz, isz))
 
     def forward(self, A: np.ndarray, theta: np.ndarray) -> None:
-        np.matmul(A[:, self.x[0]], self.weights(theta).T, out=A[:, self.out])
+        matmul_into(A[:, self.x[0]], self.weights(theta).T, A[:, self.out], self.threads)
         if self.bias is not None:  # the layer's ``dot + b`` nodes, b a row of theta
             np.add(A[:, self.out], theta[self.bias[1]], out=A[:, self.bias[0]])
 
@@ -234,7 +236,7 @@ class MatmulStep:
                 np.add.at(gtheta, b, gout.sum(axis=0))
         X = A[:, self.x[0]]
         if self.assigned_gradient() is not None:
-            np.matmul(gout.T, X, out=self.weights(gtheta))  # straight into its own block
+            matmul_into(gout.T, X, self.weights(gtheta), self.threads)  # into its own block
         elif self.view is not None:
             self.weights(gtheta)[...] += gout.T @ X  # (group, n): sum over the batch
         elif self.w_unique:
@@ -243,7 +245,7 @@ class MatmulStep:
             np.add.at(gtheta, self.widx, gout.T @ X)
         sel, mode = self.x
         if mode == "set" and isinstance(sel, slice):  # the only writer: no temporary
-            np.matmul(gout, self.weights(theta), out=G[:, sel])
+            matmul_into(gout, self.weights(theta), G[:, sel], self.threads)
         elif mode is not None:  # not for a first layer: inputs need no gradient
             _scatter(G, sel, mode, gout @ self.weights(theta))
 

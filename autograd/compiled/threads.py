@@ -1,20 +1,25 @@
-"""BLAS threads for compiled runs: chosen on purpose, set for the run, restored after.
+"""Threads for compiled runs: chosen on purpose, run by the program itself, BLAS kept at one.
 
-A compiled program spends most of its time in a few matrix products of batch size rows.
-BLAS libraries start one thread per core by default, and their threads spin while they
-wait: on a machine whose cores are busy, two threads made one 128x784 @ 784x512 product
-six times slower than one. So a program runs its steps with a thread count chosen for
-it (``threads=None``: one per core the load average leaves idle, at least 1), set
-through threadpoolctl for the duration of each ``forward``/``backward`` and restored
-afterwards. Without threadpoolctl installed the automatic choice leaves BLAS alone and
-an explicit count raises ``MissingDependency``.
+A compiled program spends most of its time in a few matrix products of batch size rows
+and in its optimizer's update. BLAS libraries run a product on one thread per core by
+default, and their idle threads spin: OpenBLAS's keep a core busy for about 0.1 s after
+every product. So two BLAS threads on a machine whose other core is busy made one
+128x784 @ 784x512 product six times slower than one thread, and on an idle machine the
+spinning worker takes the very core an elementwise update split over two threads needs.
 
-The setting is process-wide (BLAS has one thread pool): two Python threads running
-programs with different counts at the same time see each other's setting.
+So a program runs with a thread count chosen for it (``threads=None``: one per core the
+load average leaves idle, at least 1), and uses those threads itself: BLAS is set to one
+thread (through threadpoolctl, for the duration of each ``forward``/``backward``, and
+restored afterwards), :func:`matmul_into` splits each large product in parts by output
+columns or rows, and :func:`run_split` splits long elementwise work (an optimizer's
+update). numpy lets go of the GIL inside a product and inside each array operation, so
+the parts run on several cores at once, and a helper thread that waits sleeps instead of
+spinning: a busy core slows a step down by its share, not by a factor. Without
+threadpoolctl installed the automatic choice leaves BLAS alone and splits nothing; an
+explicit count raises ``MissingDependency``.
 
-Elementwise work outside BLAS (an optimizer's update of every parameter) can spread over
-the same count with :func:`run_split`: numpy lets go of the GIL inside each array
-operation, so slices of one long update run on several cores at once.
+The BLAS setting is process-wide (BLAS has one thread pool): two Python threads running
+programs at the same time see each other's setting.
 
 >>> resolve_threads(2, "compile_batch")
 2
@@ -34,13 +39,15 @@ from typing import Any
 
 from ..errors import ConfigError, MissingDependency
 
-__all__ = ["auto_threads", "blas_threads", "blas_thread_counts", "resolve_threads",
-           "run_split", "usable_cores"]
+__all__ = ["auto_threads", "blas_threads", "blas_thread_counts", "matmul_into",
+           "resolve_threads", "run_split", "usable_cores"]
 
 _controllers: list[Any] | None = None  # threadpoolctl's BLAS controllers, found once
 _pool: ThreadPoolExecutor | None = None  # helpers for run_split, started on first use
 _pool_size = 0
 _ALIGN = 1024  # slice boundaries: whole cache lines, whole SIMD blocks
+SPLIT_WORK = 1 << 22  # multiply-adds: a product this large pays for a thread hand-off
+_PART_ALIGN = 16  # a product's parts: whole SIMD blocks of rows or columns
 
 
 def _blas() -> list[Any] | None:
@@ -123,12 +130,14 @@ def blas_threads(n: int | None) -> Iterator[None]:
             lib.set_num_threads(before)
 
 
-def run_split(work: Callable[[slice], object], n: int, threads: int) -> None:
+def run_split(work: Callable[[slice], object], n: int, threads: int,
+              align: int = _ALIGN) -> None:
     """Call ``work(part)`` for ``threads`` contiguous slices covering ``range(n)``, at once:
     the last slice in this thread, the others in helper threads; returns when all are done.
 
-    For numpy work on slices of long arrays (each operation lets go of the GIL). An
-    exception in any slice is raised here, after every slice has finished.
+    For numpy work on slices of long arrays (each operation lets go of the GIL); slice
+    boundaries fall on multiples of ``align``. An exception in any slice is raised here,
+    after every slice has finished.
 
     >>> import numpy as np
     >>> x = np.arange(5000.0)
@@ -137,7 +146,7 @@ def run_split(work: Callable[[slice], object], n: int, threads: int) -> None:
     9998.0
     """
     global _pool, _pool_size
-    step = max(1, -(-n // max(1, threads) // _ALIGN) * _ALIGN)  # whole blocks per slice
+    step = max(1, -(-n // max(1, threads) // align) * align)  # whole blocks per slice
     parts = [slice(i, min(i + step, n)) for i in range(0, n, step)]
     if len(parts) < 2:
         work(slice(0, n))
@@ -153,3 +162,28 @@ def run_split(work: Callable[[slice], object], n: int, threads: int) -> None:
     finally:
         for job in pending:
             job.result()
+
+
+def matmul_into(a: Any, b: Any, out: Any, threads: int | None) -> None:
+    """``out[...] = a @ b``, split over ``threads`` threads when the product is large.
+
+    The parts are blocks of ``out``'s longer side (columns: ``a @ b[:, s]``; rows:
+    ``a[s] @ b``), so each output entry is the same dot product as in one call. Small
+    products, and ``threads`` None or 1, are one call.
+
+    >>> import numpy as np
+    >>> a, b = np.ones((64, 300)), np.ones((300, 256))
+    >>> out = np.empty((64, 256))
+    >>> matmul_into(a, b, out, 2)
+    >>> float(out[0, 0]), float(out[-1, -1])
+    (300.0, 300.0)
+    """
+    import numpy as np
+
+    rows, cols = out.shape
+    if not threads or threads < 2 or rows * cols * a.shape[-1] < SPLIT_WORK:
+        np.matmul(a, b, out=out)
+    elif cols >= rows:
+        run_split(lambda s: np.matmul(a, b[:, s], out=out[:, s]), cols, threads, _PART_ALIGN)
+    else:
+        run_split(lambda s: np.matmul(a[s], b, out=out[s]), rows, threads, _PART_ALIGN)

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..errors import ConfigError
 from ..files import write_atomic
 from .exercise import Exercise, Text, check_lang
 from .table import EXERCISES
@@ -75,5 +76,8 @@ def notebook(lang: str = "en", solutions: bool = False) -> dict[str, Any]:
 def write_notebook(path: str | os.PathLike[str], lang: str = "en",
                    solutions: bool = False) -> Path:
     """Write the exercise notebook to ``path`` (``.ipynb``), atomically; returns the path."""
+    if not os.fsdecode(path).endswith(".ipynb"):
+        raise ConfigError(f"write_notebook: the notebook's name must end in .ipynb (Jupyter "
+                          f"opens it by that), got {os.fsdecode(path)!r}")
     data = notebook(lang, solutions)
     return write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")

@@ -180,7 +180,7 @@ class LabServer:
             async def stream() -> Any:
                 try:
                     yield ": connected\n\n"
-                    while not server._stopping():
+                    while not server.stopping():
                         scene = await box.get(timeout=0.5)
                         if scene is None:
                             continue
@@ -207,7 +207,8 @@ class LabServer:
         for slot in list(self.slots):
             slot.wake()
 
-    def _stopping(self) -> bool:
+    def stopping(self) -> bool:
+        """True once the server has been asked to shut down."""
         return self._server is not None and bool(self._server.should_exit)
 
     # -- running ---------------------------------------------------------------------------
@@ -216,14 +217,14 @@ class LabServer:
         """Serve until Ctrl-C (or ``stop()``); print the URL and open a browser if there is
         one (``open_browser=None``: when a display is there)."""
         self._server = lab_server(server_config(self.app()), on_stop=self._end_streams)
-        self._announce(open_browser, quiet)
+        self.announce(open_browser, quiet)
         try:
             asyncio.run(self._serve())
         finally:
             self._loop = None
             self.sock.close()
 
-    def _announce(self, open_browser: bool | None, quiet: bool) -> None:
+    def announce(self, open_browser: bool | None, quiet: bool) -> None:
         """Print the URL (unless ``quiet``) and open a browser on it if asked, or if there
         is a display (``open_browser=None``); the socket already listens."""
         if not quiet:
@@ -239,7 +240,7 @@ class LabServer:
     def start(self, open_browser: bool | None = None, quiet: bool = False) -> LabServer:
         """Serve from a background thread (a script or a notebook keeps running); returns
         the server, whose ``.url`` opens the page and ``.close()`` stops it."""
-        self._announce(open_browser, quiet)  # here, so the URL prints before what follows
+        self.announce(open_browser, quiet)  # here, so the URL prints before what follows
         thread = threading.Thread(target=self.run, name="autograd-lab-server", daemon=True,
                                   kwargs={"open_browser": False, "quiet": True})
         self.thread = thread

@@ -141,10 +141,17 @@ def widget_class() -> Any:
         def serve(self, open_browser: bool | None = None, port: int = 0,
                   quiet: bool = False) -> Any:
             """Serve this lab on 127.0.0.1 (random token) from a background thread; returns
-            the server: ``.url`` opens the page, ``.close()`` stops it."""
+            the server: ``.url`` opens the page, ``.close()`` stops it. Asked again while
+            it runs (on any port, or its own), it is the same server, announced again."""
             from .server import LabServer
 
+            running = self.__dict__.get("_lab_server")
+            if running is not None and running.thread.is_alive() and not running.stopping() \
+                    and port in (0, running.port):
+                running.announce(open_browser, quiet)
+                return running
             server = LabServer(self.source, port=port, quiz=self.quiz, hide=self.hide)
+            self.__dict__["_lab_server"] = server
             return server.start(open_browser=open_browser, quiet=quiet)
 
         # -- the page's side ---------------------------------------------------------------

@@ -91,12 +91,7 @@ class CompiledRunner:
 
     def end_fit(self) -> None:
         """Write ``.data``, and the last batch's gradient into ``.grad`` (as a scalar fit)."""
-        if self.grad is None:
-            self.program.sync_to_values()
-            return
-        for p, x, g in zip(self.program.params, self.program.theta.tolist(),
-                           self.grad.tolist()):  # one pass over the Values: ~400k of them
-            p.data, p.grad = x, g
+        self.program.sync_to_values(self.grad)
 
     def _order_for(self, opt: Any) -> np.ndarray:
         """``order[i]``: the index in ``opt.params`` of the ``i``-th trainable parameter of
@@ -164,13 +159,16 @@ class CompiledRunner:
         return outs
 
 
-def runner_for(model: Any, X: np.ndarray, Y: np.ndarray | None, where: str) -> CompiledRunner:
-    """The model's cached runner, compiled (on ``X``, ``Y``) if there is none that fits.
+def runner_for(model: Any, X: np.ndarray, Y: np.ndarray | None, where: str,
+               params: list[Value] | None = None) -> CompiledRunner:
+    """The model's cached runner, compiled (on ``X``, ``Y``) if there is none that fits;
+    ``params``: the model's parameters, when the caller has listed them.
 
     Prediction (``Y`` None) reuses a program compiled for any loss: the outputs are the
     same graph whatever the loss.
     """
-    params = model.parameters()
+    if params is None:
+        params = model.parameters()
     arch = (json.dumps(model.config(), sort_keys=True), np.dtype(model.dtype).str)
     key = (*arch, model.loss)
     threads = getattr(model, "threads", None)

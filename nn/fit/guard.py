@@ -68,8 +68,8 @@ class StepGuard:
     def after(self, loss: float, epoch: str, batch: str, inputs: np.ndarray) -> None:
         """Raise (after restoring) if the step made the loss or a parameter non-finite."""
         values = self._values()
-        threads = None if self._program is None else self._program.threads
-        with np.errstate(all="ignore"), blas_threads(threads):  # the step's own BLAS threads
+        blas = None if self._program is None or self._program.threads is None else 1
+        with np.errstate(all="ignore"), blas_threads(blas):  # one thread, as the step's BLAS
             total = float(np.dot(values, values))  # NaN/inf propagate: finite, all finite
         if math.isfinite(loss) and (math.isfinite(total) or np.isfinite(values).all()):
             if self._staging and self.runner.staged is not None:

@@ -45,6 +45,7 @@ class Trainer(DataChecks):
 
     noise_size: int  # random numbers per sample in training (the model's layers say)
     _check_optimizer: Any  # the model's check that compile bound the optimizer
+    weights_and_trainable: Any  # the model's weights and its trainable ones, listed once
     _metric_fns: dict[str, Any]  # metrics computed by a function (compile), by name
 
     @property
@@ -56,11 +57,13 @@ class Trainer(DataChecks):
     # -- the engines --------------------------------------------------------------------
 
     def _engine(self, compiled: bool, X: np.ndarray, Y: np.ndarray | None, where: str,
-                noise: np.random.Generator | None = None) -> Runner:
+                noise: np.random.Generator | None = None,
+                params: list[Any] | None = None) -> Runner:
         """The compiled runner (cached, parameters read in) or a scalar one; ``noise``
-        draws the random inputs (dropout masks) of training batches."""
+        draws the random inputs (dropout masks) of training batches; ``params``: the
+        model's weights when the caller has listed them."""
         try:
-            runner = runner_for(self, X, Y, where) if compiled else ScalarRunner(self)
+            runner = runner_for(self, X, Y, where, params) if compiled else ScalarRunner(self)
         except CompileError:
             if Y is not None and self.dtype != np.float64:
                 explain_overflow(self, X, Y, where)
@@ -134,7 +137,8 @@ class Trainer(DataChecks):
         epochs = check_int(epochs, "epochs", "fit", 0)
         initial_epoch = check_int(initial_epoch, "initial_epoch", "fit", 0)
         verbose = check_verbose(verbose, "fit")
-        self._check_optimizer("fit")
+        weights, trainable = self.weights_and_trainable()
+        self._check_optimizer("fit", trainable)
         history, progress = History(), ProgressLogger(verbose)
         watch = []
         if live:
@@ -150,7 +154,7 @@ class Trainer(DataChecks):
             return history
         rng = random.Random(seed) if seed is not None else self._rng
         noise = np.random.default_rng(rng.getrandbits(64)) if self.noise_size else None
-        runner = self._engine(compiled, X, Y, "fit", noise)
+        runner = self._engine(compiled, X, Y, "fit", noise, weights)
         logs: dict[str, float] = {}
         finished, guard = False, None
         try:

@@ -15,6 +15,7 @@ import numpy as np
 from autograd import Value
 from autograd.errors import ConfigError
 
+from .layers.base import Layer
 from .losses import serialize
 from .saving import check_path
 
@@ -43,6 +44,17 @@ class Weights:
         for layer in self.layers:
             out += layer.weights
         return out
+
+    def weights_and_trainable(self) -> tuple[list[Value], list[Value]]:
+        """Every weight and the trainable ones, from one listing of the layers: a compiled
+        ``fit`` needs both for ~400k weights, and the second is the first when nothing is
+        frozen (then the very same list)."""
+        every: list[Value] = []
+        frozen = not self.trainable
+        for layer in self.layers:
+            every += layer.weights
+            frozen = frozen or _freezes(layer)
+        return every, (self.trainable_weights if frozen else every)
 
     @property
     def trainable(self) -> bool:  # type: ignore[override]
@@ -83,11 +95,13 @@ class Weights:
         self.optimizer.bind(weights)
         self._bound = self.optimizer.params
 
-    def _check_optimizer(self, where: str) -> None:
-        """Before fit: rebind an optimizer compile bound, if the trainable weights changed."""
+    def _check_optimizer(self, where: str, wanted: list[Value] | None = None) -> None:
+        """Before fit: rebind an optimizer compile bound, if the trainable weights
+        (``wanted``, when the caller has listed them) changed."""
         if self.optimizer is None:
             raise ConfigError(f"{where}: call compile(optimizer, loss, metrics) first")
-        wanted = self.trainable_weights
+        if wanted is None:
+            wanted = self.trainable_weights
         if self.optimizer.params == wanted:
             return
         if self._bound is not None and self.optimizer.params is self._bound:
@@ -179,3 +193,12 @@ def _json(obj: Any) -> Any:
     if isinstance(obj, (list, tuple)):
         return [_json(v) for v in obj]
     return obj
+
+
+def _freezes(layer: Any) -> bool:
+    """True if some weight of ``layer`` does not train: the layer or a layer inside it is
+    frozen, or its class lists its trainable weights its own way."""
+    if isinstance(layer, Weights):
+        return not layer.trainable or any(_freezes(inner) for inner in layer.layers)
+    return not layer.trainable or type(layer).trainable_weights is not Layer.trainable_weights
+

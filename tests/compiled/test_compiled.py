@@ -357,6 +357,31 @@ def test_predict_without_targets_and_parameter_sync():
     assert program.theta[program.params.index(params[0])] == 5.0
 
 
+@pytest.mark.parametrize("widths", [[3, 4, 2], [40, 60, 2]])  # 26 and 2,582 parameters
+def test_reading_back_what_was_written_gives_theta_as_written_whoever_changed_it_since(widths):
+    layers, params = make_mlp(widths, seed=5)
+    fn = sample_fn(layers, ["tanh", "linear"], "mse")
+    X, Y = np.ones((2, widths[0])), np.zeros((2, 2))
+    for dtype in (np.float64, np.float32):
+        program = compile_batch(fn, params, X, Y, dtype=dtype)
+        program.theta += np.linspace(-0.5, 0.5, len(program.theta), dtype=dtype)
+        written = program.theta.copy()
+        program.sync_to_values(grad=np.arange(len(written), dtype=dtype))
+        assert [p.grad for p in program.params] == list(range(len(written)))
+        program.theta[:] = 9.0  # edited on the arrays only: the Values still say otherwise
+        program.sync_from_values()
+        assert np.array_equal(program.theta, written)
+        assert [p.data for p in program.params] == written.tolist()
+        program.params[2].data = float(written[2])  # an equal float, another object
+        program.params[1].data = 7.25  # and edits
+        program.params[-1].data = -3.5
+        program.sync_from_values()
+        expected = written.copy()
+        expected[1], expected[-1] = 7.25, -3.5
+        assert np.array_equal(program.theta, expected)
+        assert program.theta.dtype == dtype
+
+
 def test_api_errors_name_the_problem():
     layers, params = make_mlp([2, 2, 1], seed=0)
     fn = sample_fn(layers, ["relu", "linear"], "mse")

@@ -1,5 +1,6 @@
-"""BLAS threads in compiled runs: chosen, set during each call, restored after, and the
-numbers do not depend on them (float32 agrees with float64 to its precision)."""
+"""Threads in compiled runs: chosen, used by the program to split its large products (BLAS
+at one thread during each call, restored after), and the numbers do not depend on them
+(float32 agrees with float64 to its precision)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ from hypothesis import strategies as st
 import autograd
 import nn
 from autograd import ConfigError, MissingDependency, Value
-from autograd.compiled import compile_batch
+from autograd.compiled import compile_batch, steps
 from autograd.compiled import threads as th
-from autograd.compiled.steps import MatmulStep
 
 
 def small_problem(seed: int = 0, n_in: int = 12, hidden: int = 16, batch: int = 20):
@@ -35,19 +35,16 @@ def small_problem(seed: int = 0, n_in: int = 12, hidden: int = 16, batch: int = 
     return fn, params, X, Y
 
 
-def record_threads(program) -> list[list[int]]:
-    """Wrap every matmul step so it records the BLAS thread counts it ran with."""
-    seen: list[list[int]] = []
-    for step in program.plan.steps:
-        if isinstance(step, MatmulStep):
-            for name in ("forward", "backward"):
-                inner = getattr(step, name)
+def record_threads(monkeypatch) -> list[tuple[list[int], int | None]]:
+    """Record, for every product a matmul step runs, BLAS's thread counts at that moment
+    and the threads the product is split over."""
+    seen: list[tuple[list[int], int | None]] = []
 
-                def wrapped(*args, _inner=inner):
-                    seen.append(th.blas_thread_counts())
-                    return _inner(*args)
+    def recorded(a, b, out, threads):
+        seen.append((th.blas_thread_counts(), threads))
+        return th.matmul_into(a, b, out, threads)
 
-                setattr(step, name, wrapped)
+    monkeypatch.setattr(steps, "matmul_into", recorded)
     return seen
 
 
@@ -60,15 +57,16 @@ def blas_count():
 
 @given(threads=st.integers(1, 4), outside=st.integers(1, 3))
 @settings(max_examples=12)
-def test_threads_are_set_during_each_call_and_restored_after(threads, outside):
+def test_blas_runs_one_thread_in_each_call_and_is_restored_after(threads, outside):
     fn, params, X, Y = small_problem()
-    with threadpoolctl.threadpool_limits(outside, user_api="blas"):
+    with pytest.MonkeyPatch.context() as mp, \
+            threadpoolctl.threadpool_limits(outside, user_api="blas"):
+        seen = record_threads(mp)
         program = compile_batch(fn, params, X, Y, threads=threads)
-        seen = record_threads(program)
         program.forward(X, Y)
         program.backward()
         assert th.blas_thread_counts() == [outside] * len(th.blas_thread_counts())
-    assert seen and all(set(c) == {threads} for c in seen)
+    assert seen and all(set(blas) == {1} and split == threads for blas, split in seen)
     assert program.threads == threads
 
 
@@ -84,7 +82,8 @@ def test_restored_even_when_a_step_raises(blas_count):
     assert th.blas_thread_counts() == blas_count
 
 
-def test_results_do_not_depend_on_the_thread_count():
+def test_results_do_not_depend_on_the_thread_count(monkeypatch):
+    monkeypatch.setattr(th, "SPLIT_WORK", 0)  # every product split, however small
     fn, params, X, Y = small_problem(seed=3, n_in=40, hidden=64, batch=300)
     results = []
     for threads in (1, 2, 3):
@@ -101,9 +100,9 @@ def test_assigning_threads_changes_them_and_none_chooses_again(monkeypatch):
     fn, params, X, Y = small_problem()
     program = compile_batch(fn, params, X, Y, threads=3)
     program.threads = 1
-    seen = record_threads(program)
+    seen = record_threads(monkeypatch)
     program.forward(X, Y)
-    assert set(seen[-1]) == {1}
+    assert seen[-1] == ([1] * len(seen[-1][0]), 1)
     monkeypatch.setattr(th.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     program.threads = None
     assert program.threads == th.usable_cores()
@@ -171,22 +170,23 @@ def mnist_like(dtype: str, threads: int | None, seed: int = 0):
     return model, X, Y
 
 
-def test_compile_threads_reach_every_compiled_call_and_are_restored(blas_count):
+def test_compile_threads_reach_every_compiled_call_and_are_restored(blas_count, monkeypatch):
     model, X, Y = mnist_like("float64", threads=blas_count[0] + 1)
     model.fit(X, Y, epochs=1, batch_size=32, verbose=0)
     program = model.program
-    seen = record_threads(program)
+    seen = record_threads(monkeypatch)
     model.fit(X, Y, epochs=1, batch_size=32, verbose=0)
     model.evaluate(X, Y)
     model.predict(X)
-    assert seen and all(set(c) == {blas_count[0] + 1} for c in seen)
+    assert seen and all(set(blas) == {1} and split == blas_count[0] + 1 for blas, split in seen)
     assert th.blas_thread_counts() == blas_count
     model.compile(optimizer=model.optimizer, loss=model.loss, threads=1)  # no recompile
     model.fit(X, Y, epochs=1, batch_size=32, verbose=0)
-    assert model.program is program and set(seen[-1]) == {1}
+    assert model.program is program and seen[-1][1] == 1
 
 
-def test_float32_and_float64_training_agree_at_any_thread_count():
+def test_float32_and_float64_training_agree_at_any_thread_count(monkeypatch):
+    monkeypatch.setattr(th, "SPLIT_WORK", 0)  # the products split at 2 threads
     runs = {}
     for dtype in ("float64", "float32"):
         for threads in (1, 2):
@@ -231,3 +231,43 @@ def test_run_split_raises_a_slice_error_after_every_slice_finished():
     with pytest.raises(ValueError, match="slice 0 failed"):
         th.run_split(work, 8192, 2)
     assert done == [4096]
+
+
+@given(rows=st.integers(1, 70), inner=st.integers(1, 40), cols=st.integers(1, 70),
+       threads=st.integers(1, 4), dtype=st.sampled_from(["float64", "float32"]),
+       strided=st.booleans(), seed=st.integers(0, 2**32 - 1))
+@settings(max_examples=60, deadline=None)
+def test_a_split_product_is_the_whole_product(rows, inner, cols, threads, dtype, strided, seed):
+    rng = np.random.default_rng(seed)
+    a = rng.normal(size=(rows, inner)).astype(dtype)
+    b = rng.normal(size=(cols, inner)).astype(dtype).T  # a transposed view, as W.T is
+    block = np.zeros((rows, cols + 5), dtype=dtype)
+    out = block[:, 2:2 + cols] if strided else np.zeros((rows, cols), dtype=dtype)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(th, "SPLIT_WORK", 0)
+        th.matmul_into(a, b, out, threads)
+    tol = 1e-12 if dtype == "float64" else 1e-5
+    np.testing.assert_allclose(out, a @ b, rtol=tol, atol=tol)
+    if strided:
+        assert not block[:, :2].any() and not block[:, 2 + cols:].any()  # nothing else written
+
+
+def test_a_small_product_is_one_call_and_a_large_one_is_split(monkeypatch):
+    calls: list[tuple[int, ...]] = []
+    real = np.matmul
+
+    def counted(a, b, out=None):
+        calls.append(out.shape)
+        return real(a, b, out=out)
+
+    monkeypatch.setattr(np, "matmul", counted)
+    a, b = np.ones((128, 784)), np.ones((784, 512))
+    th.matmul_into(a[:4], b[:, :8], np.empty((4, 8)), 2)
+    assert calls == [(4, 8)]
+    calls.clear()
+    out = np.empty((128, 512))
+    th.matmul_into(a, b, out, 2)
+    assert sorted(calls) == [(128, 256), (128, 256)] and (out == 784).all()
+    calls.clear()
+    th.matmul_into(b.T, a.T, np.empty((512, 128)), 2)  # more rows than columns: by rows
+    assert sorted(calls) == [(256, 128), (256, 128)]

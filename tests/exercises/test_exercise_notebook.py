@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from jupyter import isolated_env
 
 from autograd import exercises
 from autograd.cli import main
+from autograd.errors import ConfigError
 
 nbformat = pytest.importorskip("nbformat")
 
@@ -63,6 +65,9 @@ def test_the_cli_lists_and_refuses(capsys) -> None:
     assert "invalid choice: 'fr'" in capsys.readouterr().err
     with pytest.raises(ValueError, match="lang must be one of en, zh, got 'fr'"):
         exercises.write_notebook("x.ipynb", lang="fr")
+    for name in ("x.txt", b"homework", Path("nb.ipynb.bak")):
+        with pytest.raises(ConfigError, match="must end in .ipynb"):
+            exercises.write_notebook(name)
 
 
 def test_the_cli_does_not_overwrite_a_notebook_unless_forced(tmp_path, monkeypatch,

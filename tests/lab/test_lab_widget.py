@@ -90,6 +90,13 @@ def test_from_a_script_the_lab_says_how_to_view_it_and_serves(dot_binary) -> Non
         data = re.search(r'<script id="data" type="application/json">(.*?)</script>', body, re.S)
         model = json.loads(data.group(1))["model"]
         assert model["quiz"] is True and model["position"] == 0
+        again = w.serve(open_browser=False, quiet=True)
+        assert again is server  # one lab, one server while it runs
     finally:
         server.close()
     assert not server.thread.is_alive()
+    fresh = w.serve(open_browser=False, quiet=True)
+    try:
+        assert fresh is not server and fresh.thread.is_alive()
+    finally:
+        fresh.close()

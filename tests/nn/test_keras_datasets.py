@@ -268,6 +268,22 @@ def test_npz_members_with_hostile_headers_are_refused_before_reading(tmp_path, h
         mnist.load_data(huge)
 
 
+def test_an_npz_asking_for_a_newer_zip_version_is_a_dataset_error(tmp_path):
+    import io
+
+    from nn.keras.datasets.cache import read_npz
+
+    buf = io.BytesIO()
+    np.savez(buf, x=np.arange(3), y=np.arange(2))
+    raw = bytearray(buf.getvalue())
+    central = raw.index(b"PK\x01\x02")  # the first member's central directory entry
+    raw[central + 6:central + 8] = (64).to_bytes(2, "little")  # version needed: 6.4
+    file = tmp_path / "new.npz"
+    file.write_bytes(bytes(raw))
+    with pytest.raises(DatasetError, match="not a readable .npz.*zip file version 6.4"):
+        read_npz(file, ("x", "y"), "test")
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_damaged_npz_files_give_arrays_or_a_dataset_error(tmp_path_factory, data):

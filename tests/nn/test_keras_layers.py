@@ -332,3 +332,17 @@ def test_keras_kernel_initializers(name, mean_abs):
     assert again.kernel_initializer == name
     with pytest.raises(ConfigError, match="kernel_regularizer is not supported"):
         layers.Dense(2, kernel_regularizer="l2")
+
+
+def test_weights_and_trainable_are_one_listing_that_leaves_out_every_frozen_weight():
+    inner = nn.Sequential([nn.Dense(3, input_shape=(2,)), nn.Dense(2)], seed=1)
+    model = nn.Sequential([inner, nn.Dense(1)], seed=2)
+    every, trainable = model.weights_and_trainable()
+    assert every == model.weights and trainable is every  # nothing frozen: the same list
+    for frozen in (inner.layers[1], inner, model.layers[1], model):
+        frozen.trainable = False
+        every, trainable = model.weights_and_trainable()
+        assert every == model.weights
+        assert trainable == model.trainable_weights
+        assert len(trainable) < len(every)
+        frozen.trainable = True

@@ -60,7 +60,10 @@ def read_npz(file: Path, keys: tuple[str, ...], where: str, max_bytes: int = MAX
             return {k: _member(archive, k, file, where, max_bytes, k in ragged) for k in keys}
     except FileNotFoundError:
         raise DatasetNotFound(f"{where}: {file} does not exist") from None
-    except (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error, MemoryError) as e:
+    # NotImplementedError: a damaged header can name a zip version or a compression
+    # that zipfile does not read
+    except (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error, MemoryError,
+            NotImplementedError) as e:
         if isinstance(e, DatasetError):
             raise
         raise DatasetError(f"{where}: {file} is not a readable .npz of arrays: "
