@@ -70,7 +70,7 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
     first input needs the stack is marked half-done, and when it comes round again its
     second input, if a leaf or a binary node over placed nodes and leaves (the ``w * x``
     of ``acc + w * x``), is placed there and then. Down a fold's spine (binary nodes, each
-    the first input of the last) the half-done nodes are pushed in an inner loop, and when
+    the first input of the next) the half-done nodes are pushed in an inner loop, and when
     the bottom one's first input is placed or a leaf, backward's walk comes back up the
     whole spine at once (:func:`_back_up`). At every bytecode a
     marked node is in ``order``, ``leaves`` or on ``stack``, or is a leaf whose
