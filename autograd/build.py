@@ -245,6 +245,8 @@ def _written_out(cls: type[Node], op: Op, right: Op) -> Callable[[Any, Any], Any
 
 def _unary_method(cls: type[Node], op: Op, operand: Callable[[Any, str], Any]) -> Callable:
     forward, check, modes = op.forward, op.check, MODES
+    if op.name == "relu" and check is None:
+        return _relu_method(cls, op, operand)
 
     def apply(self: Any) -> Any:
         if type(self) is not cls:
@@ -267,6 +269,30 @@ def _unary_method(cls: type[Node], op: Op, operand: Callable[[Any, str], Any]) -
 
     apply.__name__, apply.__doc__ = op.name, op.doc
     return apply
+
+
+def _relu_method(cls: type[Node], op: Op, operand: Callable[[Any, str], Any]) -> Callable:
+    """``x.relu()`` with the row's forward written in the method (``0.0 if x <= 0 else x``):
+    the generic method calls the row's forward, a Python function, once per node."""
+    modes = MODES
+
+    def relu(self: Any) -> Any:
+        if type(self) is not cls:
+            self = operand(self, "relu")
+        x = self.data
+        v = _new(cls)
+        v.data = 0.0 if x <= 0 else x
+        v.grad = 0.0
+        v._a = self
+        v._b = None
+        v._fn = op
+        hook = modes.on_create
+        if hook is not None:
+            hook(v)
+        return v
+
+    relu.__doc__ = op.doc
+    return relu
 
 
 # The dunders attach() generates, by the op they apply ("pow" is split by exponent kind).

@@ -306,3 +306,14 @@ def test_written_out_forwards_are_the_rows_own_to_the_bit(name, x, y, number):
     assert repr(node.data) == repr(OPS[name].forward(x, y))
     assert node.op == name and node.children[0] is a and repr(node.grad) == "0.0"
     assert node.children[1] is b if not number else repr(node.children[1].data) == repr(y)
+
+
+@given(x=_EDGE)
+def test_written_out_relu_is_the_rows_own_to_the_bit(x):
+    """``x.relu()`` computes its float in the method too: the row's ``forward`` to the bit
+    (NaN passes, -0.0 and the kink give 0.0), and the same node."""
+    a = Value(x)
+    node = a.relu()
+    assert repr(node.data) == repr(OPS["relu"].forward(x))
+    assert node.op == "relu" and node.children == (a,) and repr(node.grad) == "0.0"
+    assert repr(Value.relu(x).data) == repr(OPS["relu"].forward(x))  # a number: its leaf
