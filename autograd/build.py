@@ -187,12 +187,66 @@ def _binary(cls: type[Node], op: Op) -> tuple[Callable[[Any, Any], Any],
             hook(v)
         return v
 
+    method = _written_out(cls, op, right) or method
     method.__name__, reflected.__name__ = f"__{name}__", f"__r{name}__"
     return method, reflected
 
 
+def _written_out(cls: type[Node], op: Op, right: Op) -> Callable[[Any, Any], Any] | None:
+    """``a + b`` and ``a * b`` (a Value first) with the float op written in the method:
+    CPython adds or multiplies two floats inside its loop, where ``forward(x, y)`` is a
+    call per node. Otherwise the generic method, less the domain check neither op has."""
+    if op.check is not None or op.name not in ("add", "mul"):
+        return None
+    modes = MODES
+    if op.name == "add":
+        def add(a: Any, b: Any) -> Any:
+            x = a.data
+            if type(b) is cls or isinstance(b, cls):
+                y = b.data
+                fn = op
+            else:
+                y = b if type(b) is float else as_real(b, "add: operand")
+                fn, b = right, y
+            v = _new(cls)
+            v.data = x + y
+            v.grad = 0.0
+            v._a = a
+            v._b = b
+            v._fn = fn
+            hook = modes.on_create
+            if hook is not None:
+                hook(v)
+            return v
+
+        return add
+
+    def mul(a: Any, b: Any) -> Any:
+        x = a.data
+        if type(b) is cls or isinstance(b, cls):
+            y = b.data
+            fn = op
+        else:
+            y = b if type(b) is float else as_real(b, "mul: operand")
+            fn, b = right, y
+        v = _new(cls)
+        v.data = x * y
+        v.grad = 0.0
+        v._a = a
+        v._b = b
+        v._fn = fn
+        hook = modes.on_create
+        if hook is not None:
+            hook(v)
+        return v
+
+    return mul
+
+
 def _unary_method(cls: type[Node], op: Op, operand: Callable[[Any, str], Any]) -> Callable:
     forward, check, modes = op.forward, op.check, MODES
+    if op.name == "relu" and check is None:
+        return _relu_method(cls, op, operand)
 
     def apply(self: Any) -> Any:
         if type(self) is not cls:
@@ -215,6 +269,30 @@ def _unary_method(cls: type[Node], op: Op, operand: Callable[[Any, str], Any]) -
 
     apply.__name__, apply.__doc__ = op.name, op.doc
     return apply
+
+
+def _relu_method(cls: type[Node], op: Op, operand: Callable[[Any, str], Any]) -> Callable:
+    """``x.relu()`` with the row's forward written in the method (``0.0 if x <= 0 else x``):
+    the generic method calls the row's forward, a Python function, once per node."""
+    modes = MODES
+
+    def relu(self: Any) -> Any:
+        if type(self) is not cls:
+            self = operand(self, "relu")
+        x = self.data
+        v = _new(cls)
+        v.data = 0.0 if x <= 0 else x
+        v.grad = 0.0
+        v._a = self
+        v._b = None
+        v._fn = op
+        hook = modes.on_create
+        if hook is not None:
+            hook(v)
+        return v
+
+    relu.__doc__ = op.doc
+    return relu
 
 
 # The dunders attach() generates, by the op they apply ("pow" is split by exponent kind).

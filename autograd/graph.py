@@ -69,7 +69,10 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
     input is placed, moved from the stack to ``order`` in one step; a binary node whose
     first input needs the stack is marked half-done, and when it comes round again its
     second input, if a leaf or a binary node over placed nodes and leaves (the ``w * x``
-    of ``acc + w * x``), is placed there and then. At every bytecode a
+    of ``acc + w * x``), is placed there and then. Down a fold's spine (binary nodes, each
+    the first input of the next) the half-done nodes are pushed in an inner loop, and when
+    the bottom one's first input is placed or a leaf, backward's walk comes back up the
+    whole spine at once (:func:`_back_up`). At every bytecode a
     marked node is in ``order``, ``leaves`` or on ``stack``, or is a leaf whose
     overwritten grad is in ``kept``/``olds`` (without ``readers``, such a second input
     is not listed in ``leaves`` too: its grad is put back from ``olds`` anyway), and
@@ -79,11 +82,12 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
     node whose grad is already nonzero gets its leaf in any walk (see ``materialize``).
 
     An input is never marked open while its node is visited (that would be a cycle), so
-    inputs are tested against the placed mark only.
+    inputs are tested against the placed mark only. Lists grow by ``lst.append(x)`` written
+    out, which CPython 3.11 turns into an in-place append (a bound ``append`` kept in a local
+    is a call each time).
     """
-    append, place, keep, keep_old = order.append, leaves.append, kept.append, olds.append
     OPEN, HALF, PLACED = _OPEN, _HALF, _PLACED
-    push, pop = stack.append, stack.pop
+    pop = stack.pop
     while stack:
         node = stack[-1]
         g = node.grad
@@ -91,7 +95,7 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
             b = node._b
         else:
             if g is OPEN:  # its inputs are all placed now
-                append(node)
+                order.append(node)
                 node.grad = PLACED
                 pop()
                 continue
@@ -99,11 +103,11 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
                 pop()
                 continue
             if g:
-                keep(node)
-                keep_old(g)
+                kept.append(node)
+                olds.append(g)
             fn = node._fn
             if fn is None:
-                place(node)
+                leaves.append(node)
                 node.grad = PLACED
                 pop()
                 continue
@@ -122,15 +126,15 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
                             node.grad = OPEN
                             for rest in reversed(children[children.index(child):]):
                                 if rest.grad is not PLACED:
-                                    push(rest)
+                                    stack.append(rest)
                             break
                         if cg:
-                            keep(child)
-                            keep_old(cg)
-                        place(child)
+                            kept.append(child)
+                            olds.append(cg)
+                        leaves.append(child)
                         child.grad = PLACED
                 else:
-                    append(node)
+                    order.append(node)
                     node.grad = PLACED
                     pop()
                 continue
@@ -144,17 +148,17 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
                         if layout != UNARY and (readers or ga or (
                                 layout != RIGHT_CONST and layout != LEFT_CONST)):
                             node.grad = OPEN
-                            push(a)
+                            stack.append(a)
                             continue
                         # A run of one-input nodes: each is placed and pushed as it is reached
                         start = len(stack) - 1
                         node.grad = PLACED
                         while True:
                             if ga:
-                                keep(a)
-                                keep_old(ga)
+                                kept.append(a)
+                                olds.append(ga)
                             a.grad = PLACED
-                            push(a)
+                            stack.append(a)
                             a = a._a
                             ga = a.grad
                             if ga is PLACED:
@@ -162,9 +166,9 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
                             fa = a._fn
                             if fa is None:
                                 if ga:
-                                    keep(a)
-                                    keep_old(ga)
-                                place(a)
+                                    kept.append(a)
+                                    olds.append(ga)
+                                leaves.append(a)
                                 a.grad = PLACED
                                 break
                             layout = fa.layout
@@ -179,14 +183,14 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
                         else:  # it waits, open, on the stack for ``a``, taken by the main loop
                             for n in stack[start:]:
                                 n.grad = OPEN
-                            push(a)
+                            stack.append(a)
                         continue
                     if ga:
-                        keep(a)
-                        keep_old(ga)
-                    place(a)
+                        kept.append(a)
+                        olds.append(ga)
+                    leaves.append(a)
                     a.grad = PLACED
-                append(node)  # every input is placed
+                order.append(node)  # every input is placed
                 node.grad = PLACED
                 pop()
                 continue
@@ -195,25 +199,37 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
             if ga is not PLACED:
                 if a._fn is not None:
                     node.grad = HALF
-                    push(a)
+                    stack.append(a)
                     # Down a left spine of binary nodes (a fold ``acc = acc + w * x``): each
                     # is marked half-done and its first input pushed, as the loop above would
+                    base = len(stack) - 2  # where ``node`` is
                     while a._fn.layout == BINARY:
                         first = a._a
                         g = first.grad
-                        if g is PLACED or first._fn is None:
-                            break
                         if ga:
-                            keep(a)
-                            keep_old(ga)
+                            kept.append(a)
+                            olds.append(ga)
+                        if g is not PLACED and first._fn is not None:
+                            a.grad = HALF
+                            stack.append(first)
+                            a, ga = first, g
+                            continue
+                        # The bottom: its first input is placed or a leaf
+                        if g is not PLACED:
+                            if g:
+                                kept.append(first)
+                                olds.append(g)
+                            leaves.append(first)
+                            first.grad = PLACED
                         a.grad = HALF
-                        push(first)
-                        a, ga = first, g
+                        if not readers:  # (the readers' walk lists leaves: it goes round)
+                            _back_up(order, leaves, stack, kept, olds, base)
+                        break
                     continue
                 if ga:
-                    keep(a)
-                    keep_old(ga)
-                place(a)
+                    kept.append(a)
+                    olds.append(ga)
+                leaves.append(a)
                 a.grad = PLACED
             b = node._b
         # The second input of a binary node whose first is placed: a leaf, or an op node
@@ -223,12 +239,12 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
             fb = b._fn
             if fb is None:  # a leaf: one with a grad to put back needs no other record
                 if gb:
-                    keep(b)
-                    keep_old(gb)
+                    kept.append(b)
+                    olds.append(gb)
                     if readers:
-                        place(b)
+                        leaves.append(b)
                 else:
-                    place(b)
+                    leaves.append(b)
                 b.grad = PLACED
             else:
                 ba = b._a
@@ -236,36 +252,95 @@ def visit(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[N
                 if fb.layout != BINARY or not (ba.grad is PLACED or ba._fn is None) or not (
                         bb.grad is PLACED or bb._fn is None):
                     node.grad = OPEN
-                    push(b)
+                    stack.append(b)
                     continue
                 if gb:
-                    keep(b)
-                    keep_old(gb)
+                    kept.append(b)
+                    olds.append(gb)
                 g = ba.grad
                 if g is not PLACED:
                     if g:
-                        keep(ba)
-                        keep_old(g)
+                        kept.append(ba)
+                        olds.append(g)
                         if readers:
-                            place(ba)
+                            leaves.append(ba)
                     else:
-                        place(ba)
+                        leaves.append(ba)
                     ba.grad = PLACED
                 g = bb.grad
                 if g is not PLACED:
                     if g:
-                        keep(bb)
-                        keep_old(g)
+                        kept.append(bb)
+                        olds.append(g)
                         if readers:
-                            place(bb)
+                            leaves.append(bb)
                     else:
-                        place(bb)
+                        leaves.append(bb)
                     bb.grad = PLACED
-                append(b)
+                order.append(b)
                 b.grad = PLACED
-        append(node)
+        order.append(node)
         node.grad = PLACED
         pop()
+
+
+def _back_up(order: list[Node], leaves: list[Node], stack: list[Node], kept: list[Node],
+             olds: list[Any], base: int) -> None:
+    """Backward's way back up a fold's spine: ``stack[base:]`` are binary nodes marked
+    half-done, each the first input of the one below it. From the top down, each second
+    input that is a leaf or an op node over placed nodes and leaves is placed, and its node
+    after it, as :func:`visit`'s main loop would one node at a time (without its readers'
+    records: a kept leaf is not listed); the placed nodes leave the stack in one step. At
+    the first other second input the node is marked open and that input pushed, and the
+    main loop goes on from there.
+    """
+    OPEN, PLACED = _OPEN, _PLACED
+    for i in range(len(stack) - 1, base - 1, -1):
+        node = stack[i]
+        b = node._b
+        gb = b.grad
+        fb = b._fn
+        if fb is None:  # a leaf (a placed node's 0.0 is false)
+            if gb:
+                kept.append(b)
+                olds.append(gb)
+                b.grad = PLACED
+            elif gb is not PLACED:
+                leaves.append(b)
+                b.grad = PLACED
+        elif gb is not PLACED:
+            ba = b._a
+            bb = b._b
+            if fb.layout != BINARY or (ba._fn is not None and ba.grad is not PLACED) or (
+                    bb._fn is not None and bb.grad is not PLACED):
+                node.grad = OPEN
+                del stack[i + 1:]
+                stack.append(b)
+                return
+            if gb:
+                kept.append(b)
+                olds.append(gb)
+            g = ba.grad
+            if g:
+                kept.append(ba)
+                olds.append(g)
+                ba.grad = PLACED
+            elif g is not PLACED:
+                leaves.append(ba)
+                ba.grad = PLACED
+            g = bb.grad
+            if g:
+                kept.append(bb)
+                olds.append(g)
+                bb.grad = PLACED
+            elif g is not PLACED:
+                leaves.append(bb)
+                bb.grad = PLACED
+            order.append(b)
+            b.grad = PLACED
+        order.append(node)
+        node.grad = PLACED
+    del stack[base:]
 
 
 def topo_order(root: Node) -> list[Node]:

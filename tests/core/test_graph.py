@@ -8,11 +8,12 @@ import time
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 from strategies import build, dags
 
 import autograd
 from autograd import Value
-from autograd.graph import children_of, local_partials, topo_order, visit
+from autograd.graph import children_of, local_partials, rollback, topo_order, visit
 from autograd.ops import FLOAT
 
 
@@ -182,3 +183,84 @@ def test_backwards_walk_orders_op_nodes_as_topo_order_does(case):
     assert all(type(n.grad) is float and n.grad == 0.0 for n in order + leaves)
     assert [(n.op, repr(n.data)) for n in order] == [
         (n.op, repr(n.data)) for n in topo_order(read) if n.op]
+
+
+# A fold's step: acc = acc <op> second, with second a leaf, a product of leaves, a node
+# already in the graph, a product over one, a deeper subtree; or acc = acc * number.
+FOLD_KINDS = ["leaf", "product", "placed", "product_placed", "deep", "number"]
+
+
+@st.composite
+def folds(draw) -> tuple[list[tuple[str, int, int, str]], list[float], list[float]]:
+    """A fold recipe, its leaves' values, and the grads every node starts with (0.0 or not)."""
+    n_leaves = draw(st.integers(1, 5))
+    steps = draw(st.lists(st.tuples(st.sampled_from(FOLD_KINDS), st.integers(0, 99),
+                                    st.integers(0, 99), st.sampled_from(["+", "-", "*"])),
+                          min_size=1, max_size=14))
+    xs = draw(st.lists(st.floats(-2, 2, allow_nan=False), min_size=n_leaves,
+                       max_size=n_leaves))
+    grads = draw(st.lists(st.sampled_from([0.0, 0.0, 0.5, -1.25, 3.0]), min_size=64,
+                          max_size=64))
+    return steps, xs, grads
+
+
+def build_fold(steps: list[tuple[str, int, int, str]], xs: list[float]) -> Value:
+    leaves = [Value(x) for x in xs]
+    acc = leaves[0]
+    nodes = [acc]
+    for kind, i, j, op in steps:
+        w, x = leaves[i % len(leaves)], leaves[j % len(leaves)]
+        if kind == "number":
+            acc = acc * 0.5
+        else:
+            if kind == "leaf":
+                second = w
+            elif kind == "product":
+                second = w * x
+            elif kind == "placed":
+                second = nodes[i % len(nodes)]
+            elif kind == "product_placed":
+                second = w * nodes[j % len(nodes)]
+            else:
+                second = (w * 0.5) * x
+            acc = acc + second if op == "+" else acc - second if op == "-" else acc * second
+        nodes.append(acc)
+    return acc
+
+
+@given(folds())
+def test_backwards_walk_of_a_fold_keeps_each_grad_once_and_rolls_back(case):
+    """Backward's walk over fold-shaped graphs (the spine taken back in one run) with grads
+    already set: the op nodes in ``topo_order``'s order, every nonzero grad kept exactly
+    once, every visited grad the walk's 0.0, and rollback puts every grad back to the bit."""
+    steps, xs, start = case
+    walked, read = build_fold(steps, xs), build_fold(steps, xs)
+    everything = topo_order(walked)
+    for node, g in zip(everything, start * 4):
+        node.grad = g
+    before = {node: repr(node.grad) for node in everything}
+    order, leaves, kept, olds = [], [], [], []
+    visit(order, leaves, [walked], kept, olds)
+    assert [(n.op, repr(n.data)) for n in order] == [
+        (n.op, repr(n.data)) for n in topo_order(read) if n.op]
+    assert len(set(kept)) == len(kept)
+    assert {n: repr(g) for n, g in zip(kept, olds)} == {
+        n: r for n, r in before.items() if n.grad is not None and float(r) != 0.0}
+    assert all(type(n.grad) is float and n.grad == 0.0 for n in everything)
+    rollback(order + leaves, [], kept, olds)
+    assert {node: repr(node.grad) for node in everything} == before
+
+
+@given(folds())
+def test_backward_over_a_fold_adds_its_own_sum_to_each_old_grad(case):
+    """With grads already set, each node ends at old + (this call's gradient), to the bit
+    (the gradient as a twin graph starting from zero gets it)."""
+    steps, xs, start = case
+    root, twin = build_fold(steps, xs), build_fold(steps, xs)
+    nodes, twins = topo_order(root), topo_order(twin)
+    for node, g in zip(nodes, start * 4):
+        node.grad = g
+    old = [node.grad for node in nodes]
+    root.backward()
+    twin.backward()
+    assert [repr(n.grad) for n in nodes] == [repr(g + t.grad) for g, t in zip(old, twins)]

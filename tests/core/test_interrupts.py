@@ -59,13 +59,45 @@ def graph(steps: int, seed: int = 0) -> tuple[Value, list[Value]]:
     return root, order
 
 
+def fold(steps: int, seed: int = 0) -> tuple[Value, list[Value]]:
+    """A fold ``acc = acc + w * x`` and variants: spines whose second inputs are leaves,
+    products of leaves, nodes already placed, and deeper subtrees, leaves reused, spines
+    broken by a number (so several of them), and nonzero grads."""
+    rng = random.Random(seed)
+    leaves = [Value(rng.uniform(-1, 1), label=f"w{i}") for i in range(10)]
+    acc = leaves[0]
+    spine = [acc]
+    for k in range(steps):
+        w, x = rng.choice(leaves), rng.choice(leaves)
+        kind = k % 6
+        if kind in (0, 5):
+            second = w * x
+        elif kind == 1:
+            second = w
+        elif kind == 2:
+            second = rng.choice(spine)
+        elif kind == 3:
+            second = (w * 0.5) * x if k % 4 else w * rng.choice(spine)
+        else:
+            second = x * x - w
+        acc = acc * second if k % 9 == 8 else acc + second
+        if k % 13 == 12:
+            acc = acc * 0.5
+        spine.append(acc)
+    order = topo_order(acc)
+    for i, node in enumerate(order):
+        node.grad = 0.0 if i % 3 == 0 else rng.uniform(-2, 2)
+    return acc, order
+
+
 def grads(order: list[Value]) -> list[str]:
     return [repr(node.grad) for node in order]
 
 
-def expected_after(order: list[Value], before: list[float], seed: int, steps: int) -> list[str]:
+def expected_after(order: list[Value], before: list[float], seed: int, steps: int,
+                   make: Callable[[int, int], tuple[Value, list[Value]]] = graph) -> list[str]:
     """What one backward adds: measured on a twin graph whose gradients start at zero."""
-    twin, twin_order = graph(steps, seed)
+    twin, twin_order = make(steps, seed)
     for node in twin_order:
         node.grad = 0.0
     twin.backward()
@@ -291,15 +323,16 @@ def walk_lock_is_free() -> bool:
     return got == [True]
 
 
+@pytest.mark.parametrize("make", [graph, fold], ids=["dag", "fold"])
 @pytest.mark.parametrize("hooked", [False, True], ids=["fast", "hooks"])
-def test_an_interrupt_at_every_region_of_backward_bytecode(hooked):
+def test_an_interrupt_at_every_region_of_backward_bytecode(hooked, make):
     """Deterministic coverage: interrupts spread over every bytecode of one call."""
     steps = 60
-    root, order = graph(steps, seed=5)
+    root, order = make(steps, 5)
     handle = order[3].register_hook(lambda g: g) if hooked else None
     try:
         before = [node.grad for node in order]
-        pre, post = grads(order), expected_after(order, before, 5, steps)
+        pre, post = grads(order), expected_after(order, before, 5, steps, make)
         _, total = traced(root.backward, 0)
         set_grads(order, before)
         undone = 0
@@ -321,8 +354,9 @@ def test_an_interrupt_at_every_region_of_backward_bytecode(hooked):
             handle.remove()
 
 
-def test_an_interrupt_at_every_region_of_topo_order_bytecode():
-    root, order = graph(60, seed=6)
+@pytest.mark.parametrize("make", [graph, fold], ids=["dag", "fold"])
+def test_an_interrupt_at_every_region_of_topo_order_bytecode(make):
+    root, order = make(60, 6)
     pre = grads(order)
     _, total = traced(lambda: topo_order(root), 0)
     for at in range(1, total + 1, max(1, total // 200)):

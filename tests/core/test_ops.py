@@ -288,3 +288,32 @@ def test_the_type_stubs_list_exactly_what_the_op_table_attaches():
     assert methods <= set(stubs)
     for name in stubs:
         assert callable(getattr(engine.Value, name))
+
+
+_EDGE = st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from(
+    [0.0, -0.0, 1.0, -1.0, math.inf, -math.inf, math.nan])
+
+
+@pytest.mark.parametrize("name", ["add", "mul"])
+@given(x=_EDGE, y=_EDGE, number=st.booleans())
+def test_written_out_forwards_are_the_rows_own_to_the_bit(name, x, y, number):
+    """``a + b`` and ``a * b`` compute the float in the method itself; each must give what
+    the row's ``forward`` gives (NaN, infinities, signed zeros), with a Value or a number
+    on the right, and build the same node: the op, its inputs, a grad of 0.0."""
+    a = Value(x)
+    b = y if number else Value(y)
+    node = a + b if name == "add" else a * b
+    assert repr(node.data) == repr(OPS[name].forward(x, y))
+    assert node.op == name and node.children[0] is a and repr(node.grad) == "0.0"
+    assert node.children[1] is b if not number else repr(node.children[1].data) == repr(y)
+
+
+@given(x=_EDGE)
+def test_written_out_relu_is_the_rows_own_to_the_bit(x):
+    """``x.relu()`` computes its float in the method too: the row's ``forward`` to the bit
+    (NaN passes, -0.0 and the kink give 0.0), and the same node."""
+    a = Value(x)
+    node = a.relu()
+    assert repr(node.data) == repr(OPS["relu"].forward(x))
+    assert node.op == "relu" and node.children == (a,) and repr(node.grad) == "0.0"
+    assert repr(Value.relu(x).data) == repr(OPS["relu"].forward(x))  # a number: its leaf
