@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ...viz.labels import fmt_num
 from ...viz.render import write_atomic
@@ -19,10 +19,22 @@ from ..page import page
 from ..scene import initial_model
 from .sample import WAITING
 
-if TYPE_CHECKING:
-    from .run_log import LiveRun
+__all__ = ["RunRecord", "run_page", "save_run_html"]
 
-__all__ = ["run_page", "save_run_html"]
+
+class RunRecord(Protocol):
+    """What a page is made from: a run's record (``run_log.LiveRun`` is one)."""
+
+    title: str
+    keys: list[str]
+    frames: list[dict[str, Any]]
+    latest: dict[str, Any] | None
+
+    def snapshot(self) -> dict[str, Any]: ...
+
+    def sent_steps(self) -> dict[str, Any]: ...
+
+    def layout(self, key: str) -> str | None: ...
 
 
 def _frame(panels: dict[str, Any], key: str | None) -> dict[str, Any]:
@@ -36,7 +48,7 @@ def _frame(panels: dict[str, Any], key: str | None) -> dict[str, Any]:
             "title": title, "text": "boxes: |grad| of this sample's own backward"}
 
 
-def run_page(run: LiveRun) -> str:
+def run_page(run: RunRecord) -> str:
     """The HTML text of the saved run."""
     snap = run.snapshot()
     frames = list(run.frames) or ([run.latest] if run.latest else [])
@@ -59,6 +71,6 @@ def run_page(run: LiveRun) -> str:
     return page(run.title, {"model": model})
 
 
-def save_run_html(run: LiveRun, path: str | os.PathLike[str]) -> Path:
+def save_run_html(run: RunRecord, path: str | os.PathLike[str]) -> Path:
     """Write the saved run to ``path`` (atomically); returns the path."""
     return write_atomic(path, run_page(run).encode("utf-8"))
