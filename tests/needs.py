@@ -17,11 +17,11 @@ import pytest
 
 
 def missing(message: str, in_ci: str = "CI must install it (.ci/run)") -> NoReturn:
-    """Skip the test for ``message``; under CI=true fail it, saying ``in_ci``."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{message}; {in_ci}")
-    pytest.skip(message)
-    raise AssertionError("unreachable")
+    """Skip the test for ``message`` on a developer's machine; under CI=true fail it,
+    saying ``in_ci``."""
+    if os.environ.get("CI") != "true":
+        pytest.skip(message)
+    pytest.fail(f"{message}; {in_ci}")
 
 
 def require_binary(path_or_name: str, why: str) -> str:
