@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .exercise import Exercise, Text, need_function, run
+from .exercise import Exercise, Text, fail, need_function, run
 
 __all__ = ["EXERCISE", "check_layer", "layer_data", "layer_loss"]
 
@@ -49,7 +49,7 @@ def check_layer(layer_grads: Callable[..., Any]) -> str:
     report = run("layer", "layer_grads (run by check_backprop)", check_backprop, layer_loss,
                  layer_grads, [W, b], X, t, names=["W", "b"])
     if not report.ok:
-        raise AssertionError("layer: not yet.\n" + str(report))
+        raise fail("layer", [str(report)])
     return "layer: right. check_backprop agrees with autograd and finite differences."
 
 

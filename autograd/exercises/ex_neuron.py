@@ -47,7 +47,7 @@ def check_neuron(o: Any) -> str:
                               f"{len(nodes)})"])
     report = check_hand_grads(o)
     if not report.ok:
-        raise AssertionError("neuron: not yet.\n" + str(report))
+        raise fail("neuron", [str(report)])
     return f"neuron: right. {report}; o.backward() gives the same numbers."
 
 
