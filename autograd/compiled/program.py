@@ -11,6 +11,7 @@ its large matrix products are split over, BLAS itself at one (:mod:`autograd.com
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 
 import numpy as np
 
@@ -97,9 +98,10 @@ class BatchProgram:
             if isinstance(step, MatmulStep):
                 step.threads = self._threads
 
-    def _blas(self) -> int | None:
-        """BLAS's thread count inside a call: one when the program splits its own work."""
-        return None if self._threads is None else 1
+    def blas(self) -> AbstractContextManager[None]:
+        """A context running its block as the program's calls run: BLAS at one thread when
+        the program splits its own work (restored after); unchanged without threadpoolctl."""
+        return blas_threads(None if self._threads is None else 1)
 
     # -- parameters ----------------------------------------------------------------------
 
@@ -164,7 +166,7 @@ class BatchProgram:
             A[:, plan.param_cols] = self.theta[plan.param_idx]
         A[:, plan.const_cols] = plan.const_vals
         theta = self.theta
-        with np.errstate(all="ignore"), blas_threads(self._blas()):
+        with np.errstate(all="ignore"), self.blas():
             for step in plan.steps if Y is not None else plan.output_steps:
                 step.forward(A, theta)
         self._has_loss = Y is not None
@@ -205,7 +207,7 @@ class BatchProgram:
             gtheta = out
         gtheta[self._unassigned] = 0.0  # the rest is written whole by its matmul
         theta = self.theta
-        with np.errstate(all="ignore"), blas_threads(self._blas()):
+        with np.errstate(all="ignore"), self.blas():
             for step in plan.loss_steps:
                 step.backward(A, G, theta, gtheta)
         if plan.param_idx.size:

@@ -13,13 +13,13 @@ and of the optimizer's state before each step (into buffers reused from step to 
 
 from __future__ import annotations
 
+import contextlib
 import math
 from typing import Any
 
 import numpy as np
 
 from autograd import topo_order
-from autograd.compiled.threads import blas_threads
 from autograd.compiled.verify import pick_samples
 from autograd.errors import ConfigError, NonFiniteError
 
@@ -68,8 +68,8 @@ class StepGuard:
     def after(self, loss: float, epoch: str, batch: str, inputs: np.ndarray) -> None:
         """Raise (after restoring) if the step made the loss or a parameter non-finite."""
         values = self._values()
-        blas = None if self._program is None or self._program.threads is None else 1
-        with np.errstate(all="ignore"), blas_threads(blas):  # one thread, as the step's BLAS
+        blas = contextlib.nullcontext() if self._program is None else self._program.blas()
+        with np.errstate(all="ignore"), blas:  # as the step's own BLAS
             total = float(np.dot(values, values))  # NaN/inf propagate: finite, all finite
         if math.isfinite(loss) and (math.isfinite(total) or np.isfinite(values).all()):
             if self._staging and self.runner.staged is not None:
