@@ -95,13 +95,11 @@ class Weights:
         self.optimizer.bind(weights)
         self._bound = self.optimizer.params
 
-    def _check_optimizer(self, where: str, wanted: list[Value] | None = None) -> None:
-        """Before fit: rebind an optimizer compile bound, if the trainable weights
-        (``wanted``, when the caller has listed them) changed."""
+    def _check_optimizer(self, where: str, wanted: list[Value]) -> None:
+        """Before fit: rebind an optimizer compile bound, if the trainable weights (``wanted``,
+        as ``weights_and_trainable`` lists them) changed."""
         if self.optimizer is None:
             raise ConfigError(f"{where}: call compile(optimizer, loss, metrics) first")
-        if wanted is None:
-            wanted = self.trainable_weights
         if self.optimizer.params == wanted:
             return
         if self._bound is not None and self.optimizer.params is self._bound:
