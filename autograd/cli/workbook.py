@@ -30,6 +30,7 @@ def add_exercise_options(p: argparse.ArgumentParser) -> None:
 
 def cmd_exercises(args: argparse.Namespace) -> int:
     from ..exercises import EXERCISES, write_notebook
+    from ..exercises.notebook import check_notebook_name
 
     if args.list:
         width = max(len(ex.name) for ex in EXERCISES)
@@ -39,8 +40,7 @@ def cmd_exercises(args: argparse.Namespace) -> int:
     if not args.output:
         raise UsageError("say where to write the notebook: autograd exercises -o FILE.ipynb "
                          "(or --list to see the exercises)")
-    if not args.output.endswith(".ipynb"):
-        raise UsageError(f"the notebook's name must end in .ipynb, got {args.output!r}")
+    check_notebook_name(args.output, "autograd exercises -o")
     if os.path.lexists(args.output) and not args.force:
         raise UsageError(f"{args.output!r} exists, and the answers in it would be lost; "
                          "choose another name, or pass --force to overwrite it")

@@ -73,11 +73,16 @@ def notebook(lang: str = "en", solutions: bool = False) -> dict[str, Any]:
         "language_info": {"name": "python"}}}
 
 
+def check_notebook_name(path: str | os.PathLike[str] | bytes, where: str) -> None:
+    """``ConfigError`` unless ``path`` ends in ``.ipynb`` (Jupyter opens a notebook by it)."""
+    name = os.fsdecode(path)
+    if not name.endswith(".ipynb"):
+        raise ConfigError(f"{where}: the notebook's name must end in .ipynb, got {name!r}")
+
+
 def write_notebook(path: str | os.PathLike[str], lang: str = "en",
                    solutions: bool = False) -> Path:
     """Write the exercise notebook to ``path`` (``.ipynb``), atomically; returns the path."""
-    if not os.fsdecode(path).endswith(".ipynb"):
-        raise ConfigError(f"write_notebook: the notebook's name must end in .ipynb (Jupyter "
-                          f"opens it by that), got {os.fsdecode(path)!r}")
+    check_notebook_name(path, "write_notebook")
     data = notebook(lang, solutions)
     return write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
